@@ -1,0 +1,67 @@
+package dev.runcmd.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runcmd.cli.http.ArmClient;
+import dev.runcmd.cli.local.AgentIdentity;
+import dev.runcmd.cli.local.LocalStack;
+import dev.runcmd.cli.local.Ports;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code runcmd demo}: starts the stack on free ports, runs one run command on this machine while
+ * printing its output as it is produced, and stops everything.
+ */
+@Command(name = "demo", description = "Start the local stack, run one script on this machine showing its output live, stop.")
+final class DemoCommand implements Callable<Integer> {
+
+    static final String SCRIPT = """
+            echo "Hello from runcmd on $(hostname), running as $(id -un), pid $$"
+            echo "GREETING=$GREETING, first argument: $1"
+            for i in 1 2 3 4 5; do echo "tick $i of 5 at $(date +%T)"; sleep 1; done
+            echo "a line on stderr" >&2
+            exit 0
+            """;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:RUNCMD_DEMO_DIR:-${sys:user.home}/.runcmd/demo}",
+            description = "Where the demo keeps its database and logs (default ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+        AgentIdentity agent = new AgentIdentity(Defaults.SUBSCRIPTION_ID, Defaults.RESOURCE_GROUP, Defaults.machineName());
+        StackRunner.Endpoints endpoints = new StackRunner.Endpoints(Ports.free(), Ports.free(), Ports.free(),
+                Ports.free(), dataDir, agent);
+        try (LocalStack stack = StackRunner.start(endpoints, true, System.err)) {
+            Thread stopper = new Thread(stack::close, "runcmd-demo-stop");
+            Runtime.getRuntime().addShutdownHook(stopper);
+            StackRunner.printEndpoints(endpoints, System.out);
+            ArmClient client = new ArmClient(endpoints.api(), agent.subscriptionId(), agent.resourceGroup());
+            String path = client.runCommandPath(agent.machineName(), "demo");
+            System.out.println();
+            System.out.println("$ runcmd run-command create --machine-name " + agent.machineName()
+                    + " --name demo --script '<5 s script>' --parameters GREETING=hello world");
+            client.put(path, body());
+            JsonNode done = RunCommandCreate.await(client, path, true);
+            System.out.println();
+            Printer.json(System.out, done);
+            Runtime.getRuntime().removeShutdownHook(stopper);
+            System.err.println("runcmd: demo done; stopping the stack");
+            return ExitCodes.of(done.path("properties").path("instanceView"));
+        }
+    }
+
+    private static ObjectNode body() {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("location", Defaults.LOCATION);
+        ObjectNode properties = body.putObject("properties");
+        properties.putObject("source").put("script", SCRIPT);
+        properties.set("parameters", RunCommandCreate.parameterArray(java.util.List.of("GREETING=hello", "world")));
+        properties.put("timeoutInSeconds", 60);
+        return body;
+    }
+}

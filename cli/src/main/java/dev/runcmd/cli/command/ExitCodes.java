@@ -1,0 +1,36 @@
+package dev.runcmd.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Exit codes of the CLI. Commands that wait for a script exit with the script's own code; the
+ * codes below stand for the outcomes that have none.
+ */
+public final class ExitCodes {
+
+    /** Success. */
+    public static final int OK = 0;
+    /** The API answered an error, or the execution failed without an exit code of its own. */
+    public static final int ERROR = 1;
+    /** Bad command-line usage (picocli's default). */
+    public static final int USAGE = 2;
+    /** The execution hit its timeoutInSeconds (as timeout(1) does). */
+    public static final int TIMED_OUT = 124;
+    /** The execution was canceled (deleted, updated or canceled). */
+    public static final int CANCELED = 125;
+
+    private ExitCodes() {
+    }
+
+    /** The exit code standing for a run command's terminal instanceView. */
+    public static int of(JsonNode instanceView) {
+        String state = instanceView.path("executionState").asText();
+        int exitCode = instanceView.path("exitCode").asInt(0);
+        return switch (state) {
+            case "Succeeded" -> OK;
+            case "TimedOut" -> TIMED_OUT;
+            case "Canceled" -> CANCELED;
+            default -> exitCode > 0 && exitCode < 256 ? exitCode : ERROR;
+        };
+    }
+}

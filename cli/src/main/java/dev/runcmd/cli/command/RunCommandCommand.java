@@ -1,0 +1,97 @@
+package dev.runcmd.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.runcmd.cli.http.ArmClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code runcmd run-command show|list|delete}; {@code create} is its own class. */
+@Command(name = "run-command", description = "Manage run commands on a machine.",
+        subcommands = {RunCommandCreate.class, RunCommandCommand.Show.class, RunCommandCommand.ListAll.class,
+                RunCommandCommand.Delete.class})
+public final class RunCommandCommand {
+
+    static final List<String> HEADERS = List.of("NAME", "PROVISIONING", "EXECUTION", "EXIT", "START", "END");
+
+    static List<String> row(JsonNode runCommand) {
+        JsonNode view = runCommand.path("properties").path("instanceView");
+        return List.of(Printer.text(runCommand.path("name")),
+                Printer.text(runCommand.path("properties").path("provisioningState")),
+                Printer.text(view.path("executionState")), Printer.text(view.path("exitCode")),
+                Printer.text(view.path("startTime")), Printer.text(view.path("endTime")));
+    }
+
+    /** Options naming one run command. */
+    static final class Target {
+        @Option(names = "--machine-name", paramLabel = "NAME", description = "Machine (env RUNCMD_MACHINE_NAME; default: this host's name).")
+        String machineName;
+
+        @Option(names = {"-n", "--name"}, paramLabel = "NAME", required = true, description = "Run command name.")
+        String name;
+
+        String machine() {
+            return machineName != null ? machineName : Defaults.machineName();
+        }
+    }
+
+    @Command(name = "show", description = "Show a run command with its instance view.")
+    static final class Show implements Callable<Integer> {
+        @Mixin ClientOptions options;
+        @Mixin Target target;
+
+        @Override
+        public Integer call() throws Exception {
+            ArmClient client = options.client();
+            JsonNode runCommand = client.get(client.runCommandPath(target.machine(), target.name));
+            if (options.output == ClientOptions.OutputFormat.json) {
+                Printer.json(System.out, runCommand);
+            } else {
+                Printer.table(System.out, HEADERS, List.of(row(runCommand)));
+                RunCommandCreate.printStreams(runCommand.path("properties").path("instanceView"));
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "list", description = "List the run commands of a machine.")
+    static final class ListAll implements Callable<Integer> {
+        @Mixin ClientOptions options;
+
+        @Option(names = "--machine-name", paramLabel = "NAME", description = "Machine (default: this host's name).")
+        String machineName;
+
+        @Override
+        public Integer call() throws Exception {
+            ArmClient client = options.client();
+            String machine = machineName != null ? machineName : Defaults.machineName();
+            JsonNode list = client.get(client.runCommandsPath(machine));
+            if (options.output == ClientOptions.OutputFormat.json) {
+                Printer.json(System.out, list);
+                return ExitCodes.OK;
+            }
+            List<List<String>> rows = new ArrayList<>();
+            list.path("value").forEach(runCommand -> rows.add(row(runCommand)));
+            Printer.table(System.out, HEADERS, rows);
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "delete", description = "Delete a run command; a running script is stopped.")
+    static final class Delete implements Callable<Integer> {
+        @Mixin ClientOptions options;
+        @Mixin Target target;
+
+        @Override
+        public Integer call() throws Exception {
+            ArmClient client = options.client();
+            int status = client.delete(client.runCommandPath(target.machine(), target.name));
+            System.err.println(status == 204 ? "runcmd: no run command named '" + target.name + "'; nothing to delete"
+                    : "runcmd: deleted run command '" + target.name + "'");
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.runcmd.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.runcmd.cli.http.ArmClient;
+import dev.runcmd.cli.http.ArmException;
+import dev.runcmd.cli.local.AgentIdentity;
+import dev.runcmd.cli.local.Artifacts;
+import dev.runcmd.cli.local.ComponentProcess;
+import dev.runcmd.cli.local.LocalStack;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+/** Starts the local stack in order and waits until the local agent's machine is Connected. */
+final class StackRunner {
+
+    /** Where the started stack listens. */
+    record Endpoints(int apiPort, int gatewayPort, int gatewayHttpPort, int dbPort, Path dataDir,
+                     AgentIdentity agent) {
+        String api() {
+            return "http://127.0.0.1:" + apiPort;
+        }
+    }
+
+    private StackRunner() {
+    }
+
+    /** Starts everything; on failure stops what was started and rethrows. */
+    static LocalStack start(Endpoints endpoints, boolean withAgent, PrintStream log) throws Exception {
+        Artifacts artifacts = Artifacts.locate(System.getenv());
+        if (!artifacts.missing().isEmpty()) {
+            throw new IOException("not built yet: " + artifacts.missing() + " (run ./runcmd, which builds them, or ./mvnw package -DskipTests)");
+        }
+        LocalStack stack = new LocalStack(artifacts, endpoints.dataDir());
+        try {
+            log.println("runcmd: starting PostgreSQL on 127.0.0.1:" + endpoints.dbPort() + " (data in " + endpoints.dataDir() + ")");
+            stack.startDatabase(endpoints.dbPort());
+            log.println("runcmd: starting the control API and a gateway");
+            ComponentProcess api = stack.startControlApi(endpoints.apiPort());
+            ComponentProcess gateway = stack.startGateway("gw-local", endpoints.gatewayPort(), endpoints.gatewayHttpPort());
+            LocalStack.awaitQuarkus(api, endpoints.apiPort());
+            LocalStack.awaitQuarkus(gateway, endpoints.gatewayHttpPort());
+            if (withAgent) {
+                log.println("runcmd: starting the agent for machine " + endpoints.agent().machineName());
+                stack.startAgent(endpoints.agent(), endpoints.gatewayPort());
+                awaitConnected(new ArmClient(endpoints.api(), endpoints.agent().subscriptionId(),
+                        endpoints.agent().resourceGroup()), endpoints.agent().machineName(), Duration.ofSeconds(60));
+            }
+            return stack;
+        } catch (Exception e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    /** Waits until the machine shows status Connected. */
+    static void awaitConnected(ArmClient client, String machine, Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                JsonNode node = client.get(client.machinePath(machine));
+                if ("Connected".equals(node.path("properties").path("status").asText())) {
+                    return;
+                }
+            } catch (ArmException notYet) {
+                // The agent has not registered yet.
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException("machine " + machine + " did not connect within " + timeout.toSeconds() + " s");
+    }
+
+    static void printEndpoints(Endpoints endpoints, PrintStream out) {
+        AgentIdentity agent = endpoints.agent();
+        out.println("runcmd: up.");
+        out.println("  REST API + public gRPC  " + endpoints.api());
+        out.println("  gateway (agents)        127.0.0.1:" + endpoints.gatewayPort());
+        out.println("  PostgreSQL              postgresql://127.0.0.1:" + endpoints.dbPort() + "/postgres (user postgres)");
+        out.println("  machine                 /subscriptions/" + agent.subscriptionId() + "/resourceGroups/"
+                + agent.resourceGroup() + "/providers/Microsoft.HybridCompute/machines/" + agent.machineName());
+        out.println("  logs                    " + endpoints.dataDir().resolve("logs"));
+    }
+}

@@ -1,0 +1,109 @@
+package dev.runcmd.cli.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A small client for runcmd's Azure-Arc-shaped REST API. Paths are built from the scope given at
+ * construction; every request carries the api-version.
+ */
+public final class ArmClient {
+
+    public static final String API_VERSION = "2024-11-10-preview";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String endpoint;
+    private final String subscriptionId;
+    private final String resourceGroup;
+
+    public ArmClient(String endpoint, String subscriptionId, String resourceGroup) {
+        this.endpoint = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
+        this.subscriptionId = subscriptionId;
+        this.resourceGroup = resourceGroup;
+    }
+
+    /** The path of the machines collection of this scope. */
+    public String machinesPath() {
+        return "/subscriptions/" + encode(subscriptionId) + "/resourceGroups/" + encode(resourceGroup)
+                + "/providers/Microsoft.HybridCompute/machines";
+    }
+
+    public String machinePath(String machine) {
+        return machinesPath() + "/" + encode(machine);
+    }
+
+    public String runCommandsPath(String machine) {
+        return machinePath(machine) + "/runCommands";
+    }
+
+    public String runCommandPath(String machine, String name) {
+        return runCommandsPath(machine) + "/" + encode(name);
+    }
+
+    /** GET; answers the body, or throws the ARM error. */
+    public JsonNode get(String path) throws IOException, InterruptedException, ArmException {
+        return send(HttpRequest.newBuilder(uri(path)).GET()).body();
+    }
+
+    /** PUT with a JSON body; answers status and body. */
+    public Answer put(String path, JsonNode body) throws IOException, InterruptedException, ArmException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+    }
+
+    /** DELETE; answers the status (200/202 deleted, 204 absent). */
+    public int delete(String path) throws IOException, InterruptedException, ArmException {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE()).status();
+    }
+
+    /** A successful answer. */
+    public record Answer(int status, JsonNode body) {
+    }
+
+    private Answer send(HttpRequest.Builder builder) throws IOException, InterruptedException, ArmException {
+        HttpRequest request = builder.timeout(Duration.ofSeconds(30)).header("Accept", "application/json").build();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (java.net.ConnectException e) {
+            throw new IOException("cannot reach the runcmd API at " + endpoint
+                    + " (is `runcmd up` running? set --endpoint or RUNCMD_ENDPOINT)", e);
+        }
+        JsonNode body = response.body().length == 0 ? JSON.nullNode() : parse(response.body());
+        if (response.statusCode() >= 400) {
+            JsonNode error = body.path("error");
+            throw new ArmException(response.statusCode(),
+                    error.path("code").asText("HTTP" + response.statusCode()),
+                    error.path("message").asText(new String(response.body(), StandardCharsets.UTF_8)));
+        }
+        return new Answer(response.statusCode(), body);
+    }
+
+    private static JsonNode parse(byte[] body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException notJson) {
+            return JSON.getNodeFactory().textNode(new String(body, StandardCharsets.UTF_8));
+        }
+    }
+
+    private URI uri(String path) {
+        String separator = path.contains("?") ? "&" : "?";
+        return URI.create(endpoint + path + separator + "api-version=" + API_VERSION);
+    }
+
+    private static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

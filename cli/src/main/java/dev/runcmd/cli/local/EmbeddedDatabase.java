@@ -1,0 +1,66 @@
+package dev.runcmd.cli.local;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * An embedded PostgreSQL server (real PostgreSQL binaries shipped in a jar) whose data directory
+ * survives restarts. Runs as root too: the binaries are then started inside a user namespace.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+
+    /** The role and database every local component uses. */
+    public static final String USER = "postgres";
+    public static final String PASSWORD = "postgres";
+    public static final String DATABASE = "postgres";
+
+    private final EmbeddedPostgres postgres;
+
+    private EmbeddedDatabase(EmbeddedPostgres postgres) {
+        this.postgres = postgres;
+    }
+
+    /**
+     * Starts PostgreSQL on {@code port} with its data in {@code dataDirectory}, creating the cluster
+     * only if the directory holds none yet.
+     */
+    public static EmbeddedDatabase start(Path dataDirectory, int port, Path logFile) throws IOException {
+        Files.createDirectories(dataDirectory);
+        Files.createDirectories(logFile.getParent());
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDirectory)
+                .setCleanDataDirectory(false)
+                .setPort(port)
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .setRegisterShutdownHook(false)
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("max_connections", "200")
+                .setOutputRedirector(java.lang.ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .setErrorRedirector(java.lang.ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .start();
+        return new EmbeddedDatabase(postgres);
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    /** The URL for the Vert.x reactive PostgreSQL client. */
+    public String reactiveUrl() {
+        return "postgresql://127.0.0.1:" + port() + "/" + DATABASE;
+    }
+
+    /** The URL for JDBC (used by Flyway migrations). */
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + DATABASE;
+    }
+
+    /** Stops the server (fast shutdown); the data stays. */
+    @Override
+    public void close() throws IOException {
+        postgres.close();
+    }
+}

@@ -1,0 +1,135 @@
+package dev.runcmd.cli.local;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The whole of runcmd on one machine: an embedded PostgreSQL, the control API, gateways and agents,
+ * each a real child process. Used by {@code runcmd up}, {@code runcmd demo} and the end-to-end tests.
+ *
+ * <p>Not thread-safe: one thread starts and stops components. {@link #close} stops everything in
+ * reverse order of start (agents first, the database last).
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static final List<String> QUARKUS_JVM = List.of("-XX:+UseSerialGC", "-Xmx256m", "-Xss512k");
+    private static final List<String> AGENT_JVM = List.of("-XX:+UseSerialGC", "-Xmx48m", "-Xss256k",
+            "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:MaxMetaspaceSize=48m",
+            "-XX:ReservedCodeCacheSize=16m", "-XX:-UsePerfData");
+
+    private final Artifacts artifacts;
+    private final Path dataDir;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private EmbeddedDatabase database;
+
+    public LocalStack(Artifacts artifacts, Path dataDir) {
+        this.artifacts = artifacts;
+        this.dataDir = dataDir.toAbsolutePath().normalize();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path logDir() {
+        return dataDir.resolve("logs");
+    }
+
+    /** Starts PostgreSQL with its cluster under {@code <data-dir>/postgres}. */
+    public EmbeddedDatabase startDatabase(int port) throws IOException {
+        database = EmbeddedDatabase.start(dataDir.resolve("postgres"), port, logDir().resolve("postgres.log"));
+        started.push(database);
+        return database;
+    }
+
+    /** Starts the control API on {@code httpPort} (REST and public gRPC); does not wait. */
+    public ComponentProcess startControlApi(int httpPort) throws IOException {
+        List<String> command = javaCommand(QUARKUS_JVM);
+        command.addAll(datasourceProperties());
+        command.add("-Dquarkus.http.port=" + httpPort);
+        command.add("-Dquarkus.http.host=127.0.0.1");
+        command.add("-jar");
+        command.add(artifacts.controlApiJar().toString());
+        return track(new ComponentProcess("control-api", command, logDir().resolve("control-api.log")).start());
+    }
+
+    /** Starts a gateway: agents and the control API reach it on {@code grpcPort}; health on {@code httpPort}. */
+    public ComponentProcess startGateway(String id, int grpcPort, int httpPort) throws IOException {
+        List<String> command = javaCommand(QUARKUS_JVM);
+        command.addAll(datasourceProperties());
+        command.add("-Dquarkus.grpc.server.port=" + grpcPort);
+        command.add("-Dquarkus.grpc.server.host=127.0.0.1");
+        command.add("-Dquarkus.http.port=" + httpPort);
+        command.add("-Dquarkus.http.host=127.0.0.1");
+        command.add("-Druncmd.gateway.id=" + id);
+        command.add("-Druncmd.gateway.advertised-address=127.0.0.1:" + grpcPort);
+        command.add("-jar");
+        command.add(artifacts.gatewayJar().toString());
+        return track(new ComponentProcess("gateway " + id, command, logDir().resolve("gateway-" + id + ".log")).start());
+    }
+
+    /** Starts an agent for {@code machineName} that dials the gateway on {@code gatewayPort}. */
+    public ComponentProcess startAgent(AgentIdentity identity, int gatewayPort) throws IOException {
+        List<String> command = javaCommand(AGENT_JVM);
+        command.add("-jar");
+        command.add(artifacts.agentJar().toString());
+        command.addAll(List.of(
+                "--gateway", "127.0.0.1:" + gatewayPort,
+                "--subscription-id", identity.subscriptionId(),
+                "--resource-group", identity.resourceGroup(),
+                "--machine-name", identity.machineName(),
+                "--work-dir", dataDir.resolve("agents").resolve(identity.machineName()).toString()));
+        String name = "agent " + identity.machineName();
+        return track(new ComponentProcess(name, command, logDir().resolve("agent-" + identity.machineName() + ".log")).start());
+    }
+
+    /** Waits for a Quarkus component's readiness endpoint. */
+    public static void awaitQuarkus(ComponentProcess process, int httpPort) throws IOException, InterruptedException {
+        process.awaitReady("http://127.0.0.1:" + httpPort + "/q/health/ready", READY_TIMEOUT);
+    }
+
+    /** Stops every component, newest first; the database last. */
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable next = started.pop();
+            try {
+                next.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                System.err.println("runcmd: stopping a component failed: " + e.getMessage());
+            }
+        }
+    }
+
+    private ComponentProcess track(ComponentProcess process) {
+        started.push(process);
+        return process;
+    }
+
+    private List<String> javaCommand(List<String> jvmOptions) {
+        List<String> command = new ArrayList<>();
+        command.add(Artifacts.javaExecutable());
+        command.addAll(jvmOptions);
+        return command;
+    }
+
+    private List<String> datasourceProperties() {
+        if (database == null) {
+            throw new IllegalStateException("start the database first");
+        }
+        return List.of(
+                "-Dquarkus.datasource.reactive.url=" + database.reactiveUrl(),
+                "-Dquarkus.datasource.jdbc.url=" + database.jdbcUrl(),
+                "-Dquarkus.datasource.username=" + EmbeddedDatabase.USER,
+                "-Dquarkus.datasource.password=" + EmbeddedDatabase.PASSWORD,
+                "-Dquarkus.log.console.color=false");
+    }
+}

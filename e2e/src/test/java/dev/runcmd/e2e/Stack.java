@@ -1,0 +1,99 @@
+package dev.runcmd.e2e;
+
+import dev.runcmd.cli.local.AgentIdentity;
+import dev.runcmd.cli.local.Artifacts;
+import dev.runcmd.cli.local.ComponentProcess;
+import dev.runcmd.cli.local.LocalStack;
+import dev.runcmd.cli.local.Ports;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The real stack shared by the end-to-end tests of one JVM: embedded PostgreSQL, the control API,
+ * gateway "gw-1" and an agent for machine {@link #MAIN_MACHINE}. Started on first use, stopped when
+ * the JVM exits. Tests that need more (another gateway, an agent they stop) start their own
+ * components through {@link #local()} and stop them themselves.
+ */
+final class Stack {
+
+    static final String SUBSCRIPTION = "00000000-0000-0000-0000-0000000000e2";
+    static final String RESOURCE_GROUP = "e2e";
+    static final String MAIN_MACHINE = "e2e-main";
+
+    private static Stack instance;
+
+    private final LocalStack local;
+    private final int apiPort;
+    private final int gatewayPort;
+    private final Api api;
+
+    private Stack(LocalStack local, int apiPort, int gatewayPort) {
+        this.local = local;
+        this.apiPort = apiPort;
+        this.gatewayPort = gatewayPort;
+        this.api = new Api("http://127.0.0.1:" + apiPort, SUBSCRIPTION, RESOURCE_GROUP);
+    }
+
+    /** The shared stack, started on first call. */
+    static synchronized Stack get() throws Exception {
+        if (instance == null) {
+            instance = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(instance.local::close, "e2e-stack-stop"));
+        }
+        return instance;
+    }
+
+    private static Stack start() throws Exception {
+        Path dataDir = Files.createTempDirectory("runcmd-e2e-");
+        LocalStack local = new LocalStack(Artifacts.locate(System.getenv()), dataDir);
+        int apiPort = Ports.free();
+        int gatewayPort = Ports.free();
+        int gatewayHttpPort = Ports.free();
+        try {
+            local.startDatabase(Ports.free());
+            ComponentProcess api = local.startControlApi(apiPort);
+            ComponentProcess gateway = local.startGateway("gw-1", gatewayPort, gatewayHttpPort);
+            LocalStack.awaitQuarkus(api, apiPort);
+            LocalStack.awaitQuarkus(gateway, gatewayHttpPort);
+            Stack stack = new Stack(local, apiPort, gatewayPort);
+            stack.startAgent(MAIN_MACHINE, gatewayPort);
+            stack.awaitStatus(MAIN_MACHINE, "Connected");
+            return stack;
+        } catch (Exception e) {
+            local.close();
+            throw e;
+        }
+    }
+
+    Api api() {
+        return api;
+    }
+
+    LocalStack local() {
+        return local;
+    }
+
+    int gatewayPort() {
+        return gatewayPort;
+    }
+
+    int apiPort() {
+        return apiPort;
+    }
+
+    /** Starts an agent for {@code machine} on the gateway at {@code gatewayPort}; the caller stops it. */
+    ComponentProcess startAgent(String machine, int gatewayPort) throws IOException {
+        return local.startAgent(new AgentIdentity(SUBSCRIPTION, RESOURCE_GROUP, machine), gatewayPort);
+    }
+
+    /** Waits until the machine's status is {@code status}. */
+    void awaitStatus(String machine, String status) {
+        Waits.until(Duration.ofSeconds(60), "machine " + machine + " " + status, () -> {
+            Api.Answer answer = api.get(api.machine(machine));
+            return answer.status() == 200
+                    && status.equals(answer.json().path("properties").path("status").asText());
+        });
+    }
+}
