@@ -19,9 +19,8 @@ public final class LocalStack implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final List<String> QUARKUS_JVM = List.of("-XX:+UseSerialGC", "-Xmx256m", "-Xss512k");
-    private static final List<String> AGENT_JVM = List.of("-XX:+UseSerialGC", "-Xmx48m", "-Xss256k",
-            "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:MaxMetaspaceSize=48m",
-            "-XX:ReservedCodeCacheSize=16m", "-XX:-UsePerfData");
+    private static final List<String> AGENT_JVM = List.of("-Xms4m", "-Xmx32m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-Xss256k", "-XX:ReservedCodeCacheSize=16m", "-XX:-UsePerfData");
 
     private final Artifacts artifacts;
     private final Path dataDir;

@@ -1,0 +1,192 @@
+package dev.runcmd.agent;
+
+import dev.runcmd.agent.exec.ExecContext;
+import dev.runcmd.agent.exec.ExecDirs;
+import dev.runcmd.agent.exec.Executions;
+import dev.runcmd.agent.exec.Journal;
+import dev.runcmd.agent.exec.PosixScriptLauncher;
+import dev.runcmd.agent.exec.ProcessSpawner;
+import dev.runcmd.agent.exec.TreeKiller;
+import dev.runcmd.agent.transport.OutboundQueue;
+import dev.runcmd.agent.transport.Session;
+import dev.runcmd.agent.transport.SessionState;
+import dev.runcmd.proto.agent.v1.Hello;
+import dev.runcmd.proto.agent.v1.MachineScope;
+import io.grpc.ManagedChannel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/**
+ * The composition root: wires the journal, the executions, the outbound queue and the session over
+ * the channel it is given (a real one from {@link Main}, an in-process one in tests).
+ *
+ * <p>Lifecycle: {@link #start()} once, then {@link #close()} once (idempotent), which ends every
+ * running process tree, tries to deliver their Exited, and shuts the channel down.
+ */
+public final class Agent implements AutoCloseable {
+    /** The protocol version this agent speaks (see agent.proto). */
+    static final int PROTOCOL_VERSION = 1;
+    /** What this agent can do, announced in Hello. */
+    static final List<String> CAPABILITIES = List.of("shell", "cancel", "timeout");
+    /** Grace between TERM and KILL when the agent itself stops. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(2);
+    /** How long the agent tries to deliver the last Exited messages when it stops. */
+    static final Duration STOP_FLUSH = Duration.ofSeconds(1);
+
+    private static final Logger LOG = Logger.getLogger(Agent.class.getName());
+
+    private final ManagedChannel channel;
+    private final AgentConfig config;
+    private final OutboundQueue queue = new OutboundQueue(OutboundQueue.DEFAULT_CAPACITY);
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(threads("timer"));
+    private final ExecutorService workers = Executors.newCachedThreadPool(threads("exec"));
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private Journal journal; // set by start
+    private Executions executions; // set by start
+    private Session session; // set by start
+    private boolean closed; // guarded by this
+
+    /** Creates the agent; nothing happens until {@link #start()}. The agent owns {@code channel}. */
+    public Agent(ManagedChannel channel, AgentConfig config) {
+        this.channel = channel;
+        this.config = config;
+    }
+
+    /**
+     * Prepares the work dir, opens the journal and starts the session.
+     *
+     * @throws UncheckedIOException when the work dir or journal is unusable
+     */
+    public synchronized void start() {
+        Path workDir = config.workDir();
+        Path execRoot = workDir.resolve("exec");
+        try {
+            if (!Files.isDirectory(workDir)) {
+                Files.createDirectories(workDir, ExecDirs.OWNER_ONLY);
+            }
+            ExecDirs.deleteStale(execRoot);
+            journal = Journal.open(workDir.resolve("journal"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("work dir " + workDir + " is unusable: " + e.getMessage(), e);
+        }
+        ProcessSpawner spawner = new ProcessSpawner();
+        ExecContext ctx = new ExecContext(queue, new PosixScriptLauncher(spawner), new TreeKiller(spawner),
+                workers, scheduler, execRoot, config.killGrace());
+        executions = new Executions(journal, ctx);
+        session = new Session(channel, this::hello, queue, executions, scheduler, threads("session"));
+        LOG.info(() -> "Starting agent " + version() + ": " + config);
+        session.start();
+    }
+
+    /**
+     * Stops: ends running process trees (TERM, 2 s grace, KILL) reporting
+     * Exited{CANCELED, "agent stopped"}, gives those messages about a second to leave, then closes
+     * the session and the channel. Safe to call more than once and before {@link #start()}.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            stopExecutions();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            release();
+            terminated.countDown();
+        }
+    }
+
+    /** Blocks until {@link #close()} finished. */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    /** The session's state, for health reporting. */
+    public SessionState sessionState() {
+        return session == null ? SessionState.IDLE : session.state();
+    }
+
+    /** The outbound queue, for its bound and high-water mark. */
+    public OutboundQueue outboundQueue() {
+        return queue;
+    }
+
+    private void stopExecutions() throws InterruptedException {
+        if (executions != null) {
+            executions.stopAll(STOP_GRACE, STOP_GRACE.plusSeconds(2));
+            queue.awaitEmpty(STOP_FLUSH);
+        }
+    }
+
+    private void release() {
+        if (session != null) {
+            session.stop();
+        }
+        workers.shutdownNow();
+        scheduler.shutdownNow();
+        channel.shutdown();
+        try {
+            if (!channel.awaitTermination(1, TimeUnit.SECONDS)) {
+                channel.shutdownNow();
+            }
+            if (journal != null) {
+                journal.close();
+            }
+        } catch (InterruptedException e) {
+            channel.shutdownNow();
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.warning(() -> "Closing the journal failed: " + e.getMessage());
+        }
+    }
+
+    private Hello hello() {
+        MachineScope scope = MachineScope.newBuilder()
+                .setSubscriptionId(config.subscriptionId())
+                .setResourceGroup(config.resourceGroup())
+                .setMachineName(config.machineName())
+                .build();
+        return Hello.newBuilder()
+                .setMachine(scope)
+                .setOsName(System.getProperty("os.name", ""))
+                .setOsVersion(System.getProperty("os.version", ""))
+                .setAgentVersion(version())
+                .addAllCapabilities(CAPABILITIES)
+                .setProtocolVersion(PROTOCOL_VERSION)
+                .addAllHeld(executions.held())
+                .setHostName(config.hostName())
+                .build();
+    }
+
+    /** The jar's Implementation-Version, or "0.1.0" when run from classes. */
+    static String version() {
+        String version = Agent.class.getPackage().getImplementationVersion();
+        return version == null ? "0.1.0" : version;
+    }
+
+    private static ThreadFactory threads(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "runcmd-" + name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,162 @@
+package dev.runcmd.agent;
+
+import dev.runcmd.agent.ConfigSources.Value;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The agent's configuration, read once at start-up and immutable afterwards. Precedence:
+ * command-line flags, then environment, then the optional properties file, then defaults.
+ */
+public final class AgentConfig {
+    static final String DEFAULT_GATEWAY = "127.0.0.1:9090";
+    static final String DEFAULT_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+    static final String DEFAULT_RESOURCE_GROUP = "local";
+    static final int DEFAULT_KILL_GRACE_SECONDS = 5;
+    static final int MAX_KILL_GRACE_SECONDS = 3600;
+
+    private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[A-Za-z0-9.-]+):(\\d{1,5})");
+    private static final Pattern MACHINE_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,54}");
+    private static final Pattern SUBSCRIPTION = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Pattern RESOURCE_GROUP = Pattern.compile("[A-Za-z0-9_.()-]{1,90}");
+
+    private final String gateway;
+    private final String subscriptionId;
+    private final String resourceGroup;
+    private final String machineName;
+    private final String hostName;
+    private final Path workDir;
+    private final Duration killGrace;
+
+    private AgentConfig(Map<ConfigKey, Value> values, String hostName, String userHome) throws ConfigException {
+        this.hostName = hostName;
+        this.gateway = gateway(values.get(ConfigKey.GATEWAY));
+        this.subscriptionId = matching(values, ConfigKey.SUBSCRIPTION_ID, SUBSCRIPTION, DEFAULT_SUBSCRIPTION);
+        this.resourceGroup = matching(values, ConfigKey.RESOURCE_GROUP, RESOURCE_GROUP, DEFAULT_RESOURCE_GROUP);
+        this.machineName = matching(values, ConfigKey.MACHINE_NAME, MACHINE_NAME, HostName.toMachineName(hostName));
+        this.workDir = workDir(values.get(ConfigKey.WORK_DIR), userHome);
+        this.killGrace = Duration.ofSeconds(killGraceSeconds(values.get(ConfigKey.KILL_GRACE_SECONDS)));
+    }
+
+    /**
+     * Reads the configuration from the process environment and command-line arguments (and the
+     * properties file either of them names). {@code --help} is not an argument here; see
+     * {@link #wantsHelp(String[])}.
+     *
+     * @throws ConfigException with a one-line message when any value is missing or invalid
+     */
+    public static AgentConfig from(Map<String, String> env, String[] args) throws ConfigException {
+        return new AgentConfig(ConfigSources.resolve(env, args), HostName.local(), System.getProperty("user.home"));
+    }
+
+    /** True when the arguments ask for the usage text. */
+    public static boolean wantsHelp(String[] args) {
+        return Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h");
+    }
+
+    /** The usage text printed by {@code --help}. */
+    public static String usage() {
+        return Usage.TEXT;
+    }
+
+    /** The gateway to dial, as HOST:PORT. */
+    public String gateway() {
+        return gateway;
+    }
+
+    /** The subscription this machine belongs to. */
+    public String subscriptionId() {
+        return subscriptionId;
+    }
+
+    /** The resource group this machine belongs to. */
+    public String resourceGroup() {
+        return resourceGroup;
+    }
+
+    /** The machine's name in its resource group; matches {@code [a-zA-Z0-9-_.]{1,54}}. */
+    public String machineName() {
+        return machineName;
+    }
+
+    /** The host name as the operating system reports it. */
+    public String hostName() {
+        return hostName;
+    }
+
+    /** The agent's working directory (journal, scripts). */
+    public Path workDir() {
+        return workDir;
+    }
+
+    /** The time between SIGTERM and SIGKILL when a process tree is ended. */
+    public Duration killGrace() {
+        return killGrace;
+    }
+
+    private static String gateway(Value value) throws ConfigException {
+        if (value == null) {
+            return DEFAULT_GATEWAY;
+        }
+        Matcher m = HOST_PORT.matcher(value.text());
+        int port = m.matches() ? Integer.parseInt(m.group(2)) : 0;
+        if (port < 1 || port > 65535) {
+            throw invalid(ConfigKey.GATEWAY, value, "expected HOST:PORT with a port from 1 to 65535");
+        }
+        return value.text();
+    }
+
+    private static String matching(Map<ConfigKey, Value> values, ConfigKey key, Pattern pattern, String fallback)
+            throws ConfigException {
+        Value value = values.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (!pattern.matcher(value.text()).matches()) {
+            throw invalid(key, value, "expected " + pattern.pattern());
+        }
+        return value.text();
+    }
+
+    private static Path workDir(Value value, String userHome) throws ConfigException {
+        if (value == null) {
+            return Path.of(userHome, ".runcmd", "agent");
+        }
+        try {
+            return Path.of(value.text()).toAbsolutePath();
+        } catch (InvalidPathException e) {
+            throw invalid(ConfigKey.WORK_DIR, value, e.getReason());
+        }
+    }
+
+    private static long killGraceSeconds(Value value) throws ConfigException {
+        if (value == null) {
+            return DEFAULT_KILL_GRACE_SECONDS;
+        }
+        try {
+            int seconds = Integer.parseInt(value.text());
+            if (seconds >= 0 && seconds <= MAX_KILL_GRACE_SECONDS) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below with the same message as an out-of-range number.
+        }
+        throw invalid(ConfigKey.KILL_GRACE_SECONDS, value, "expected a whole number from 0 to " + MAX_KILL_GRACE_SECONDS);
+    }
+
+    private static ConfigException invalid(ConfigKey key, Value value, String expected) {
+        return new ConfigException(
+                "invalid " + key.key() + " '" + value.text() + "' (from " + value.origin() + "): " + expected);
+    }
+
+    @Override
+    public String toString() {
+        return "AgentConfig[gateway=" + gateway + ", scope=" + subscriptionId + "/" + resourceGroup + "/"
+                + machineName + ", workDir=" + workDir + ", killGrace=" + killGrace.toSeconds() + "s]";
+    }
+}

@@ -1,0 +1,53 @@
+package dev.runcmd.agent;
+
+/**
+ * The agent's settings. Each has one name used three ways: the command-line flag is {@code --<key>},
+ * the properties-file key is {@code <key>}, and the environment variable is {@link #env()}.
+ */
+enum ConfigKey {
+    /** The gateway to dial, as HOST:PORT. */
+    GATEWAY("gateway", "RUNCMD_GATEWAY"),
+    /** The subscription this machine belongs to. */
+    SUBSCRIPTION_ID("subscription-id", "RUNCMD_SUBSCRIPTION_ID"),
+    /** The resource group this machine belongs to. */
+    RESOURCE_GROUP("resource-group", "RUNCMD_RESOURCE_GROUP"),
+    /** The machine's name inside its resource group. */
+    MACHINE_NAME("machine-name", "RUNCMD_MACHINE_NAME"),
+    /** Where the agent keeps its journal and the scripts it runs. */
+    WORK_DIR("work-dir", "RUNCMD_WORK_DIR"),
+    /** Seconds between SIGTERM and SIGKILL when a process tree is ended. */
+    KILL_GRACE_SECONDS("kill-grace-seconds", "RUNCMD_KILL_GRACE_SECONDS");
+
+    private final String key;
+    private final String env;
+
+    ConfigKey(String key, String env) {
+        this.key = key;
+        this.env = env;
+    }
+
+    /** The properties-file key, also the flag name without its leading dashes. */
+    String key() {
+        return key;
+    }
+
+    /** The command-line flag, e.g. {@code --gateway}. */
+    String flag() {
+        return "--" + key;
+    }
+
+    /** The environment variable, e.g. {@code RUNCMD_GATEWAY}. */
+    String env() {
+        return env;
+    }
+
+    /** Returns the setting whose properties-file key is {@code key}, or null. */
+    static ConfigKey byKey(String key) {
+        for (ConfigKey k : values()) {
+            if (k.key.equals(key)) {
+                return k;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.runcmd.agent;
+
+/** The text printed by {@code --help}. */
+final class Usage {
+    static final String TEXT = """
+            Usage: java -jar agent.jar [options]
+
+            The runcmd agent dials out to a gateway, runs the scripts it is sent and streams their
+            output back. Precedence: flags > environment > config file > defaults.
+
+            Options (flag | environment | config-file key | default):
+              --gateway HOST:PORT        RUNCMD_GATEWAY             gateway             127.0.0.1:9090
+              --subscription-id ID       RUNCMD_SUBSCRIPTION_ID     subscription-id     00000000-0000-0000-0000-000000000000
+              --resource-group NAME      RUNCMD_RESOURCE_GROUP      resource-group      local
+              --machine-name NAME        RUNCMD_MACHINE_NAME        machine-name        the host name, sanitised
+              --work-dir DIR             RUNCMD_WORK_DIR            work-dir            ~/.runcmd/agent
+              --kill-grace-seconds N     RUNCMD_KILL_GRACE_SECONDS  kill-grace-seconds  5
+              --config FILE              RUNCMD_AGENT_CONFIG        (java.util.Properties file with the keys above)
+              --help                     print this text and exit
+
+            Exit codes: 0 after --help, 1 when the work directory is unusable, 2 for a bad option
+            or value; when stopped by SIGTERM/SIGINT the JVM reports 143/130.
+            """;
+
+    private Usage() {}
+}

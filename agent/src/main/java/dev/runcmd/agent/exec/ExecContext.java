@@ -1,0 +1,28 @@
+package dev.runcmd.agent.exec;
+
+import dev.runcmd.agent.transport.Outbox;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * What every {@link Execution} shares: where its messages go, how it starts and ends processes,
+ * which threads it may use, and where its exec dir lives.
+ *
+ * @param outbox where Started, Output and Exited go
+ * @param launcher starts scripts
+ * @param killer ends process trees
+ * @param workers threads for pumps, waiters and kills (blocking work)
+ * @param scheduler timers only (timeouts); never blocked
+ * @param execRoot the parent of every exec dir
+ * @param killGrace time between SIGTERM and SIGKILL for cancel and timeout
+ */
+public record ExecContext(
+        Outbox outbox,
+        ScriptLauncher launcher,
+        TreeKiller killer,
+        ExecutorService workers,
+        ScheduledExecutorService scheduler,
+        Path execRoot,
+        Duration killGrace) {}

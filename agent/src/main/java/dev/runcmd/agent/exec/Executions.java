@@ -1,0 +1,182 @@
+package dev.runcmd.agent.exec;
+
+import dev.runcmd.agent.transport.GatewayHandler;
+import dev.runcmd.proto.agent.v1.Accepted;
+import dev.runcmd.proto.agent.v1.Ack;
+import dev.runcmd.proto.agent.v1.AgentMessage;
+import dev.runcmd.proto.agent.v1.Cancel;
+import dev.runcmd.proto.agent.v1.HeldExecution;
+import dev.runcmd.proto.agent.v1.Rejected;
+import dev.runcmd.proto.agent.v1.Run;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
+
+/**
+ * The agent's executions and the rules for the gateway's commands. A Run is refused when its id was
+ * accepted before (Rejected, duplicate), was canceled before it arrived, is not safe as a directory
+ * name, or asks for something this machine cannot do; otherwise its id is journaled (fsynced),
+ * Accepted is queued, and the execution starts. Executions are held until the gateway acknowledges
+ * their Exited.
+ *
+ * <p>Threading: the {@link GatewayHandler} methods run on the session's control thread; the
+ * registry below is guarded by this object's monitor.
+ */
+public final class Executions implements GatewayHandler {
+    /** How many ids of executions canceled before their Run arrived are remembered. */
+    static final int MAX_CANCELED_EARLY = 10_000;
+    /** How many finished but unacknowledged executions are held; older ones are forgotten. */
+    static final int MAX_UNACKED = 1_000;
+
+    private static final Logger LOG = Logger.getLogger(Executions.class.getName());
+
+    private final Journal journal;
+    private final ExecContext ctx;
+    private final Map<String, Execution> held = new LinkedHashMap<>(); // guarded by this
+    private final LinkedHashSet<String> canceledEarly = new LinkedHashSet<>(); // guarded by this
+    private boolean stopping; // guarded by this
+
+    /** Creates the registry; {@code journal} must be open. */
+    public Executions(Journal journal, ExecContext ctx) {
+        this.journal = journal;
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void onRun(Run run) throws InterruptedException {
+        String id = run.getExecutionId();
+        Execution execution = new Execution(run, ctx, this::onExited);
+        Rejected refusal = admit(run, execution);
+        if (refusal != null) {
+            LOG.info(() -> "Refusing execution " + id + ": " + refusal.getReason());
+            ctx.outbox().put(AgentMessage.newBuilder().setRejected(refusal).build());
+            return;
+        }
+        try {
+            journal.append(id);
+        } catch (IOException e) {
+            forget(id);
+            ctx.outbox().put(AgentMessage.newBuilder().setRejected(rejected(id,
+                    "cannot record the execution in the agent's journal: " + e.getMessage(), false)).build());
+            return;
+        }
+        Accepted accepted = Accepted.newBuilder().setExecutionId(id).build();
+        ctx.outbox().put(AgentMessage.newBuilder().setAccepted(accepted).build());
+        execution.start();
+    }
+
+    @Override
+    public void onCancel(Cancel cancel) {
+        String id = cancel.getExecutionId();
+        String reason = cancel.getReason().isEmpty() ? "canceled" : cancel.getReason();
+        Execution execution;
+        synchronized (this) {
+            execution = held.get(id);
+            if (execution == null && !journal.contains(id)) {
+                remember(canceledEarly, id, MAX_CANCELED_EARLY);
+            }
+        }
+        if (execution != null) {
+            execution.end(EndRequest.canceled(reason), ctx.killGrace());
+        }
+    }
+
+    @Override
+    public void onAck(Ack ack) {
+        synchronized (this) {
+            Execution execution = held.get(ack.getExecutionId());
+            if (ack.getExited() && execution != null && execution.state() == ExecutionState.EXITED) {
+                held.remove(ack.getExecutionId());
+            }
+        }
+        ctx.outbox().acknowledge(ack);
+    }
+
+    @Override
+    public synchronized List<HeldExecution> held() {
+        List<HeldExecution> list = new ArrayList<>();
+        for (Execution e : held.values()) {
+            list.add(HeldExecution.newBuilder()
+                    .setExecutionId(e.id())
+                    .setRunning(e.state() != ExecutionState.EXITED)
+                    .build());
+        }
+        return list;
+    }
+
+    /**
+     * Refuses further Runs, ends every running execution (TERM, {@code grace}, KILL) with
+     * "agent stopped", and waits at most {@code wait} for their Exited to be queued.
+     */
+    public void stopAll(Duration grace, Duration wait) throws InterruptedException {
+        List<CompletableFuture<Void>> exits = new ArrayList<>();
+        synchronized (this) {
+            stopping = true;
+            for (Execution e : held.values()) {
+                e.end(EndRequest.agentStopped(), grace);
+                exits.add(e.exited());
+            }
+        }
+        try {
+            CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warning(() -> "Not every execution reported its end within " + wait.toMillis() + " ms");
+        }
+    }
+
+    /** Checks {@code run} and, if it may run, holds {@code execution}; returns the refusal otherwise. */
+    private synchronized Rejected admit(Run run, Execution execution) {
+        String id = run.getExecutionId();
+        if (held.containsKey(id) || journal.contains(id)) {
+            return rejected(id, "duplicate", true);
+        }
+        String why = !ExecDirs.isSafeId(id) ? "invalid execution id"
+                : canceledEarly.contains(id) ? "canceled before start"
+                : stopping ? "agent is stopping"
+                : ctx.launcher().unsupported(run).orElse(null);
+        if (why != null) {
+            return rejected(id, why, false);
+        }
+        held.put(id, execution);
+        return null;
+    }
+
+    private synchronized void forget(String id) {
+        held.remove(id);
+    }
+
+    /** Called once an execution queued its Exited; forgets the oldest unacknowledged ones beyond the bound. */
+    private synchronized void onExited(Execution done) {
+        long finished = held.values().stream().filter(e -> e.state() == ExecutionState.EXITED).count();
+        Iterator<Execution> oldest = held.values().iterator();
+        while (finished > MAX_UNACKED && oldest.hasNext()) {
+            if (oldest.next().state() == ExecutionState.EXITED) {
+                oldest.remove();
+                finished--;
+            }
+        }
+    }
+
+    private static Rejected rejected(String id, String reason, boolean duplicate) {
+        return Rejected.newBuilder().setExecutionId(id).setReason(reason).setDuplicate(duplicate).build();
+    }
+
+    private static void remember(LinkedHashSet<String> set, String id, int max) {
+        set.add(id);
+        if (set.size() > max) {
+            Iterator<String> oldest = set.iterator();
+            oldest.next();
+            oldest.remove();
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.runcmd.agent.exec;
+
+import com.google.protobuf.ByteString;
+import dev.runcmd.agent.transport.Outbox;
+import dev.runcmd.proto.agent.v1.AgentMessage;
+import dev.runcmd.proto.agent.v1.Output;
+import dev.runcmd.proto.agent.v1.OutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Logger;
+
+/**
+ * Copies one of a script's output pipes into the {@link Outbox}, one Output per {@code read()}:
+ * whatever a read returns (up to 64 KiB) is sent at once, so output is seen as it is produced. When
+ * the outbox is full, the pump blocks in {@code put}, stops reading, and the script blocks on its
+ * pipe: back-pressure without loss.
+ *
+ * <p>Threading: {@link #run()} on its own thread; {@link #awaitEof} and {@link #stop()} from the
+ * execution's waiter thread. Once {@link #stop()} returns, no further Output of this pump is queued,
+ * and the byte count it returns is final.
+ */
+final class OutputPump implements Runnable {
+    /** The most bytes per Output message (the protocol's limit). */
+    static final int CHUNK_BYTES = 64 * 1024;
+
+    private static final Logger LOG = Logger.getLogger(OutputPump.class.getName());
+
+    private final String executionId;
+    private final OutputStream stream;
+    private final InputStream in;
+    private final Outbox outbox;
+    private final CountDownLatch eof = new CountDownLatch(1);
+    private final ReentrantLock lock = new ReentrantLock();
+    private long offset; // guarded by lock; bytes of this stream queued so far
+    private boolean stopped; // guarded by lock
+
+    OutputPump(String executionId, OutputStream stream, InputStream in, Outbox outbox) {
+        this.executionId = executionId;
+        this.stream = stream;
+        this.in = in;
+        this.outbox = outbox;
+    }
+
+    @Override
+    public void run() {
+        byte[] buffer = new byte[CHUNK_BYTES];
+        try (in) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                if (n > 0 && !forward(buffer, n)) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            LOG.fine(() -> "Output pipe of " + executionId + " closed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            eof.countDown();
+        }
+    }
+
+    /** Queues one chunk unless stopped; returns false when stopped. */
+    private boolean forward(byte[] buffer, int n) throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            if (stopped) {
+                return false;
+            }
+            Output output = Output.newBuilder()
+                    .setExecutionId(executionId)
+                    .setStream(stream)
+                    .setOffset(offset)
+                    .setData(ByteString.copyFrom(buffer, 0, n))
+                    .build();
+            outbox.put(AgentMessage.newBuilder().setOutput(output).build());
+            offset += n;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until the pipe reached end-of-file (or failed), at most {@code timeout}. */
+    boolean awaitEof(Duration timeout) throws InterruptedException {
+        return eof.await(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Stops queueing output and returns the total bytes queued. If a chunk is being queued right
+     * now, waits for it first, so the total matches exactly what was sent. A read that is blocked
+     * (a background process holds the pipe open) is abandoned: its thread ends when the pipe does.
+     */
+    long stop() throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            stopped = true;
+            return offset;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.runcmd.agent.exec;
+
+import dev.runcmd.proto.agent.v1.Parameter;
+import dev.runcmd.proto.agent.v1.Run;
+import dev.runcmd.proto.agent.v1.Shell;
+import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Runs scripts on Linux. The script is written to {@code <execDir>/script}, created with mode 0700
+ * (never chmod-ed afterwards). A script whose text starts with "#!" is executed directly, so the
+ * kernel picks its interpreter; any other runs as {@code /bin/sh <file> <args...>}.
+ *
+ * <p>Both go through {@code setsid}: the JVM's child is not a group leader, so setsid makes it the
+ * leader of a new session and process group and execs in place, and the group id equals the pid.
+ *
+ * <p>Parameters follow Azure's Linux handler: named ones become environment variables, unnamed ones
+ * positional arguments (public first, then protected), and empty values are skipped.
+ */
+public final class PosixScriptLauncher implements ScriptLauncher {
+    /** The empty input every script gets. */
+    static final File DEV_NULL = new File("/dev/null");
+    /** The interpreter for scripts without a "#!" line. */
+    static final String SHELL = "/bin/sh";
+    /** The file name of the script inside its exec directory. */
+    static final String SCRIPT_FILE = "script";
+
+    private final ProcessSpawner spawner;
+
+    /** Creates a launcher that starts processes through {@code spawner}. */
+    public PosixScriptLauncher(ProcessSpawner spawner) {
+        this.spawner = spawner;
+    }
+
+    @Override
+    public Optional<String> unsupported(Run run) {
+        if (run.getShell() == Shell.SHELL_POWERSHELL) {
+            return Optional.of("PowerShell is not available on this Linux agent");
+        }
+        if (!run.getRunAsUser().isEmpty()) {
+            return Optional.of("runAsUser is not supported by this agent yet");
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Process launch(Run run, Path execDir) throws IOException {
+        Path script = execDir.resolve(SCRIPT_FILE);
+        List<String> command = new ArrayList<>(List.of("setsid"));
+        if (!run.getScript().startsWith("#!")) {
+            command.add(SHELL);
+        }
+        command.add(script.toString());
+        command.addAll(positional(run));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(execDir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+        builder.environment().putAll(named(run));
+        return spawner.start(builder, () -> write(execDir, script, run.getScript()));
+    }
+
+    private static void write(Path execDir, Path script, String text) throws IOException {
+        ExecDirs.createPrivate(execDir);
+        try (SeekableByteChannel out = Files.newByteChannel(script,
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ExecDirs.OWNER_ONLY)) {
+            ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    /** Unnamed, non-empty values: public ones first, then protected ones. */
+    static List<String> positional(Run run) {
+        List<String> args = new ArrayList<>();
+        int index = 0;
+        for (Parameter p : all(run).toList()) {
+            if (p.getName().isEmpty() && !p.getValue().isEmpty()) {
+                index++;
+                if (p.getValue().indexOf('\0') >= 0) {
+                    throw new IllegalArgumentException("positional parameter " + index + " contains a NUL character");
+                }
+                args.add(p.getValue());
+            }
+        }
+        return args;
+    }
+
+    /** Named, non-empty values as environment variables; a later parameter of a name wins. */
+    static Map<String, String> named(Run run) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (Parameter p : all(run).toList()) {
+            if (!p.getName().isEmpty() && !p.getValue().isEmpty()) {
+                if (p.getName().indexOf('=') >= 0 || p.getName().indexOf('\0') >= 0) {
+                    throw new IllegalArgumentException("parameter name '" + p.getName().replace('\0', '?')
+                            + "' cannot be an environment variable name");
+                }
+                if (p.getValue().indexOf('\0') >= 0) {
+                    throw new IllegalArgumentException("parameter '" + p.getName() + "' contains a NUL character");
+                }
+                env.put(p.getName(), p.getValue());
+            }
+        }
+        return env;
+    }
+
+    private static Stream<Parameter> all(Run run) {
+        return Stream.concat(run.getParametersList().stream(), run.getProtectedParametersList().stream());
+    }
+}

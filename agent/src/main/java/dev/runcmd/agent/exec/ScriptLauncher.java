@@ -1,0 +1,29 @@
+package dev.runcmd.agent.exec;
+
+import dev.runcmd.proto.agent.v1.Run;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Turns a Run into a running process: writes the script into the execution's directory and starts
+ * the interpreter. This is the operating-system seam; {@link PosixScriptLauncher} serves Linux, and
+ * a PowerShell launcher for Windows implements the same contract.
+ *
+ * <p>Contract for every implementation: the process's stdin is empty, its stdout and stderr are
+ * pipes, its working directory is {@code execDir}, protected parameter values are never logged, and
+ * the process leads its own process group whose id equals its pid (so a tree kill can reach every
+ * process it starts).
+ */
+public interface ScriptLauncher {
+    /** Why this launcher cannot run {@code run} at all (e.g. an unsupported shell), or empty. */
+    Optional<String> unsupported(Run run);
+
+    /**
+     * Creates {@code execDir} (it must not exist), writes the script there and starts it.
+     *
+     * @throws IOException when the script cannot be written or started
+     * @throws IllegalArgumentException when a parameter cannot be passed (e.g. an invalid name)
+     */
+    Process launch(Run run, Path execDir) throws IOException;
+}

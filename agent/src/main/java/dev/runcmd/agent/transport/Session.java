@@ -1,0 +1,198 @@
+package dev.runcmd.agent.transport;
+
+import dev.runcmd.proto.agent.v1.AgentMessage;
+import dev.runcmd.proto.agent.v1.AgentServiceGrpc;
+import dev.runcmd.proto.agent.v1.GatewayMessage;
+import dev.runcmd.proto.agent.v1.Heartbeat;
+import dev.runcmd.proto.agent.v1.Hello;
+import dev.runcmd.proto.agent.v1.Welcome;
+import io.grpc.Channel;
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The agent's session with a gateway: opens {@code AgentService.Connect}, sends Hello, waits for
+ * Welcome, then lets queued messages flow and sends heartbeats. When the stream ends, or Welcome
+ * does not come within {@link #WELCOME_TIMEOUT}, it reconnects after a {@link Backoff} delay (reset
+ * by each Welcome), forever, until {@link #stop()}.
+ *
+ * <p>Threading: state changes happen under this object's monitor, from gRPC callback threads and
+ * the scheduler; commands (Run, Cancel, Ack) are handed to the {@link SessionControl} thread.
+ */
+public final class Session {
+    /** How long a new stream may wait for Welcome before it is abandoned. */
+    static final Duration WELCOME_TIMEOUT = Duration.ofSeconds(10);
+    /** Heartbeat period used when Welcome does not give one. */
+    static final long DEFAULT_HEARTBEAT_SECONDS = 30;
+
+    private static final Logger LOG = Logger.getLogger(Session.class.getName());
+
+    private final Channel channel;
+    private final Supplier<Hello> hello;
+    private final OutboundQueue queue;
+    private final ScheduledExecutorService scheduler;
+    private final SessionControl control;
+    private final StreamWriter writer = new StreamWriter();
+    private final Thread sender;
+    private final Backoff backoff = new Backoff(); // guarded by this
+    private SessionState state = SessionState.IDLE; // guarded by this
+    private SessionCall current; // guarded by this; the live call, null while backing off or closed
+    private ScheduledFuture<?> timer; // guarded by this; welcome timeout, heartbeat or reconnect
+
+    /**
+     * Creates a session. The channel and scheduler are borrowed (the caller shuts them down); the
+     * session owns its sender thread and control thread, both made by {@code threads}.
+     */
+    public Session(Channel channel, Supplier<Hello> hello, OutboundQueue queue, GatewayHandler handler,
+            ScheduledExecutorService scheduler, ThreadFactory threads) {
+        this.channel = channel;
+        this.hello = hello;
+        this.queue = queue;
+        this.scheduler = scheduler;
+        this.control = new SessionControl(handler, threads);
+        this.sender = threads.newThread(new OutboundSender(queue, writer));
+    }
+
+    /** Starts the sender and the first connection attempt. */
+    public synchronized void start() {
+        if (state != SessionState.IDLE) {
+            throw new IllegalStateException("session already started: " + state);
+        }
+        sender.start();
+        connect();
+    }
+
+    /**
+     * Stops for good: half-closes the current stream, cancels timers, and stops the sender and
+     * control threads (interrupting a blocked command). Queued messages are not sent any more.
+     */
+    public void stop() {
+        synchronized (this) {
+            state = SessionState.CLOSED;
+            cancelTimer();
+            if (current != null) {
+                writer.complete(current);
+                current = null;
+            }
+        }
+        sender.interrupt();
+        control.stop();
+    }
+
+    /** The session's current lifecycle state. */
+    public synchronized SessionState state() {
+        return state;
+    }
+
+    private synchronized void connect() {
+        if (state == SessionState.CLOSED) {
+            return;
+        }
+        SessionCall call = new SessionCall(this, backoff.attempts() + 1);
+        current = call;
+        state = SessionState.CONNECTING;
+        LOG.fine(() -> "Connecting to the gateway, attempt " + call.attempt());
+        AgentServiceGrpc.newStub(channel).connect(call);
+        writer.writeFirst(call, AgentMessage.newBuilder().setHello(hello.get()).build());
+        timer = scheduler.schedule(() -> onWelcomeTimeout(call), WELCOME_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void onReady() {
+        writer.onReady();
+    }
+
+    void onMessage(SessionCall call, GatewayMessage message) {
+        switch (message.getKindCase()) {
+            case WELCOME -> onWelcome(call, message.getWelcome());
+            case RUN, CANCEL, ACK -> control.dispatch(call, message);
+            default -> call.requestNext();
+        }
+    }
+
+    private synchronized void onWelcome(SessionCall call, Welcome welcome) {
+        if (call != current || state != SessionState.CONNECTING) {
+            LOG.warning("Ignoring an unexpected Welcome");
+            call.requestNext();
+            return;
+        }
+        cancelTimer();
+        state = SessionState.OPEN;
+        backoff.reset();
+        writer.open(call);
+        long period = welcome.getHeartbeatIntervalSeconds() > 0 ? welcome.getHeartbeatIntervalSeconds() : DEFAULT_HEARTBEAT_SECONDS;
+        timer = scheduler.scheduleAtFixedRate(this::beat, period, period, TimeUnit.SECONDS);
+        LOG.info(() -> "Connected to gateway " + welcome.getGatewayId() + ", session " + welcome.getSessionId());
+        call.requestNext();
+    }
+
+    private void beat() {
+        Heartbeat beat = Heartbeat.newBuilder().setTimeMillis(System.currentTimeMillis()).build();
+        queue.offer(AgentMessage.newBuilder().setHeartbeat(beat).build());
+    }
+
+    private synchronized void onWelcomeTimeout(SessionCall call) {
+        if (call == current && state == SessionState.CONNECTING) {
+            writer.cancel(call, "no Welcome within " + WELCOME_TIMEOUT.toSeconds() + " s");
+            reconnectLater(call, Status.DEADLINE_EXCEEDED.withDescription("no Welcome within "
+                    + WELCOME_TIMEOUT.toSeconds() + " s"));
+        }
+    }
+
+    synchronized void onEnded(SessionCall call, Status status) {
+        call.markEnded();
+        if (call == current) {
+            reconnectLater(call, status);
+        }
+    }
+
+    /** Ends {@code call}'s turn and schedules the next attempt; the one place retry is decided. */
+    private void reconnectLater(SessionCall call, Status status) {
+        writer.detach(call);
+        cancelTimer();
+        current = null;
+        if (state == SessionState.CLOSED) {
+            return;
+        }
+        boolean refused = isRefusal(status);
+        boolean wasOpen = state == SessionState.OPEN;
+        Duration delay = refused ? Backoff.CAP : backoff.next();
+        if (refused) {
+            backoff.next();
+        }
+        state = SessionState.BACKING_OFF;
+        LOG.log(refused ? Level.WARNING : Level.INFO, () -> (wasOpen ? "Gateway session ended" : "Gateway not reachable")
+                + " (" + describe(status) + "); attempt " + call.attempt() + ", reconnecting in "
+                + delay.toMillis() + " ms");
+        timer = scheduler.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A refusal will not go away by retrying soon (bad identity or protocol), so the agent waits the
+     * longest backoff delay; everything else (UNAVAILABLE, CANCELLED, OK, ...) is transient.
+     */
+    private static boolean isRefusal(Status status) {
+        return switch (status.getCode()) {
+            case UNAUTHENTICATED, PERMISSION_DENIED, FAILED_PRECONDITION, INVALID_ARGUMENT, UNIMPLEMENTED -> true;
+            default -> false;
+        };
+    }
+
+    private static String describe(Status status) {
+        return status.getDescription() == null ? status.getCode().toString()
+                : status.getCode() + ": " + status.getDescription();
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.runcmd.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Configuration: sources, precedence, defaults, validation, and the command line's exit codes. */
+class AgentConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void configPrecedenceFlagsOverEnvOverFile() throws Exception {
+        Path file = dir.resolve("agent.properties");
+        Files.writeString(file, String.join("\n",
+                "gateway=file-host:1111",
+                "subscription-id=sub-file",
+                "resource-group=rg-file",
+                "machine-name=m-file",
+                "kill-grace-seconds=7"), StandardCharsets.UTF_8);
+        Map<String, String> env = Map.of(
+                "RUNCMD_AGENT_CONFIG", file.toString(),
+                "RUNCMD_GATEWAY", "env-host:2222",
+                "RUNCMD_RESOURCE_GROUP", "rg-env",
+                "RUNCMD_MACHINE_NAME", "m-env");
+
+        AgentConfig config = AgentConfig.from(env, new String[] {"--gateway", "flag-host:3333", "--machine-name=m-flag"});
+
+        assertEquals("flag-host:3333", config.gateway(), "flag beats environment");
+        assertEquals("m-flag", config.machineName(), "--key=value form works too");
+        assertEquals("rg-env", config.resourceGroup(), "environment beats file");
+        assertEquals("sub-file", config.subscriptionId(), "file beats default");
+        assertEquals(Duration.ofSeconds(7), config.killGrace());
+    }
+
+    @Test
+    void configFileFlagBeatsConfigFileEnvironment() throws Exception {
+        Path fromFlag = Files.writeString(dir.resolve("a.properties"), "resource-group=rg-a");
+        Path fromEnv = Files.writeString(dir.resolve("b.properties"), "resource-group=rg-b");
+
+        AgentConfig config = AgentConfig.from(Map.of("RUNCMD_AGENT_CONFIG", fromEnv.toString()),
+                new String[] {"--config", fromFlag.toString()});
+
+        assertEquals("rg-a", config.resourceGroup());
+    }
+
+    @Test
+    void defaultsApplyWhenNothingIsSet() throws Exception {
+        AgentConfig config = AgentConfig.from(Map.of(), new String[0]);
+
+        assertEquals("127.0.0.1:9090", config.gateway());
+        assertEquals("00000000-0000-0000-0000-000000000000", config.subscriptionId());
+        assertEquals("local", config.resourceGroup());
+        assertEquals(HostName.toMachineName(HostName.local()), config.machineName());
+        assertTrue(config.machineName().matches("[a-zA-Z0-9_.-]{1,54}"), config.machineName());
+        assertEquals(Path.of(System.getProperty("user.home"), ".runcmd", "agent"), config.workDir());
+        assertEquals(Duration.ofSeconds(5), config.killGrace());
+    }
+
+    @Test
+    void hostNameBecomesAValidMachineName() {
+        assertEquals("my-host-example.com", HostName.toMachineName("my host!example.com"));
+        assertEquals(54, HostName.toMachineName("h".repeat(80)).length());
+        assertEquals("localhost", HostName.toMachineName(""));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "--bogus x", "--gateway", "--gateway --machine-name m", "--gateway nohostport", "--gateway host:0",
+        "--gateway host:70000", "--kill-grace-seconds abc", "--kill-grace-seconds -1", "--machine-name bad/name",
+        "--machine-name " + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "--config /nonexistent/file",
+        "positional"})
+    void invalidFlagsAreRejected(String commandLine) {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> AgentConfig.from(Map.of(), commandLine.split(" ")));
+        assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    }
+
+    @Test
+    void invalidEnvironmentValueNamesItsSource() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> AgentConfig.from(Map.of("RUNCMD_KILL_GRACE_SECONDS", "soon"), new String[0]));
+        assertEquals("invalid kill-grace-seconds 'soon' (from environment RUNCMD_KILL_GRACE_SECONDS): "
+                + "expected a whole number from 0 to 3600", e.getMessage());
+    }
+
+    @Test
+    void unknownKeyInConfigFileIsRejected() throws Exception {
+        Path file = Files.writeString(dir.resolve("typo.properties"), "gatway=host:1");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> AgentConfig.from(Map.of(), new String[] {"--config", file.toString()}));
+        assertTrue(e.getMessage().contains("gatway"), e.getMessage());
+    }
+
+    @Test
+    void mainExitsWithCode2AndOneLineOnABadFlag() throws Exception {
+        Process java = javaMain("--kill-grace-seconds", "soon");
+        assertTrue(java.waitFor(20, TimeUnit.SECONDS));
+        String stderr = new String(java.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, java.exitValue());
+        assertEquals(1, stderr.lines().count(), stderr);
+        assertTrue(stderr.startsWith("runcmd-agent: invalid kill-grace-seconds 'soon'"), stderr);
+    }
+
+    @Test
+    void mainPrintsUsageOnHelp() throws Exception {
+        Process java = javaMain("--help");
+        assertTrue(java.waitFor(20, TimeUnit.SECONDS));
+        String stdout = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, java.exitValue());
+        assertTrue(stdout.contains("--gateway HOST:PORT"), stdout);
+    }
+
+    private static Process javaMain(String... args) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                Main.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+    }
+}

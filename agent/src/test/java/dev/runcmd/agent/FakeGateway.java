@@ -1,0 +1,139 @@
+package dev.runcmd.agent;
+
+import dev.runcmd.proto.agent.v1.AgentMessage;
+import dev.runcmd.proto.agent.v1.AgentServiceGrpc;
+import dev.runcmd.proto.agent.v1.GatewayMessage;
+import dev.runcmd.proto.agent.v1.Welcome;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * A gateway for tests: answers each Hello with Welcome, records every agent message with the time
+ * it arrived and the stream (1, 2, ...) it came on, and lets the test send commands, break the
+ * stream, or take over inbound flow control (request messages one by one).
+ */
+final class FakeGateway extends AgentServiceGrpc.AgentServiceImplBase {
+    /** One message as the gateway received it. */
+    record Received(AgentMessage message, long nanos, int stream) {}
+
+    private final List<Received> received = new ArrayList<>(); // guarded by this
+    private ServerCallStreamObserver<GatewayMessage> current; // guarded by this
+    private int streams; // guarded by this
+    private volatile boolean manualFlow;
+    private volatile int heartbeatSeconds = 30;
+
+    /** From the next stream on, the gateway requests agent messages only when told to. */
+    void useManualFlowControl() {
+        manualFlow = true;
+    }
+
+    /** The heartbeat interval the next Welcome announces. */
+    void announceHeartbeatEvery(int seconds) {
+        heartbeatSeconds = seconds;
+    }
+
+    @Override
+    public StreamObserver<AgentMessage> connect(StreamObserver<GatewayMessage> responses) {
+        ServerCallStreamObserver<GatewayMessage> call = (ServerCallStreamObserver<GatewayMessage>) responses;
+        int index;
+        synchronized (this) {
+            index = ++streams;
+            current = call;
+        }
+        if (manualFlow) {
+            call.disableAutoRequest();
+            call.request(1);
+        }
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(AgentMessage message) {
+                record(message, index);
+                if (message.hasHello()) {
+                    welcome(call, index);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {}
+
+            @Override
+            public void onCompleted() {
+                synchronized (FakeGateway.this) {
+                    call.onCompleted();
+                }
+            }
+        };
+    }
+
+    private synchronized void welcome(ServerCallStreamObserver<GatewayMessage> call, int index) {
+        Welcome welcome = Welcome.newBuilder()
+                .setSessionId("session-" + index)
+                .setGatewayId("fake-gateway")
+                .setHeartbeatIntervalSeconds(heartbeatSeconds)
+                .build();
+        call.onNext(GatewayMessage.newBuilder().setWelcome(welcome).build());
+    }
+
+    private synchronized void record(AgentMessage message, int index) {
+        received.add(new Received(message, System.nanoTime(), index));
+        notifyAll();
+    }
+
+    /** Sends {@code message} on the current stream. */
+    synchronized void send(GatewayMessage message) {
+        current.onNext(message);
+    }
+
+    /** Ends the current stream with UNAVAILABLE, as a gateway that goes away would. */
+    synchronized void failStream() {
+        current.onError(Status.UNAVAILABLE.withDescription("gateway going away").asRuntimeException());
+    }
+
+    /** Asks the agent for {@code n} more messages on the current stream (manual flow control). */
+    synchronized void request(int n) {
+        current.request(n);
+    }
+
+    /** Waits until a message matching {@code match} arrived; fails the test after {@code timeout}. */
+    synchronized Received await(Predicate<AgentMessage> match, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (Received r : received) {
+                if (match.test(r.message())) {
+                    return r;
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("no matching agent message within " + timeout + "; received " + kinds());
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+    }
+
+    /** Waits for the Exited of {@code executionId}. */
+    AgentMessage awaitExited(String executionId, Duration timeout) throws InterruptedException {
+        return await(m -> m.hasExited() && m.getExited().getExecutionId().equals(executionId), timeout).message();
+    }
+
+    /** Every message received so far, in arrival order. */
+    synchronized List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    /** The messages about {@code executionId}, in arrival order. */
+    synchronized List<AgentMessage> messagesOf(String executionId) {
+        return received.stream().map(Received::message)
+                .filter(m -> executionId.equals(Messages.executionId(m)))
+                .toList();
+    }
+
+    private List<String> kinds() {
+        return received.stream().map(r -> r.message().getKindCase() + "@" + r.stream()).toList();
+    }
+}

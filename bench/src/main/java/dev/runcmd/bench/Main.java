@@ -1,0 +1,120 @@
+package dev.runcmd.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runcmd.cli.http.ArmClient;
+import dev.runcmd.cli.local.AgentIdentity;
+import dev.runcmd.cli.local.Artifacts;
+import dev.runcmd.cli.local.ComponentProcess;
+import dev.runcmd.cli.local.LocalStack;
+import dev.runcmd.cli.local.Ports;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Measures, on the real local stack: the time from PUT to the terminal state of a run command
+ * running {@code true}, as a client observes it, and the resident memory of each component.
+ * Usage: {@code bench/run.sh [iterations]}.
+ */
+public final class Main {
+
+    private static final Set<String> TERMINAL = Set.of("Succeeded", "Failed", "TimedOut", "Canceled");
+    private static final String SUBSCRIPTION = "00000000-0000-0000-0000-00000000be4c";
+    private static final AgentIdentity AGENT = new AgentIdentity(SUBSCRIPTION, "bench", "bench-machine");
+
+    public static void main(String[] args) throws Exception {
+        int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+        Path dataDir = Files.createTempDirectory("runcmd-bench-");
+        int apiPort = Ports.free();
+        int gatewayPort = Ports.free();
+        int gatewayHttpPort = Ports.free();
+        try (LocalStack stack = new LocalStack(Artifacts.locate(System.getenv()), dataDir)) {
+            stack.startDatabase(Ports.free());
+            ComponentProcess api = stack.startControlApi(apiPort);
+            ComponentProcess gateway = stack.startGateway("gw-bench", gatewayPort, gatewayHttpPort);
+            LocalStack.awaitQuarkus(api, apiPort);
+            LocalStack.awaitQuarkus(gateway, gatewayHttpPort);
+            ComponentProcess agent = stack.startAgent(AGENT, gatewayPort);
+            ArmClient client = new ArmClient("http://127.0.0.1:" + apiPort, SUBSCRIPTION, "bench");
+            awaitConnected(client);
+
+            Thread.sleep(10_000);
+            long agentIdleRss = Memory.rssKib(agent.pid());
+
+            int warmup = Math.max(20, iterations / 10);
+            measure(client, warmup);
+            List<Double> millis = measure(client, iterations);
+
+            Thread.sleep(10_000);
+            report(iterations, millis, agentIdleRss, Memory.rssKib(agent.pid()),
+                    Memory.rssKib(api.pid()), Memory.rssKib(gateway.pid()));
+        }
+    }
+
+    /** Runs {@code true} {@code count} times, one after another; answers each PUT-to-terminal time. */
+    private static List<Double> measure(ArmClient client, int count) throws Exception {
+        List<Double> millis = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String path = client.runCommandPath(AGENT.machineName(), "true-" + (i % 20));
+            long start = System.nanoTime();
+            client.put(path, body());
+            JsonNode view;
+            do {
+                view = client.get(path).path("properties").path("instanceView");
+            } while (!TERMINAL.contains(view.path("executionState").asText()));
+            millis.add((System.nanoTime() - start) / 1e6);
+            if (!"Succeeded".equals(view.path("executionState").asText())) {
+                throw new IllegalStateException("`true` did not succeed: " + view);
+            }
+        }
+        return millis;
+    }
+
+    private static ObjectNode body() {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("location", "bench");
+        body.putObject("properties").putObject("source").put("script", "true");
+        return body;
+    }
+
+    private static void awaitConnected(ArmClient client) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                if ("Connected".equals(client.get(client.machinePath(AGENT.machineName()))
+                        .path("properties").path("status").asText())) {
+                    return;
+                }
+            } catch (dev.runcmd.cli.http.ArmException notYet) {
+                // not registered yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("agent did not connect");
+    }
+
+    private static void report(int iterations, List<Double> millis, long agentIdle, long agentAfter,
+                               long apiRss, long gatewayRss) {
+        Collections.sort(millis);
+        System.out.printf("PUT -> terminal state for `true`, %d sequential runs, polling GET back to back:%n", iterations);
+        System.out.printf("  median %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                percentile(millis, 50), percentile(millis, 90), percentile(millis, 99), millis.get(millis.size() - 1));
+        System.out.printf("Resident memory (VmRSS):%n");
+        System.out.printf("  agent idle after start      %6.1f MiB%n", agentIdle / 1024.0);
+        System.out.printf("  agent idle after the runs   %6.1f MiB%n", agentAfter / 1024.0);
+        System.out.printf("  control-api after the runs %6.1f MiB%n", apiRss / 1024.0);
+        System.out.printf("  gateway after the runs     %6.1f MiB%n", gatewayRss / 1024.0);
+    }
+
+    private static double percentile(List<Double> sorted, int p) {
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+}

@@ -1,0 +1,49 @@
+package dev.runcmd.control.arm;
+
+import jakarta.ws.rs.container.ContainerRequestContext;
+import java.net.URI;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Rewrites the fixed segments of ARM paths to their canonical spelling before resource matching, because ARM
+ * treats them case-insensitively ({@code resourcegroups}, {@code microsoft.hybridcompute}, {@code runcommands}).
+ * Names chosen by users (subscription, resource group, machine, run command) are left exactly as sent.
+ */
+public final class ArmPathNormalizer {
+
+    private static final Pattern ARM_PATH = Pattern.compile(
+            "(?i)/subscriptions/([^/]+)/resourcegroups/([^/]+)/providers/microsoft\\.hybridcompute/machines"
+                    + "(?:(/[^/]+)(?:(/runcommands)(/.*)?)?)?(/?)");
+
+    /** Replaces the request URI when its fixed segments differ from the canonical spelling. */
+    @ServerRequestFilter(preMatching = true)
+    public void normalize(ContainerRequestContext context) {
+        URI uri = context.getUriInfo().getRequestUri();
+        String raw = uri.getRawPath();
+        String canonical = canonical(raw);
+        if (!canonical.equals(raw)) {
+            String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+            context.setRequestUri(URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + canonical + query));
+        }
+    }
+
+    /** Returns the path with canonical fixed segments, or the path itself when it is not an ARM path. */
+    static String canonical(String rawPath) {
+        Matcher m = ARM_PATH.matcher(rawPath);
+        if (!m.matches()) {
+            return rawPath;
+        }
+        StringBuilder path = new StringBuilder("/subscriptions/").append(m.group(1))
+                .append("/resourceGroups/").append(m.group(2))
+                .append("/providers/Microsoft.HybridCompute/machines");
+        if (m.group(3) != null) {
+            path.append(m.group(3));
+        }
+        if (m.group(4) != null) {
+            path.append("/runCommands").append(m.group(5) == null ? "" : m.group(5));
+        }
+        return path.append(m.group(6)).toString();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.runcmd.control.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The control API's own settings, read once at startup (prefix {@code runcmd.control}).
+ *
+ * <p>Quarkus settings (HTTP port, datasource, Flyway) stay under their usual {@code quarkus.*} keys; this
+ * object only holds what runcmd itself decides.
+ */
+@ConfigMapping(prefix = "runcmd.control")
+public interface ControlConfig {
+
+    /** Settings of the ARM-shaped REST API. */
+    Api api();
+
+    /** Settings of the calls to the gateways' internal gRPC API. */
+    Dispatch dispatch();
+
+    /** Settings of the ARM-shaped REST API. */
+    interface Api {
+
+        /**
+         * The accepted values of the {@code api-version} query parameter; any other value is answered with
+         * 400 InvalidApiVersionParameter.
+         */
+        @WithDefault("2023-10-03-preview,2024-03-31-preview,2024-05-20-preview,2024-07-31-preview,"
+                + "2024-11-10-preview,2025-02-19-preview")
+        List<String> versions();
+
+        /**
+         * The largest request body accepted, in bytes. Must stay below {@code quarkus.http.limits.max-body-size}
+         * so that larger bodies get an ARM error body instead of a bare 413.
+         */
+        @WithDefault("1048576")
+        int maxBodyBytes();
+    }
+
+    /** Settings of the calls to the gateways' internal gRPC API. */
+    interface Dispatch {
+
+        /** The deadline of one Dispatch or Cancel call to a gateway. */
+        @WithDefault("5s")
+        Duration deadline();
+
+        /** How many gateway channels are kept open at most; the least recently used one is closed first. */
+        @WithDefault("64")
+        int maxChannels();
+    }
+}

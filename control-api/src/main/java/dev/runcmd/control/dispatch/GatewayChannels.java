@@ -1,0 +1,60 @@
+package dev.runcmd.control.dispatch;
+
+import dev.runcmd.control.config.ControlConfig;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One plaintext gRPC channel per gateway address, created on first use and reused. The cache is bounded:
+ * gateways come and go (new pod addresses), so the least recently used channel is shut down when the bound is
+ * reached; calls already on it finish first.
+ *
+ * <p>Thread-safe: every access to the map holds this object's monitor.
+ */
+@ApplicationScoped
+public class GatewayChannels {
+
+    private final int maxChannels;
+    // guarded by this; access order makes the eldest entry the least recently used
+    private final LinkedHashMap<String, ManagedChannel> channels = new LinkedHashMap<>(16, 0.75f, true);
+
+    GatewayChannels(ControlConfig config) {
+        this.maxChannels = config.dispatch().maxChannels();
+    }
+
+    /** The channel to a gateway's internal API, for example {@code 10.0.0.7:9090}. */
+    public synchronized ManagedChannel forAddress(String address) {
+        ManagedChannel channel = channels.get(address);
+        if (channel == null) {
+            evictIfFull();
+            channel = ManagedChannelBuilder.forTarget(address).usePlaintext().build();
+            channels.put(address, channel);
+        }
+        return channel;
+    }
+
+    private void evictIfFull() {
+        if (channels.size() >= maxChannels) {
+            Map.Entry<String, ManagedChannel> eldest = channels.entrySet().iterator().next();
+            channels.remove(eldest.getKey());
+            eldest.getValue().shutdown();
+        }
+    }
+
+    /** Shuts every channel down when the application stops. */
+    @PreDestroy
+    void close() {
+        List<ManagedChannel> open;
+        synchronized (this) {
+            open = new ArrayList<>(channels.values());
+            channels.clear();
+        }
+        open.forEach(ManagedChannel::shutdownNow);
+    }
+}

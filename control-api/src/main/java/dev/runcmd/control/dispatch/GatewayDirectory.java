@@ -1,0 +1,35 @@
+package dev.runcmd.control.dispatch;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowIterator;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+
+/** Finds which gateway holds a machine's agent stream right now, from the session registry in PostgreSQL. */
+@ApplicationScoped
+public class GatewayDirectory {
+
+    private static final String QUERY = """
+            select g.address
+              from agent_session s
+              join gateway g on g.id = s.gateway_id
+             where s.machine_id = $1
+            """;
+
+    private final Pool pool;
+
+    GatewayDirectory(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** The internal gRPC address (host:port) of the gateway holding the machine, or empty when disconnected. */
+    public Uni<Optional<String>> addressOf(long machineId) {
+        return pool.preparedQuery(QUERY).execute(Tuple.of(machineId)).map(rows -> {
+            RowIterator<Row> iterator = rows.iterator();
+            return iterator.hasNext() ? Optional.of(iterator.next().getString("address")) : Optional.empty();
+        });
+    }
+}

@@ -1,0 +1,44 @@
+package dev.runcmd.control.grpc;
+
+import dev.runcmd.control.arm.ArmException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns failures of the shared read path into gRPC statuses: 404 becomes NOT_FOUND, 400 INVALID_ARGUMENT, each
+ * with the same message as the REST error; anything unexpected becomes INTERNAL, logged here with its stack.
+ */
+final class GrpcErrors {
+
+    private static final Logger LOG = Logger.getLogger(GrpcErrors.class);
+
+    private GrpcErrors() {
+    }
+
+    /** The status exception to end the call with. */
+    static StatusRuntimeException toStatus(Throwable failure) {
+        if (failure instanceof StatusRuntimeException status) {
+            return status;
+        }
+        if (failure instanceof ArmException arm) {
+            return statusOf(arm).withDescription(arm.getMessage()).asRuntimeException();
+        }
+        LOG.error("gRPC call failed with an unexpected error", failure);
+        return Status.INTERNAL.withDescription("an internal error occurred; see the server log").asRuntimeException();
+    }
+
+    /** INVALID_ARGUMENT with a description naming the missing or malformed field. */
+    static StatusRuntimeException invalidArgument(String description) {
+        return Status.INVALID_ARGUMENT.withDescription(description).asRuntimeException();
+    }
+
+    private static Status statusOf(ArmException arm) {
+        return switch (arm.status()) {
+            case 404 -> Status.NOT_FOUND;
+            case 400 -> Status.INVALID_ARGUMENT;
+            case 409 -> Status.ABORTED;
+            default -> Status.INTERNAL;
+        };
+    }
+}

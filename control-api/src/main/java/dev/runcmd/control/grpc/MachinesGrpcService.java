@@ -1,0 +1,45 @@
+package dev.runcmd.control.grpc;
+
+import dev.runcmd.control.machine.MachineRepository;
+import dev.runcmd.proto.v1.GetMachineRequest;
+import dev.runcmd.proto.v1.ListMachinesRequest;
+import dev.runcmd.proto.v1.ListMachinesResponse;
+import dev.runcmd.proto.v1.Machine;
+import dev.runcmd.proto.v1.Machines;
+import io.quarkus.grpc.GrpcService;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/** The public {@code runcmd.v1.Machines} service: the same reads as the REST machine resource. */
+@GrpcService
+public class MachinesGrpcService implements Machines {
+
+    private final MachineRepository machines;
+
+    MachinesGrpcService(MachineRepository machines) {
+        this.machines = machines;
+    }
+
+    /** One machine; NOT_FOUND when it never registered, INVALID_ARGUMENT for a malformed reference. */
+    @Override
+    public Uni<Machine> getMachine(GetMachineRequest request) {
+        return Uni.createFrom().item(request)
+                .map(r -> GrpcRequests.scope(r.getMachine()))
+                .flatMap(scope -> Panache.withSession(() -> machines.require(scope)))
+                .map(ProtoViews::machine)
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    /** The machines of a resource group, by name; INVALID_ARGUMENT without a subscription or group. */
+    @Override
+    public Uni<ListMachinesResponse> listMachines(ListMachinesRequest request) {
+        return Uni.createFrom().item(request)
+                .invoke(r -> GrpcRequests.requireGroup(r.getSubscriptionId(), r.getResourceGroup(), ""))
+                .flatMap(r -> Panache.withSession(() -> machines.listByGroup(r.getSubscriptionId(),
+                        r.getResourceGroup())))
+                .map(all -> ListMachinesResponse.newBuilder()
+                        .addAllMachines(all.stream().map(ProtoViews::machine).toList())
+                        .build())
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+}

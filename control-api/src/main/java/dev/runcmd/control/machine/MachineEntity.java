@@ -1,0 +1,57 @@
+package dev.runcmd.control.machine;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+import org.hibernate.annotations.Immutable;
+
+/**
+ * A machine as its agent registered it (table {@code machine}). The gateway creates and updates these rows when
+ * agents say Hello and disconnect; the control API only reads them, hence {@link Immutable}.
+ */
+@Entity
+@Immutable
+@Table(name = "machine")
+public class MachineEntity {
+
+    /** Database id, referenced by run commands, executions and sessions. */
+    @Id
+    public Long id;
+
+    /** Subscription of the machine. */
+    @Column(name = "subscription_id")
+    public String subscriptionId;
+
+    /** Resource group of the machine. */
+    @Column(name = "resource_group")
+    public String resourceGroup;
+
+    /** Name of the machine inside its resource group. */
+    public String name;
+
+    /** Operating system name reported by the agent. */
+    @Column(name = "os_name")
+    public String osName;
+
+    /** Operating system version reported by the agent. */
+    @Column(name = "os_version")
+    public String osVersion;
+
+    /** Version of the agent. */
+    @Column(name = "agent_version")
+    public String agentVersion;
+
+    /** Connected or Disconnected. */
+    public String status;
+
+    /** When {@link #status} last changed. */
+    @Column(name = "last_status_change")
+    public OffsetDateTime lastStatusChange;
+
+    /** The scope this machine is addressed by. */
+    public MachineScope scope() {
+        return new MachineScope(subscriptionId, resourceGroup, name);
+    }
+}

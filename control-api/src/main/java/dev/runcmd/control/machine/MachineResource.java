@@ -1,0 +1,38 @@
+package dev.runcmd.control.machine;
+
+import dev.runcmd.control.arm.ArmList;
+import dev.runcmd.control.arm.ResourceNames;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.resteasy.reactive.RestPath;
+
+/** The machines of a resource group, read-only: agents create them by registering. */
+@Path("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.HybridCompute/machines")
+@Produces(MediaType.APPLICATION_JSON)
+public class MachineResource {
+
+    private final MachineRepository machines;
+
+    MachineResource(MachineRepository machines) {
+        this.machines = machines;
+    }
+
+    /** Lists the machines of the resource group, by name. */
+    @GET
+    public Uni<ArmList<MachineView>> list(@RestPath String sub, @RestPath String rg) {
+        return Panache.withSession(() -> machines.listByGroup(sub, rg))
+                .map(all -> new ArmList<>(all.stream().map(MachineView::of).toList()));
+    }
+
+    /** Shows one machine; 404 ResourceNotFound when it never registered. */
+    @GET
+    @Path("{machine}")
+    public Uni<MachineView> get(@RestPath String sub, @RestPath String rg, @RestPath String machine) {
+        MachineScope scope = new MachineScope(sub, rg, ResourceNames.requireMachine(machine));
+        return Panache.withSession(() -> machines.require(scope)).map(MachineView::of);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.runcmd.control.runcommand;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.hibernate.annotations.ColumnTransformer;
+import org.hibernate.annotations.DynamicUpdate;
+
+/**
+ * One run of a run command (table {@code execution}), with the snapshot of what the agent needs.
+ *
+ * <p>The control API inserts these rows and otherwise only reads them: the gateway owns the progress columns.
+ * The one change the control API makes (cancelling a Pending execution) is a conditional bulk update in
+ * {@link ExecutionRepository}, never a dirty-checked field change.
+ */
+@Entity
+@DynamicUpdate
+@Table(name = "execution")
+public class ExecutionEntity {
+
+    /** Random id; the agent journals it to run each execution at most once. */
+    @Id
+    public UUID id;
+
+    /** The run command it belongs to. */
+    @Column(name = "run_command_id")
+    public UUID runCommandId;
+
+    /** The machine that runs it. */
+    @Column(name = "machine_id")
+    public long machineId;
+
+    /** The run command's name, copied for the agent. */
+    @Column(name = "run_command_name")
+    public String runCommandName;
+
+    /** An {@link ExecutionState} stored value. */
+    public String state;
+
+    /** Azure's executionMessage. */
+    public String message;
+
+    /** The script's exit code once it ended, else null. */
+    @Column(name = "exit_code")
+    public Integer exitCode;
+
+    /** The script to run. */
+    public String script;
+
+    /** Parameters as JSON text. */
+    @Column(name = "parameters")
+    @ColumnTransformer(read = "cast(parameters as text)", write = "cast(cast(? as text) as jsonb)")
+    public String parametersJson;
+
+    /** Protected parameters as JSON text; never shown, never logged. */
+    @Column(name = "protected_parameters")
+    @ColumnTransformer(read = "cast(protected_parameters as text)", write = "cast(cast(? as text) as jsonb)")
+    public String protectedParametersJson;
+
+    /** Timeout in seconds; 0 means none. */
+    @Column(name = "timeout_seconds")
+    public int timeoutSeconds;
+
+    /** When it was created. */
+    @Column(name = "created_at")
+    public OffsetDateTime createdAt;
+
+    /** When the script's process started, else null. */
+    @Column(name = "start_time")
+    public OffsetDateTime startTime;
+
+    /** When it ended, else null. */
+    @Column(name = "end_time")
+    public OffsetDateTime endTime;
+
+    /** Bytes of stdout stored so far. */
+    @Column(name = "stdout_bytes")
+    public long stdoutBytes;
+
+    /** Bytes of stderr stored so far. */
+    @Column(name = "stderr_bytes")
+    public long stderrBytes;
+
+    /** The parsed state. */
+    public ExecutionState executionState() {
+        return ExecutionState.fromStored(state);
+    }
+}

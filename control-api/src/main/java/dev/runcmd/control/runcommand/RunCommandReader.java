@@ -1,0 +1,80 @@
+package dev.runcmd.control.runcommand;
+
+import dev.runcmd.control.arm.ArmException;
+import dev.runcmd.control.machine.MachineRepository;
+import dev.runcmd.control.machine.MachineScope;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Reads run commands with their current execution and output tail, for the REST and the gRPC views. Each read
+ * opens its own reactive session; the tails come from one extra query for all listed executions.
+ */
+@ApplicationScoped
+public class RunCommandReader {
+
+    private final MachineRepository machines;
+    private final RunCommandRepository commands;
+    private final ExecutionRepository executions;
+    private final OutputTailReader tails;
+
+    RunCommandReader(MachineRepository machines, RunCommandRepository commands, ExecutionRepository executions,
+            OutputTailReader tails) {
+        this.machines = machines;
+        this.commands = commands;
+        this.executions = executions;
+        this.tails = tails;
+    }
+
+    /**
+     * One run command; fails with 404 ParentResourceNotFound when the machine never registered and 404
+     * ResourceNotFound when the run command does not exist.
+     */
+    public Uni<RunCommandSnapshot> get(MachineScope scope, String name) {
+        return Panache.withSession(() -> machines.requireParent(scope)
+                .flatMap(machine -> commands.findByName(machine.id, name))
+                .onItem().ifNull().failWith(() -> notFound(scope, name))
+                .flatMap(command -> withExecutions(scope, List.of(command))))
+                .map(snapshots -> snapshots.get(0));
+    }
+
+    /** The run commands of a machine by name; fails with 404 ParentResourceNotFound for an unknown machine. */
+    public Uni<List<RunCommandSnapshot>> list(MachineScope scope) {
+        return Panache.withSession(() -> machines.requireParent(scope)
+                .flatMap(machine -> commands.listByMachine(machine.id))
+                .flatMap(found -> withExecutions(scope, found)));
+    }
+
+    private Uni<List<RunCommandSnapshot>> withExecutions(MachineScope scope, List<RunCommandEntity> found) {
+        List<UUID> ids = found.stream().map(c -> c.currentExecutionId).filter(Objects::nonNull).toList();
+        return executions.findByIds(ids)
+                .flatMap(rows -> tails.read(ids).map(tailsById -> found.stream()
+                        .map(command -> snapshot(scope, command, byId(rows), tailsById))
+                        .toList()));
+    }
+
+    private static RunCommandSnapshot snapshot(MachineScope scope, RunCommandEntity command,
+            Map<UUID, ExecutionEntity> executionsById, Map<UUID, OutputTail> tailsById) {
+        UUID current = command.currentExecutionId;
+        ExecutionEntity execution = current == null ? null : executionsById.get(current);
+        OutputTail tail = current == null ? OutputTail.EMPTY : tailsById.getOrDefault(current, OutputTail.EMPTY);
+        return new RunCommandSnapshot(scope, command, execution, tail);
+    }
+
+    private static Map<UUID, ExecutionEntity> byId(List<ExecutionEntity> rows) {
+        return rows.stream().collect(Collectors.toMap(e -> e.id, Function.identity()));
+    }
+
+    /** 404 ResourceNotFound for a run command that does not exist. */
+    static ArmException notFound(MachineScope scope, String name) {
+        return ArmException.resourceNotFound("The Resource '" + MachineScope.TYPE + "/" + scope.machineName()
+                + "/runCommands/" + name + "' under resource group '" + scope.resourceGroup() + "' was not found.");
+    }
+}

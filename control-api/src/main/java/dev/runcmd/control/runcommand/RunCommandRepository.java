@@ -1,0 +1,34 @@
+package dev.runcmd.control.runcommand;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import java.util.List;
+import java.util.UUID;
+
+/** Reads and locks run commands. Every method must run inside a reactive Hibernate session. */
+@ApplicationScoped
+public class RunCommandRepository implements PanacheRepositoryBase<RunCommandEntity, UUID> {
+
+    /** The run command of a machine by name, or null. */
+    public Uni<RunCommandEntity> findByName(long machineId, String name) {
+        return find("machineId = ?1 and name = ?2", machineId, name).firstResult();
+    }
+
+    /**
+     * The run command of a machine by name, row-locked until the transaction ends, or null. Concurrent PUTs and
+     * DELETEs of one run command therefore run one after the other.
+     */
+    public Uni<RunCommandEntity> lockByName(long machineId, String name) {
+        return find("machineId = ?1 and name = ?2", machineId, name)
+                .withLock(LockModeType.PESSIMISTIC_WRITE)
+                .firstResult();
+    }
+
+    /** The run commands of a machine, by name. */
+    public Uni<List<RunCommandEntity>> listByMachine(long machineId) {
+        return find("machineId = ?1", Sort.by("name"), machineId).list();
+    }
+}

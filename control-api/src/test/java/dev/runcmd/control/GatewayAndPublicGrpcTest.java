@@ -1,0 +1,230 @@
+package dev.runcmd.control;
+
+import static dev.runcmd.control.Arm.put;
+import static dev.runcmd.control.Arm.request;
+import static dev.runcmd.control.Arm.runCommand;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runcmd.proto.gateway.v1.CancelRequest;
+import dev.runcmd.proto.gateway.v1.DispatchRequest;
+import dev.runcmd.proto.v1.GetMachineRequest;
+import dev.runcmd.proto.v1.GetRunCommandRequest;
+import dev.runcmd.proto.v1.ListMachinesRequest;
+import dev.runcmd.proto.v1.ListRunCommandsRequest;
+import dev.runcmd.proto.v1.Machine;
+import dev.runcmd.proto.v1.MachineRef;
+import dev.runcmd.proto.v1.MachinesGrpc;
+import dev.runcmd.proto.v1.RunCommand;
+import dev.runcmd.proto.v1.RunCommandsGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.reflection.v1.ServiceResponse;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * What the control API tells the gateway holding a machine after a commit (Dispatch, Cancel with its reason),
+ * observed on a fake gateway; and the public runcmd.v1 gRPC services (with reflection) served on the HTTP port.
+ */
+@QuarkusTest
+@WithTestResource(EmbeddedPostgresResource.class)
+class GatewayAndPublicGrpcTest {
+
+    private static FakeGateway gateway;
+    private ManagedChannel channel;
+
+    @BeforeAll
+    static void startGateway() throws Exception {
+        gateway = new FakeGateway();
+        Db.execute("insert into gateway (id, address) values ('gw-test', ?)", gateway.address());
+    }
+
+    @AfterAll
+    static void stopGateway() throws Exception {
+        gateway.close();
+    }
+
+    @BeforeEach
+    void openChannel() {
+        channel = ManagedChannelBuilder.forAddress("localhost", RestAssured.port).usePlaintext().build();
+    }
+
+    @AfterEach
+    void closeChannel() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        gateway.dispatches.clear();
+        gateway.cancels.clear();
+    }
+
+    @Test
+    void putDispatchesToTheGatewayHoldingTheMachine() throws Exception {
+        connect(Db.insertMachine(Arm.SUB, "rg-dispatch", "agent-1"), "gw-test");
+        put(runCommand("rg-dispatch", "agent-1", "rc"), Arm.scriptBody("echo hi")).statusCode(201);
+
+        DispatchRequest dispatch = gateway.nextDispatch();
+        assertNotNull(dispatch, "no Dispatch within 5 s");
+        assertEquals(Arm.SUB, dispatch.getMachine().getSubscriptionId());
+        assertEquals("rg-dispatch", dispatch.getMachine().getResourceGroup());
+        assertEquals("agent-1", dispatch.getMachine().getMachineName());
+    }
+
+    @Test
+    void updateOfDispatchedExecutionSendsCancelThenDispatch() throws Exception {
+        long machineId = Db.insertMachine(Arm.SUB, "rg-dispatch", "agent-2");
+        connect(machineId, "gw-test");
+        String path = runCommand("rg-dispatch", "agent-2", "rc");
+        put(path, Arm.scriptBody("sleep 100")).statusCode(201);
+        assertNotNull(gateway.nextDispatch(), "no Dispatch for the first PUT");
+        String first = currentExecution(machineId);
+        Db.execute("update execution set state = 'Dispatched' where id = ?::uuid", first);
+
+        put(path, Arm.scriptBody("echo again")).statusCode(200);
+
+        CancelRequest cancel = gateway.nextCancel();
+        assertNotNull(cancel, "no Cancel within 5 s");
+        assertEquals(first, cancel.getExecutionId());
+        assertEquals("updated", cancel.getReason());
+        assertEquals("agent-2", cancel.getMachine().getMachineName());
+        assertNotNull(gateway.nextDispatch(), "no Dispatch for the second PUT");
+        assertEquals("Dispatched", Db.queryString("select state from execution where id = ?::uuid", first));
+    }
+
+    @Test
+    void deleteOfRunningExecutionSendsCancelDeleted() throws Exception {
+        long machineId = Db.insertMachine(Arm.SUB, "rg-dispatch", "agent-3");
+        connect(machineId, "gw-test");
+        String path = runCommand("rg-dispatch", "agent-3", "rc");
+        put(path, Arm.scriptBody("sleep 100")).statusCode(201);
+        String execution = currentExecution(machineId);
+        Db.execute("update execution set state = 'Running' where id = ?::uuid", execution);
+
+        request().delete(path).then().statusCode(200);
+
+        CancelRequest cancel = gateway.nextCancel();
+        assertNotNull(cancel, "no Cancel within 5 s");
+        assertEquals(execution, cancel.getExecutionId());
+        assertEquals("deleted", cancel.getReason());
+    }
+
+    @Test
+    void unreachableGatewayLeavesExecutionPending() {
+        long machineId = Db.insertMachine(Arm.SUB, "rg-dispatch", "agent-4");
+        Db.execute("insert into gateway (id, address) values ('gw-gone', 'localhost:1')");
+        connect(machineId, "gw-gone");
+
+        put(runCommand("rg-dispatch", "agent-4", "rc"), Arm.scriptBody("echo hi")).statusCode(201);
+        assertEquals("Pending", Db.queryString("select state from execution where machine_id = ?", machineId));
+    }
+
+    @Test
+    void publicMachinesServiceReadsMachines() {
+        Db.insertMachine(Arm.SUB, "rg-grpc-m", "host-b");
+        Db.insertMachine(Arm.SUB, "rg-grpc-m", "host-a");
+        MachinesGrpc.MachinesBlockingStub machines = MachinesGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(5, TimeUnit.SECONDS);
+
+        Machine machine = machines.getMachine(GetMachineRequest.newBuilder().setMachine(ref("rg-grpc-m", "host-a"))
+                .build());
+        assertEquals(Arm.machines("rg-grpc-m") + "/host-a", machine.getId());
+        assertEquals("Connected", machine.getStatus());
+        assertEquals("Linux", machine.getOsName());
+        assertEquals("2026-11-26T10:00:00Z", machine.getLastStatusChange());
+        assertEquals(2, machines.listMachines(ListMachinesRequest.newBuilder().setSubscriptionId(Arm.SUB)
+                .setResourceGroup("rg-grpc-m").build()).getMachinesCount());
+        assertStatus(Status.Code.NOT_FOUND, () -> machines.getMachine(GetMachineRequest.newBuilder()
+                .setMachine(ref("rg-grpc-m", "host-z")).build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> machines.listMachines(ListMachinesRequest.newBuilder()
+                .setResourceGroup("rg-grpc-m").build()));
+    }
+
+    @Test
+    void publicRunCommandsServiceReadsRunCommands() {
+        Db.insertMachine(Arm.SUB, "rg-grpc-rc", "host-a");
+        put(runCommand("rg-grpc-rc", "host-a", "rc"), Arm.scriptBody("echo hi")).statusCode(201);
+        RunCommandsGrpc.RunCommandsBlockingStub runCommands = RunCommandsGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(5, TimeUnit.SECONDS);
+
+        RunCommand rc = runCommands.getRunCommand(GetRunCommandRequest.newBuilder()
+                .setMachine(ref("rg-grpc-rc", "host-a")).setName("rc").build());
+        assertEquals(runCommand("rg-grpc-rc", "host-a", "rc"), rc.getId());
+        assertEquals("Creating", rc.getProvisioningState());
+        assertEquals("Pending", rc.getExecutionState());
+        assertEquals("", rc.getStartTime());
+        assertEquals(1, runCommands.listRunCommands(ListRunCommandsRequest.newBuilder()
+                .setMachine(ref("rg-grpc-rc", "host-a")).build()).getRunCommandsCount());
+        assertStatus(Status.Code.NOT_FOUND, () -> runCommands.getRunCommand(GetRunCommandRequest.newBuilder()
+                .setMachine(ref("rg-grpc-rc", "host-a")).setName("absent").build()));
+        assertStatus(Status.Code.NOT_FOUND, () -> runCommands.listRunCommands(ListRunCommandsRequest.newBuilder()
+                .setMachine(ref("rg-grpc-rc", "host-z")).build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> runCommands.getRunCommand(GetRunCommandRequest
+                .newBuilder().setMachine(ref("rg-grpc-rc", "host-a")).setName("bad name!").build()));
+    }
+
+    @Test
+    void reflectionListsThePublicServices() throws Exception {
+        CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
+        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                .serverReflectionInfo(new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse response) {
+                        answer.complete(response);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        answer.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        answer.completeExceptionally(new IllegalStateException("no reflection response"));
+                    }
+                });
+        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+
+        List<String> services = answer.get(5, TimeUnit.SECONDS).getListServicesResponse().getServiceList().stream()
+                .map(ServiceResponse::getName).toList();
+        requests.onCompleted();
+        assertTrue(services.containsAll(List.of("runcmd.v1.RunCommands", "runcmd.v1.Machines")),
+                services.toString());
+    }
+
+    private static void connect(long machineId, String gatewayId) {
+        Db.execute("insert into agent_session (machine_id, gateway_id, session_id) values (?, ?, 's-' || ?)",
+                machineId, gatewayId, machineId);
+    }
+
+    private static String currentExecution(long machineId) {
+        return Db.queryString("select current_execution_id::text from run_command where machine_id = ?", machineId);
+    }
+
+    private static MachineRef ref(String rg, String machine) {
+        return MachineRef.newBuilder().setSubscriptionId(Arm.SUB).setResourceGroup(rg).setMachineName(machine)
+                .build();
+    }
+
+    private static void assertStatus(Status.Code expected, Executable call) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);
+        assertEquals(expected, e.getStatus().getCode(), e.getStatus().toString());
+    }
+}

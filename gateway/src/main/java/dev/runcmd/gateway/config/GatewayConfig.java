@@ -1,0 +1,55 @@
+package dev.runcmd.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The gateway's own settings, read once at startup (prefix {@code runcmd.gateway}).
+ *
+ * <p>Quarkus settings (gRPC port, datasource) stay under {@code quarkus.*}; this mapping holds
+ * only what the gateway itself decides. Every value is immutable for the life of the process.
+ */
+@ConfigMapping(prefix = "runcmd.gateway")
+public interface GatewayConfig {
+
+    /**
+     * This replica's id in the {@code gateway} and {@code agent_session} tables. Absent: "gw-"
+     * followed by 8 random hex characters, chosen once per process (see {@link GatewayIdentity}).
+     */
+    Optional<String> id();
+
+    /**
+     * The host:port at which the control API reaches this replica's GatewayInternal service.
+     * Absent: "127.0.0.1:" followed by the gRPC port actually bound.
+     */
+    Optional<String> advertisedAddress();
+
+    /** How often agents are asked to send a Heartbeat, and how often the gateway row is refreshed. */
+    @WithDefault("10s")
+    Duration heartbeatInterval();
+
+    /** How often Pending executions of every machine held here are delivered (a safety net). */
+    @WithDefault("10s")
+    Duration sweepInterval();
+
+    /** How long to wait between attempts to register this gateway while the store is unusable. */
+    @WithDefault("3s")
+    Duration registrationRetry();
+
+    /**
+     * The outbox bound of one agent: a delivery claims at most this many Runs minus those still
+     * waiting; a Welcome or Cancel beyond this many waiting messages, or an Ack for one more
+     * execution beyond this many with an Ack waiting, ends the session with RESOURCE_EXHAUSTED.
+     */
+    @WithDefault("256")
+    int outboxLimit();
+
+    /**
+     * How many heartbeat intervals an agent may stay silent (no message at all while the gateway
+     * is not busy with one) before its session is ended as lost.
+     */
+    @WithDefault("3")
+    int silentHeartbeats();
+}

@@ -1,0 +1,63 @@
+package dev.runcmd.gateway.dispatch;
+
+import dev.runcmd.gateway.config.GatewayConfig;
+import dev.runcmd.gateway.config.GatewayIdentity;
+import dev.runcmd.gateway.session.AgentSession;
+import dev.runcmd.gateway.store.ClaimedRun;
+import dev.runcmd.gateway.store.ExecutionStore;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Singleton;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Delivers a machine's Pending executions to the session holding it.
+ *
+ * <p>Delivery claims rows in the store before sending, and a claim is atomic, so concurrent
+ * deliveries (a Hello, a Dispatch call, the sweep, another gateway) never send one execution
+ * twice. A delivery claims in batches of a quarter of the outbox bound, so concurrent
+ * deliveries to one session each find room, and goes on while batches come back full and the
+ * outbox has room; what does not fit stays Pending for the next delivery or sweep.
+ */
+@Singleton
+public final class Dispatcher {
+
+    private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+
+    private final ExecutionStore executions;
+    private final GatewayIdentity identity;
+    private final int batch;
+
+    public Dispatcher(ExecutionStore executions, GatewayIdentity identity, GatewayConfig config) {
+        this.executions = executions;
+        this.identity = identity;
+        this.batch = Math.max(1, config.outboxLimit() / 4);
+    }
+
+    /**
+     * Claims the machine's Pending executions for the session and queues one Run per claimed
+     * execution, oldest first. Emits how many were sent; fails if the store fails (batches
+     * claimed before the failure were sent; the failed one claimed nothing).
+     */
+    public Uni<Integer> deliver(AgentSession session) {
+        if (session.isEnded()) {
+            return Uni.createFrom().item(0);
+        }
+        int room = session.reserve(batch);
+        if (room == 0) {
+            return Uni.createFrom().item(0);
+        }
+        return executions.claim(identity.id(), session.sessionId(), session.machineId(), session.held(), room)
+                .onFailure().invoke(failure -> session.sendReserved(List.of(), room))
+                .map(runs -> send(session, runs, room))
+                .chain(sent -> sent < room ? Uni.createFrom().item(sent) : deliver(session).map(more -> sent + more));
+    }
+
+    private static int send(AgentSession session, List<ClaimedRun> runs, int room) {
+        session.sendReserved(RunMessages.toMessages(runs), room);
+        if (!runs.isEmpty()) {
+            LOG.debugf("Delivered %d execution(s) to %s: %s", runs.size(), session, runs);
+        }
+        return runs.size();
+    }
+}

@@ -1,0 +1,84 @@
+package dev.runcmd.gateway.internal;
+
+import dev.runcmd.gateway.config.GatewayIdentity;
+import dev.runcmd.gateway.dispatch.Dispatcher;
+import dev.runcmd.gateway.session.AgentSession;
+import dev.runcmd.gateway.session.MachineScopes;
+import dev.runcmd.gateway.session.SessionRegistry;
+import dev.runcmd.gateway.store.SessionStore;
+import dev.runcmd.gateway.store.StoreFailures;
+import dev.runcmd.proto.agent.v1.Cancel;
+import dev.runcmd.proto.agent.v1.GatewayMessage;
+import dev.runcmd.proto.agent.v1.MachineScope;
+import dev.runcmd.proto.gateway.v1.CancelRequest;
+import dev.runcmd.proto.gateway.v1.CancelResponse;
+import dev.runcmd.proto.gateway.v1.DispatchRequest;
+import dev.runcmd.proto.gateway.v1.DispatchResponse;
+import dev.runcmd.proto.gateway.v1.GatewayInternal;
+import io.grpc.Status;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * GatewayInternal, the control API's handle on this gateway (see gateway.proto).
+ *
+ * <p>Statuses: INVALID_ARGUMENT for a malformed request, NOT_FOUND when this gateway does not
+ * hold the machine's stream, UNAVAILABLE when the store fails. Never blocks.
+ */
+@GrpcService
+public class GatewayInternalService implements GatewayInternal {
+
+    private final SessionStore sessions;
+    private final SessionRegistry registry;
+    private final Dispatcher dispatcher;
+    private final GatewayIdentity identity;
+
+    GatewayInternalService(SessionStore sessions, SessionRegistry registry, Dispatcher dispatcher,
+                           GatewayIdentity identity) {
+        this.sessions = sessions;
+        this.registry = registry;
+        this.dispatcher = dispatcher;
+        this.identity = identity;
+    }
+
+    /** Delivers the machine's Pending executions; emits how many this call sent. */
+    @Override
+    public Uni<DispatchResponse> dispatch(DispatchRequest request) {
+        return validated(request.hasMachine(), request.getMachine(), null)
+                .chain(this::heldSession)
+                .chain(dispatcher::deliver)
+                .map(delivered -> DispatchResponse.newBuilder().setDelivered(delivered).build())
+                .onFailure().transform(failure -> StoreFailures.toStatus(failure).asRuntimeException());
+    }
+
+    /** Queues a Cancel for the execution to the agent holding the machine. */
+    @Override
+    public Uni<CancelResponse> cancel(CancelRequest request) {
+        String problem = request.getExecutionId().isEmpty() ? "execution_id must not be empty" : null;
+        return validated(request.hasMachine(), request.getMachine(), problem)
+                .chain(this::heldSession)
+                .invoke(session -> session.send(GatewayMessage.newBuilder().setCancel(Cancel.newBuilder()
+                        .setExecutionId(request.getExecutionId())
+                        .setReason(request.getReason())).build()))
+                .map(session -> CancelResponse.getDefaultInstance())
+                .onFailure().transform(failure -> StoreFailures.toStatus(failure).asRuntimeException());
+    }
+
+    private static Uni<MachineScope> validated(boolean hasMachine, MachineScope scope, String otherProblem) {
+        String problem = !hasMachine ? "machine must be set"
+                : MachineScopes.problem(scope, "machine").orElse(otherProblem);
+        if (problem != null) {
+            return Uni.createFrom().failure(Status.INVALID_ARGUMENT.withDescription(problem).asRuntimeException());
+        }
+        return Uni.createFrom().item(scope);
+    }
+
+    private Uni<AgentSession> heldSession(MachineScope scope) {
+        return sessions.findMachine(scope.getSubscriptionId(), scope.getResourceGroup(), scope.getMachineName())
+                .map(machineId -> machineId.flatMap(registry::find).filter(session -> !session.isEnded()))
+                .map(session -> session.orElseThrow(() -> Status.NOT_FOUND
+                        .withDescription("machine " + MachineScopes.describe(scope)
+                                + " is not connected to gateway " + identity.id())
+                        .asRuntimeException()));
+    }
+}

@@ -1,0 +1,33 @@
+package dev.runcmd.gateway.store;
+
+import io.vertx.core.json.JsonArray;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/**
+ * The snapshot of an execution that a claim handed to one session: what its Run carries.
+ *
+ * <p>{@code protectedParameters} holds secrets: never log it.
+ *
+ * @param id the execution id
+ * @param runCommandName the run command's name
+ * @param script the script text
+ * @param parameters public parameters, {@code [{"name":..,"value":..}]} in order
+ * @param protectedParameters protected parameters, same shape, in order
+ * @param timeoutSeconds the timeout; 0 means none
+ * @param createdAt when the execution was created; Runs are sent in this order
+ */
+public record ClaimedRun(
+        UUID id,
+        String runCommandName,
+        String script,
+        JsonArray parameters,
+        JsonArray protectedParameters,
+        int timeoutSeconds,
+        OffsetDateTime createdAt) {
+
+    @Override
+    public String toString() {
+        return "ClaimedRun[" + id + ", " + runCommandName + "]";
+    }
+}

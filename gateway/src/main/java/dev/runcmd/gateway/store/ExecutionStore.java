@@ -1,0 +1,113 @@
+package dev.runcmd.gateway.store;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Delivery bookkeeping on {@code execution} rows: claiming Pending work for a session and putting
+ * unaccepted work back when a session ends.
+ */
+@Singleton
+public final class ExecutionStore {
+
+    /*
+     * The inner select picks the oldest Pending rows and skips rows another claim has locked;
+     * the outer condition re-checks the state, so only one claim per execution can ever win.
+     */
+    private static final String CLAIM = """
+            update execution e
+            set state = 'Dispatched', gateway_id = $1, session_id = $2, dispatched_at = now()
+            where e.id in (
+                select id from execution
+                where machine_id = $3 and state = 'Pending' and id <> all($4::uuid[])
+                order by created_at
+                limit $5
+                for update skip locked)
+              and e.state = 'Pending'
+            returning e.id, e.run_command_name, e.script, e.parameters, e.protected_parameters,
+                      e.timeout_seconds, e.created_at""";
+
+    private static final String REQUEUE_SESSION = """
+            update execution set state = 'Pending', gateway_id = null, session_id = null
+            where session_id = $1 and state = 'Dispatched' and accepted_at is null""";
+
+    private static final String REQUEUE_ORPHANS = """
+            update execution e set state = 'Pending', gateway_id = null, session_id = null
+            where e.state = 'Dispatched' and e.accepted_at is null
+              and e.dispatched_at < now() - make_interval(secs => $1)
+              and not exists (select 1 from agent_session s where s.session_id = e.session_id)""";
+
+    private static final String MACHINES_WITH_PENDING = """
+            select distinct machine_id from execution
+            where state = 'Pending' and machine_id = any($1::bigint[])""";
+
+    private final Pool pool;
+
+    public ExecutionStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * Atomically moves up to {@code limit} of the machine's oldest Pending executions, except
+     * the {@code held} ones, to Dispatched for this session, and emits them oldest first.
+     */
+    public Uni<List<ClaimedRun>> claim(String gatewayId, String sessionId, long machineId, Set<UUID> held, int limit) {
+        Tuple values = Tuple.of(gatewayId, sessionId, machineId, held.toArray(new UUID[0]), limit);
+        return pool.preparedQuery(CLAIM).execute(values).map(rows -> {
+            List<ClaimedRun> runs = new ArrayList<>(rows.rowCount());
+            rows.forEach(row -> runs.add(toClaimedRun(row)));
+            runs.sort(Comparator.comparing(ClaimedRun::createdAt));
+            return runs;
+        });
+    }
+
+    /**
+     * Puts the session's Dispatched executions that the agent never accepted back to Pending,
+     * so another session delivers them. Emits how many were put back.
+     */
+    public Uni<Integer> requeue(String sessionId) {
+        return pool.preparedQuery(REQUEUE_SESSION).execute(Tuple.of(sessionId)).map(rows -> rows.rowCount());
+    }
+
+    /**
+     * Puts back to Pending the unaccepted Dispatched executions, dispatched longer than
+     * {@code minAge} ago, whose session no longer holds any machine (its end was missed, e.g.
+     * because a gateway died). Emits how many were put back.
+     */
+    public Uni<Integer> requeueOrphans(Duration minAge) {
+        return pool.preparedQuery(REQUEUE_ORPHANS)
+                .execute(Tuple.of((double) minAge.toSeconds()))
+                .map(rows -> rows.rowCount());
+    }
+
+    /** Which of the given machines have at least one Pending execution. */
+    public Uni<List<Long>> machinesWithPending(List<Long> machineIds) {
+        return pool.preparedQuery(MACHINES_WITH_PENDING)
+                .execute(Tuple.of(machineIds.toArray(new Long[0])))
+                .map(rows -> {
+                    List<Long> ids = new ArrayList<>(rows.rowCount());
+                    rows.forEach(row -> ids.add(row.getLong("machine_id")));
+                    return ids;
+                });
+    }
+
+    private static ClaimedRun toClaimedRun(Row row) {
+        return new ClaimedRun(
+                row.getUUID("id"),
+                row.getString("run_command_name"),
+                row.getString("script"),
+                row.getJsonArray("parameters"),
+                row.getJsonArray("protected_parameters"),
+                row.getInteger("timeout_seconds"),
+                row.getOffsetDateTime("created_at"));
+    }
+}

@@ -1,0 +1,22 @@
+package dev.runcmd.gateway.store;
+
+/**
+ * What an agent's Hello says about its machine: where it lives and what runs on it.
+ *
+ * @param subscriptionId the subscription scope; never empty
+ * @param resourceGroup the resource group scope; never empty
+ * @param name the machine name, unique inside its resource group
+ * @param osName operating system family name
+ * @param osVersion operating system version
+ * @param agentVersion the agent's own version
+ * @param hostName the host name the operating system reports
+ */
+public record MachineFacts(
+        String subscriptionId,
+        String resourceGroup,
+        String name,
+        String osName,
+        String osVersion,
+        String agentVersion,
+        String hostName) {
+}

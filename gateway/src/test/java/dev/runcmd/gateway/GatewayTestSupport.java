@@ -1,0 +1,79 @@
+package dev.runcmd.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runcmd.gateway.config.GatewayIdentity;
+import dev.runcmd.proto.agent.v1.GatewayMessage;
+import dev.runcmd.proto.agent.v1.MachineScope;
+import dev.runcmd.proto.gateway.v1.DispatchRequest;
+import dev.runcmd.proto.gateway.v1.GatewayInternalGrpc;
+import dev.runcmd.proto.gateway.v1.GatewayInternalGrpc.GatewayInternalBlockingStub;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.quarkus.grpc.runtime.GrpcServer;
+import io.quarkus.value.registry.ValueRegistry;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * What the gateway tests share: a plain grpc-java channel to the gateway's real gRPC port (for
+ * fake agents and a fake control API), direct database access, and a fresh subscription per
+ * test, so tests share the database without seeing each other's rows.
+ */
+abstract class GatewayTestSupport {
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    ValueRegistry values;
+
+    @Inject
+    GatewayIdentity identity;
+
+    ManagedChannel channel;
+    GatewayInternalBlockingStub internal;
+    TestDb db;
+    String subscription;
+
+    @BeforeEach
+    void connectClients() {
+        channel = ManagedChannelBuilder.forAddress("localhost", values.get(GrpcServer.GRPC_PORT)).usePlaintext().build();
+        internal = GatewayInternalGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+        db = new TestDb(pool);
+        subscription = "sub-" + UUID.randomUUID();
+    }
+
+    @AfterEach
+    void closeClients() throws InterruptedException {
+        channel.shutdownNow();
+        assertTrue(channel.awaitTermination(5, TimeUnit.SECONDS));
+    }
+
+    long machineId(String name) {
+        return db.one("select id from machine where subscription_id = $1 and name = $2", Tuple.of(subscription, name))
+                .getLong("id");
+    }
+
+    MachineScope scope(String name) {
+        return MachineScope.newBuilder().setSubscriptionId(subscription).setResourceGroup("rg-test")
+                .setMachineName(name).build();
+    }
+
+    DispatchRequest dispatchOf(String name) {
+        return DispatchRequest.newBuilder().setMachine(scope(name)).build();
+    }
+
+    static void assertAck(GatewayMessage message, UUID id, long stdout, long stderr, boolean exited) {
+        assertEquals(id.toString(), message.getAck().getExecutionId());
+        assertEquals(stdout, message.getAck().getStdoutOffset(), "stdout offset");
+        assertEquals(stderr, message.getAck().getStderrOffset(), "stderr offset");
+        assertEquals(exited, message.getAck().getExited(), "exited");
+    }
+}
