@@ -35,6 +35,10 @@ public record Artifacts(Path home) {
         return home.resolve("gateway/target/quarkus-app/quarkus-run.jar");
     }
 
+    public Path cliJar() {
+        return home.resolve("cli/target/cli.jar");
+    }
+
     public Path agentJar() {
         return home.resolve("agent/target/agent.jar");
     }
