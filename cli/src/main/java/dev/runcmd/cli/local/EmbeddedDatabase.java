@@ -2,9 +2,11 @@ package dev.runcmd.cli.local;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * An embedded PostgreSQL server (real PostgreSQL binaries shipped in a jar) whose data directory
@@ -34,6 +36,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
                 .setPort(port)
+                .setPgBinaryResolver(EmbeddedDatabase::binaries)
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setRegisterShutdownHook(false)
                 .setServerConfig("listen_addresses", "127.0.0.1")
@@ -42,6 +45,21 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 .setErrorRedirector(java.lang.ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .start();
         return new EmbeddedDatabase(postgres);
+    }
+
+    /**
+     * The server binaries for this platform, from the first jar on the class path that has them.
+     * (The library's own resolver refuses to choose when a build tool puts a jar on the class path
+     * twice.)
+     */
+    private static InputStream binaries(String system, String architecture) throws IOException {
+        String name = "postgres-" + system.toLowerCase(Locale.ROOT) + "-" + architecture + ".txz";
+        InputStream binaries = EmbeddedDatabase.class.getClassLoader().getResourceAsStream(name);
+        if (binaries == null) {
+            throw new IOException("no embedded PostgreSQL binaries for " + system + "/" + architecture
+                    + " (" + name + "); use a PostgreSQL server instead");
+        }
+        return binaries;
     }
 
     public int port() {
