@@ -41,12 +41,15 @@ public final class Main {
             ComponentProcess gateway = stack.startGateway("gw-bench", gatewayPort, gatewayHttpPort);
             LocalStack.awaitQuarkus(api, apiPort);
             LocalStack.awaitQuarkus(gateway, gatewayHttpPort);
-            ComponentProcess agent = stack.startAgent(AGENT, gatewayPort);
+            String agentOptions = System.getenv("BENCH_AGENT_JAVA_OPTS");
+            ComponentProcess agent = agentOptions == null ? stack.startAgent(AGENT, gatewayPort)
+                    : stack.startAgent(AGENT, gatewayPort, List.of(agentOptions.trim().split("\\s+")));
             ArmClient client = new ArmClient("http://127.0.0.1:" + apiPort, SUBSCRIPTION, "bench");
             awaitConnected(client);
 
             Thread.sleep(10_000);
             long agentIdleRss = Memory.rssKib(agent.pid());
+            long agentIdleAnon = Memory.anonymousKib(agent.pid());
 
             int warmup = Math.max(20, iterations / 10);
             measure(client, warmup);
@@ -55,6 +58,8 @@ public final class Main {
             Thread.sleep(10_000);
             report(iterations, millis, agentIdleRss, Memory.rssKib(agent.pid()),
                     Memory.rssKib(api.pid()), Memory.rssKib(gateway.pid()));
+            System.out.printf("  agent anonymous (RssAnon) after start %.1f MiB, after the runs %.1f MiB%n",
+                    agentIdleAnon / 1024.0, Memory.anonymousKib(agent.pid()) / 1024.0);
         }
     }
 

@@ -12,9 +12,18 @@ final class Memory {
 
     /** VmRSS of {@code pid} in KiB, or -1 if it cannot be read. */
     static long rssKib(long pid) {
+        return statusKib(pid, "VmRSS:");
+    }
+
+    /** Resident anonymous memory (heap, stacks, JIT code: what the process itself allocated), KiB. */
+    static long anonymousKib(long pid) {
+        return statusKib(pid, "RssAnon:");
+    }
+
+    private static long statusKib(long pid, String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }

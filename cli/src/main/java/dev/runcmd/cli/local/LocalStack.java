@@ -19,8 +19,11 @@ public final class LocalStack implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final List<String> QUARKUS_JVM = List.of("-XX:+UseSerialGC", "-Xmx256m", "-Xss512k");
-    private static final List<String> AGENT_JVM = List.of("-Xms4m", "-Xmx32m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-Xss256k", "-XX:ReservedCodeCacheSize=16m", "-XX:-UsePerfData");
+    /** JVM options for agents: small heap that starts tiny, C1 only, small code cache (idle RSS under 64 MiB). */
+    public static final List<String> AGENT_JVM = List.of("-Xms4m", "-Xmx24m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xss256k", "-XX:ReservedCodeCacheSize=8m",
+            "-XX:-UsePerfData", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20",
+            "-Dio.grpc.netty.shaded.io.netty.allocator.type=unpooled");
 
     private final Artifacts artifacts;
     private final Path dataDir;
@@ -75,7 +78,12 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts an agent for {@code machineName} that dials the gateway on {@code gatewayPort}. */
     public ComponentProcess startAgent(AgentIdentity identity, int gatewayPort) throws IOException {
-        List<String> command = javaCommand(AGENT_JVM);
+        return startAgent(identity, gatewayPort, AGENT_JVM);
+    }
+
+    /** Starts an agent with the given JVM options. */
+    public ComponentProcess startAgent(AgentIdentity identity, int gatewayPort, List<String> jvmOptions) throws IOException {
+        List<String> command = javaCommand(jvmOptions);
         command.add("-jar");
         command.add(artifacts.agentJar().toString());
         command.addAll(List.of(
