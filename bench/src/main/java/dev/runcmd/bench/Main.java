@@ -38,8 +38,9 @@ public final class Main {
         try (LocalStack stack = new LocalStack(Artifacts.locate(System.getenv()), dataDir)) {
             stack.startDatabase(Ports.free());
             ComponentProcess api = stack.startControlApi(apiPort);
-            ComponentProcess gateway = stack.startGateway("gw-bench", gatewayPort, gatewayHttpPort);
             LocalStack.awaitQuarkus(api, apiPort);
+            // The control API migrates the schema the gateway needs.
+            ComponentProcess gateway = stack.startGateway("gw-bench", gatewayPort, gatewayHttpPort);
             LocalStack.awaitQuarkus(gateway, gatewayHttpPort);
             String agentOptions = System.getenv("BENCH_AGENT_JAVA_OPTS");
             ComponentProcess agent = agentOptions == null ? stack.startAgent(AGENT, gatewayPort)

@@ -53,10 +53,7 @@ final class Stack {
         int gatewayHttpPort = Ports.free();
         try {
             local.startDatabase(Ports.free());
-            ComponentProcess api = local.startControlApi(apiPort);
-            ComponentProcess gateway = local.startGateway("gw-1", gatewayPort, gatewayHttpPort);
-            LocalStack.awaitQuarkus(api, apiPort);
-            LocalStack.awaitQuarkus(gateway, gatewayHttpPort);
+            local.startServices(apiPort, "gw-1", gatewayPort, gatewayHttpPort);
             Stack stack = new Stack(local, apiPort, gatewayPort);
             stack.startAgent(MAIN_MACHINE, gatewayPort);
             stack.awaitStatus(MAIN_MACHINE, "Connected");

@@ -5,7 +5,6 @@ import dev.runcmd.cli.http.ArmClient;
 import dev.runcmd.cli.http.ArmException;
 import dev.runcmd.cli.local.AgentIdentity;
 import dev.runcmd.cli.local.Artifacts;
-import dev.runcmd.cli.local.ComponentProcess;
 import dev.runcmd.cli.local.LocalStack;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,10 +37,7 @@ final class StackRunner {
             log.println("runcmd: starting PostgreSQL on 127.0.0.1:" + endpoints.dbPort() + " (data in " + endpoints.dataDir() + ")");
             stack.startDatabase(endpoints.dbPort());
             log.println("runcmd: starting the control API and a gateway");
-            ComponentProcess api = stack.startControlApi(endpoints.apiPort());
-            ComponentProcess gateway = stack.startGateway("gw-local", endpoints.gatewayPort(), endpoints.gatewayHttpPort());
-            LocalStack.awaitQuarkus(api, endpoints.apiPort());
-            LocalStack.awaitQuarkus(gateway, endpoints.gatewayHttpPort());
+            stack.startServices(endpoints.apiPort(), "gw-local", endpoints.gatewayPort(), endpoints.gatewayHttpPort());
             if (withAgent) {
                 log.println("runcmd: starting the agent for machine " + endpoints.agent().machineName());
                 stack.startAgent(endpoints.agent(), endpoints.gatewayPort());

@@ -54,6 +54,7 @@ public final class LocalStack implements AutoCloseable {
     public ComponentProcess startControlApi(int httpPort) throws IOException {
         List<String> command = javaCommand(QUARKUS_JVM);
         command.addAll(datasourceProperties());
+        command.add("-Dquarkus.datasource.jdbc.url=" + database.jdbcUrl());
         command.add("-Dquarkus.http.port=" + httpPort);
         command.add("-Dquarkus.http.host=127.0.0.1");
         command.add("-jar");
@@ -96,6 +97,16 @@ public final class LocalStack implements AutoCloseable {
         return track(new ComponentProcess(name, command, logDir().resolve("agent-" + identity.machineName() + ".log")).start());
     }
 
+    /**
+     * Starts the control API, waits until it is ready (it migrates the schema the gateway needs),
+     * then starts gateway {@code gatewayId} and waits for it too.
+     */
+    public void startServices(int apiPort, String gatewayId, int gatewayPort, int gatewayHttpPort)
+            throws IOException, InterruptedException {
+        awaitQuarkus(startControlApi(apiPort), apiPort);
+        awaitQuarkus(startGateway(gatewayId, gatewayPort, gatewayHttpPort), gatewayHttpPort);
+    }
+
     /** Waits for a Quarkus component's readiness endpoint. */
     public static void awaitQuarkus(ComponentProcess process, int httpPort) throws IOException, InterruptedException {
         process.awaitReady("http://127.0.0.1:" + httpPort + "/q/health/ready", READY_TIMEOUT);
@@ -134,9 +145,7 @@ public final class LocalStack implements AutoCloseable {
         }
         return List.of(
                 "-Dquarkus.datasource.reactive.url=" + database.reactiveUrl(),
-                "-Dquarkus.datasource.jdbc.url=" + database.jdbcUrl(),
                 "-Dquarkus.datasource.username=" + EmbeddedDatabase.USER,
-                "-Dquarkus.datasource.password=" + EmbeddedDatabase.PASSWORD,
-                "-Dquarkus.log.console.color=false");
+                "-Dquarkus.datasource.password=" + EmbeddedDatabase.PASSWORD);
     }
 }

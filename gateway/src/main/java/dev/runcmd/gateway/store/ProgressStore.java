@@ -66,6 +66,14 @@ public final class ProgressStore {
             where current_execution_id in (select id from ended)
               and provisioning_state in ('Creating', 'Updating')""";
 
+    /*
+     * Taken first by exit and reject, which change both rows: control-api locks the run command
+     * before its execution, so the same order here means the two can never deadlock.
+     */
+    private static final String LOCK_RUN_COMMAND = """
+            select r.id from run_command r join execution e on e.run_command_id = r.id
+            where e.id = $1 for update of r""";
+
     private final Pool pool;
 
     public ProgressStore(Pool pool) {
@@ -82,7 +90,7 @@ public final class ProgressStore {
      * run command whose current execution it is.
      */
     public Uni<Void> reject(UUID executionId, String message) {
-        return pool.preparedQuery(REJECT).execute(Tuple.of(executionId, message)).replaceWithVoid();
+        return lockedRunCommand(executionId, REJECT, Tuple.of(executionId, message));
     }
 
     /** Moves a Pending or Dispatched execution to Running, stamped with the server's clock. */
@@ -108,8 +116,14 @@ public final class ProgressStore {
      * the script's exit code). A replay changes nothing.
      */
     public Uni<Void> exit(UUID executionId, ExecutionState state, int exitCode, String message) {
-        Tuple values = Tuple.of(executionId, state.name(), exitCode, message);
-        return pool.preparedQuery(EXIT).execute(values).replaceWithVoid();
+        return lockedRunCommand(executionId, EXIT, Tuple.of(executionId, state.name(), exitCode, message));
+    }
+
+    private Uni<Void> lockedRunCommand(UUID executionId, String statement, Tuple values) {
+        return pool.withTransaction(connection -> connection.preparedQuery(LOCK_RUN_COMMAND)
+                .execute(Tuple.of(executionId))
+                .chain(() -> connection.preparedQuery(statement).execute(values))
+                .replaceWithVoid());
     }
 
     private static Optional<StoredOffsets> toOffsets(RowIterator<Row> rows) {
