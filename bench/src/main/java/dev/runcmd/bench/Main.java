@@ -21,7 +21,7 @@ import java.util.Set;
 /**
  * Measures, on the real local stack: the time from PUT to the terminal state of a run command
  * running {@code true}, as a client observes it, and the resident memory of each component.
- * Usage: {@code bench/run.sh [iterations]}.
+ * Usage: {@code bench/run.sh [put] [iterations]}; {@code bench/run.sh live ...} runs {@link LiveOutputBench}.
  */
 public final class Main {
 
@@ -30,6 +30,13 @@ public final class Main {
     private static final AgentIdentity AGENT = new AgentIdentity(SUBSCRIPTION, "bench", "bench-machine");
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("live")) {
+            LiveOutputBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("put")) {
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        }
         int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         Path dataDir = Files.createTempDirectory("runcmd-bench-");
         int apiPort = Ports.free();
@@ -90,11 +97,15 @@ public final class Main {
         return body;
     }
 
-    private static void awaitConnected(ArmClient client) throws Exception {
+    static void awaitConnected(ArmClient client) throws Exception {
+        awaitConnected(client, AGENT.machineName());
+    }
+
+    static void awaitConnected(ArmClient client, String machine) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (Instant.now().isBefore(deadline)) {
             try {
-                if ("Connected".equals(client.get(client.machinePath(AGENT.machineName()))
+                if ("Connected".equals(client.get(client.machinePath(machine))
                         .path("properties").path("status").asText())) {
                     return;
                 }
@@ -119,7 +130,7 @@ public final class Main {
         System.out.printf("  gateway after the runs     %6.1f MiB%n", gatewayRss / 1024.0);
     }
 
-    private static double percentile(List<Double> sorted, int p) {
+    static double percentile(List<Double> sorted, int p) {
         int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }

@@ -15,6 +15,11 @@ final class Memory {
         return statusKib(pid, "VmRSS:");
     }
 
+    /** Peak resident set size (VmHWM) of {@code pid} in KiB, or -1. */
+    static long peakKib(long pid) {
+        return statusKib(pid, "VmHWM:");
+    }
+
     /** Resident anonymous memory (heap, stacks, JIT code: what the process itself allocated), KiB. */
     static long anonymousKib(long pid) {
         return statusKib(pid, "RssAnon:");

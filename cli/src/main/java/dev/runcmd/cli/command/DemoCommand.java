@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  * {@code runcmd demo}: starts the stack on free ports, runs one run command on this machine while
  * printing its output as it is produced, and stops everything.
  */
-@Command(name = "demo", description = "Start the local stack, run one script on this machine showing its output live, stop.")
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Start the local stack, run one script on this machine showing its output live, stop.")
 final class DemoCommand implements Callable<Integer> {
 
     static final String SCRIPT = """

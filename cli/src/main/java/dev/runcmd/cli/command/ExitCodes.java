@@ -24,8 +24,11 @@ public final class ExitCodes {
 
     /** The exit code standing for a run command's terminal instanceView. */
     public static int of(JsonNode instanceView) {
-        String state = instanceView.path("executionState").asText();
-        int exitCode = instanceView.path("exitCode").asInt(0);
+        return of(instanceView.path("executionState").asText(), instanceView.path("exitCode").asInt(0));
+    }
+
+    /** The exit code standing for a terminal execution state and the script's exit code. */
+    public static int of(String state, int exitCode) {
         return switch (state) {
             case "Succeeded" -> OK;
             case "TimedOut" -> TIMED_OUT;

@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code runcmd machine list|show}. */
-@Command(name = "machine", description = "Machines registered by their agents.",
+@Command(name = "machine", mixinStandardHelpOptions = true, description = "Machines registered by their agents.",
         subcommands = {MachineCommand.ListAll.class, MachineCommand.Show.class})
 public final class MachineCommand {
 
@@ -23,7 +23,7 @@ public final class MachineCommand {
                 Printer.text(properties.path("agentVersion")), Printer.text(properties.path("lastStatusChange")));
     }
 
-    @Command(name = "list", description = "List the machines of the resource group.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the machines of the resource group.")
     static final class ListAll implements Callable<Integer> {
         @Mixin ClientOptions options;
 
@@ -42,7 +42,7 @@ public final class MachineCommand {
         }
     }
 
-    @Command(name = "show", description = "Show one machine.")
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one machine.")
     static final class Show implements Callable<Integer> {
         @Mixin ClientOptions options;
 

@@ -10,9 +10,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code runcmd run-command show|list|delete}; {@code create} is its own class. */
-@Command(name = "run-command", description = "Manage run commands on a machine.",
+@Command(name = "run-command", mixinStandardHelpOptions = true, description = "Manage run commands on a machine.",
         subcommands = {RunCommandCreate.class, RunCommandCommand.Show.class, RunCommandCommand.ListAll.class,
-                RunCommandCommand.Delete.class})
+                RunCommandCommand.Delete.class, RunCommandLogs.class, RunCommandCancel.class})
 public final class RunCommandCommand {
 
     static final List<String> HEADERS = List.of("NAME", "PROVISIONING", "EXECUTION", "EXIT", "START", "END");
@@ -38,7 +38,7 @@ public final class RunCommandCommand {
         }
     }
 
-    @Command(name = "show", description = "Show a run command with its instance view.")
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a run command with its instance view.")
     static final class Show implements Callable<Integer> {
         @Mixin ClientOptions options;
         @Mixin Target target;
@@ -57,7 +57,7 @@ public final class RunCommandCommand {
         }
     }
 
-    @Command(name = "list", description = "List the run commands of a machine.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the run commands of a machine.")
     static final class ListAll implements Callable<Integer> {
         @Mixin ClientOptions options;
 
@@ -80,7 +80,7 @@ public final class RunCommandCommand {
         }
     }
 
-    @Command(name = "delete", description = "Delete a run command; a running script is stopped.")
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a run command; a running script is stopped.")
     static final class Delete implements Callable<Integer> {
         @Mixin ClientOptions options;
         @Mixin Target target;

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  * {@code runcmd run-command create}: PUT a run command, then (unless {@code --no-wait}) wait for
  * its terminal state, print its output and exit with the script's exit code.
  */
-@Command(name = "create", description = "Create or replace a run command and run it; waits for it to end.")
+@Command(name = "create", mixinStandardHelpOptions = true, description = "Create or replace a run command and run it; waits for it to end.")
 final class RunCommandCreate implements Callable<Integer> {
 
     static final Set<String> TERMINAL = Set.of("Succeeded", "Failed", "TimedOut", "Canceled");
@@ -68,6 +68,9 @@ final class RunCommandCreate implements Callable<Integer> {
     @Option(names = "--no-wait", description = "Return right after the run command is accepted.")
     boolean noWait;
 
+    @Option(names = {"-f", "--follow"}, description = "Stream stdout and stderr live as the script writes them (all of it, not only the last 4 KiB).")
+    boolean follow;
+
     @Override
     public Integer call() throws Exception {
         ArmClient client = options.client();
@@ -76,6 +79,12 @@ final class RunCommandCreate implements Callable<Integer> {
         if (noWait) {
             print(answer.body());
             return ExitCodes.OK;
+        }
+        if (follow) {
+            return RunCommandLogs.followToEnd(client, path, "runcmd: detached; '" + target.name
+                    + "' keeps running. Follow it again: runcmd run-command logs --follow --machine-name "
+                    + target.machine() + " --name " + target.name + "; cancel it: runcmd run-command cancel --machine-name "
+                    + target.machine() + " --name " + target.name);
         }
         JsonNode finalState = await(client, path, options.output == ClientOptions.OutputFormat.table);
         if (options.output == ClientOptions.OutputFormat.json) {

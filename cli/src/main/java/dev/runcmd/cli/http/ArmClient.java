@@ -54,6 +54,14 @@ public final class ArmClient {
         return send(HttpRequest.newBuilder(uri(path)).GET()).body();
     }
 
+    /** GET of raw bytes (e.g. a stream's stored output), copied to {@code sink} as they arrive. */
+    public void download(String path, java.io.OutputStream sink) throws IOException, InterruptedException, ArmException {
+        try (java.io.InputStream body = openStream(path, null, "application/octet-stream")) {
+            body.transferTo(sink);
+        }
+        sink.flush();
+    }
+
     /** PUT with a JSON body; answers status and body. */
     public Answer put(String path, JsonNode body) throws IOException, InterruptedException, ArmException {
         byte[] bytes = JSON.writeValueAsBytes(body);
@@ -65,6 +73,44 @@ public final class ArmClient {
     /** DELETE; answers the status (200/202 deleted, 204 absent). */
     public int delete(String path) throws IOException, InterruptedException, ArmException {
         return send(HttpRequest.newBuilder(uri(path)).DELETE()).status();
+    }
+
+    /**
+     * Opens a streaming GET (e.g. Server-Sent Events); the caller reads and closes the body.
+     * {@code lastEventId} resumes a stream after the given event, when not null.
+     */
+    public java.io.InputStream openStream(String pathAndQuery, String lastEventId)
+            throws IOException, InterruptedException, ArmException {
+        return openStream(pathAndQuery, lastEventId, "text/event-stream");
+    }
+
+    private java.io.InputStream openStream(String pathAndQuery, String lastEventId, String accept)
+            throws IOException, InterruptedException, ArmException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(pathAndQuery)).GET().header("Accept", accept);
+        if (lastEventId != null) {
+            builder.header("Last-Event-ID", lastEventId);
+        }
+        HttpResponse<java.io.InputStream> response;
+        try {
+            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (java.net.ConnectException e) {
+            throw new IOException("cannot reach the runcmd API at " + endpoint, e);
+        }
+        if (response.statusCode() >= 400) {
+            byte[] body;
+            try (java.io.InputStream in = response.body()) {
+                body = in.readAllBytes();
+            }
+            JsonNode error = body.length == 0 ? JSON.nullNode() : parse(body).path("error");
+            throw new ArmException(response.statusCode(), error.path("code").asText("HTTP" + response.statusCode()),
+                    error.path("message").asText(new String(body, StandardCharsets.UTF_8)));
+        }
+        return response.body();
+    }
+
+    /** POST without a body; answers status and body. */
+    public Answer post(String path) throws IOException, InterruptedException, ArmException {
+        return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
     /** A successful answer. */

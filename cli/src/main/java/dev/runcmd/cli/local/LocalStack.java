@@ -64,7 +64,14 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts a gateway: agents and the control API reach it on {@code grpcPort}; health on {@code httpPort}. */
     public ComponentProcess startGateway(String id, int grpcPort, int httpPort) throws IOException {
+        return startGateway(id, grpcPort, httpPort, java.util.Map.of());
+    }
+
+    /** Starts a gateway with extra Quarkus/runcmd settings given as system properties. */
+    public ComponentProcess startGateway(String id, int grpcPort, int httpPort, java.util.Map<String, String> settings)
+            throws IOException {
         List<String> command = javaCommand(QUARKUS_JVM);
+        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(datasourceProperties());
         command.add("-Dquarkus.grpc.server.port=" + grpcPort);
         command.add("-Dquarkus.grpc.server.host=127.0.0.1");

@@ -1,0 +1,92 @@
+package dev.runcmd.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runcmd.cli.local.Artifacts;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The CLI as a user runs it: `run-command create --follow` streams and exits with the script's code. */
+class CliEndToEndTest {
+
+    private static Stack stack;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        stack = Stack.get();
+    }
+
+    /** A finished CLI run: exit code, stdout, stderr. */
+    record Run(int exitCode, String stdout, String stderr) {
+    }
+
+    @Test
+    void succeededExitsZeroWithStreamsSeparated() throws Exception {
+        Run run = cli("create", "--follow", "--name", "cli-ok", "--script", "echo out; echo err >&2");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals("out\n", run.stdout());
+        assertTrue(run.stderr().startsWith("err\n"), run.stderr());
+    }
+
+    @Test
+    void failedExitsWithTheScriptsCode() throws Exception {
+        Run run = cli("create", "--follow", "--name", "cli-fail", "--script", "echo before; exit 3");
+        assertEquals(3, run.exitCode(), run.toString());
+        assertEquals("before\n", run.stdout());
+    }
+
+    @Test
+    void timedOutExits124() throws Exception {
+        Run run = cli("create", "--follow", "--name", "cli-timeout", "--script", "sleep 60", "--timeout-in-seconds", "1");
+        assertEquals(124, run.exitCode(), run.toString());
+    }
+
+    @Test
+    void canceledExits125AndLogsShowsTheOutputSoFar() throws Exception {
+        Process follow = start("create", "--follow", "--name", "cli-cancel", "--script", "echo started; sleep 60");
+        Waits.until(Duration.ofSeconds(30), "the script to start", () -> RunCommands.instanceView(
+                stack.api().get(stack.api().runCommand(Stack.MAIN_MACHINE, "cli-cancel")).json())
+                .path("output").asText().contains("started"));
+        Run cancel = cli("cancel", "--name", "cli-cancel");
+        assertEquals(0, cancel.exitCode(), cancel.toString());
+        assertTrue(follow.waitFor(30, TimeUnit.SECONDS), "create --follow did not end after cancel");
+        assertEquals(125, follow.exitValue());
+        Run logs = cli("logs", "--name", "cli-cancel");
+        assertEquals("started\n", logs.stdout());
+    }
+
+    private static Run cli(String... args) throws Exception {
+        Process process = start(args);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "runcmd " + String.join(" ", args) + " did not end");
+        return new Run(process.exitValue(), read(process, true), read(process, false));
+    }
+
+    private static Process start(String... args) throws IOException {
+        Path out = Files.createTempFile("runcmd-cli-", ".out");
+        Path err = Files.createTempFile("runcmd-cli-", ".err");
+        List<String> command = new ArrayList<>(List.of(Artifacts.javaExecutable(), "-jar",
+                Artifacts.locate(System.getenv()).cliJar().toString(), "run-command"));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--endpoint", "http://127.0.0.1:" + stack.apiPort(),
+                "--subscription-id", Stack.SUBSCRIPTION, "--resource-group", Stack.RESOURCE_GROUP,
+                "--machine-name", Stack.MAIN_MACHINE));
+        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        OUTPUTS.put(process, new Path[] {out, err});
+        return process;
+    }
+
+    private static final java.util.Map<Process, Path[]> OUTPUTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String read(Process process, boolean stdout) throws IOException {
+        return Files.readString(OUTPUTS.get(process)[stdout ? 0 : 1], StandardCharsets.UTF_8);
+    }
+}
