@@ -20,6 +20,9 @@ public interface ControlConfig {
     /** Settings of the calls to the gateways' internal gRPC API. */
     Dispatch dispatch();
 
+    /** Settings of output reading and following (REST output endpoint, gRPC StreamOutput). */
+    Output output();
+
     /** Settings of the ARM-shaped REST API. */
     interface Api {
 
@@ -49,5 +52,31 @@ public interface ControlConfig {
         /** How many gateway channels are kept open at most; the least recently used one is closed first. */
         @WithDefault("64")
         int maxChannels();
+    }
+
+    /** Settings of output reading and following (REST output endpoint, gRPC StreamOutput). */
+    interface Output {
+
+        /**
+         * How long a following client may take nothing while output waits for it before it is cut off (gRPC
+         * RESOURCE_EXHAUSTED; an HTTP response is closed). It then resumes from its last offsets.
+         */
+        @WithDefault("10m")
+        Duration stallTimeout();
+
+        /**
+         * How often an idle follower reads again without a notification: the safety net for notifications lost
+         * while the LISTEN connection was down, and how soon a deleted run command ends its followers.
+         */
+        @WithDefault("5s")
+        Duration pollInterval();
+
+        /** How long an idle Server-Sent Events response stays silent before a {@code : keepalive} comment. */
+        @WithDefault("15s")
+        Duration keepalive();
+
+        /** The most output bytes one follower reads from PostgreSQL at once (half per stream, plus one chunk). */
+        @WithDefault("4194304")
+        int batchBytes();
     }
 }

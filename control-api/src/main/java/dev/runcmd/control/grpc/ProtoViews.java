@@ -3,8 +3,11 @@ package dev.runcmd.control.grpc;
 import dev.runcmd.control.arm.ArmTime;
 import dev.runcmd.control.machine.MachineEntity;
 import dev.runcmd.control.runcommand.ExecutionEntity;
+import dev.runcmd.control.runcommand.RunCommandEntity;
 import dev.runcmd.control.runcommand.RunCommandSnapshot;
+import dev.runcmd.control.runcommand.RunCommandView;
 import dev.runcmd.proto.v1.Machine;
+import dev.runcmd.proto.v1.Parameter;
 import dev.runcmd.proto.v1.RunCommand;
 import java.time.OffsetDateTime;
 
@@ -27,21 +30,42 @@ final class ProtoViews {
                 .build();
     }
 
-    /** The public message of a run command and its current execution; never any parameter. */
+    /**
+     * The public message of a run command and its current execution, built from the REST view so both APIs show
+     * the same values; protected parameters are never in it.
+     */
     static RunCommand runCommand(RunCommandSnapshot snapshot) {
+        RunCommandView view = RunCommandView.of(snapshot);
+        RunCommandView.InstanceView instance = view.properties().instanceView();
+        RunCommandEntity command = snapshot.command();
         ExecutionEntity execution = snapshot.execution();
         return RunCommand.newBuilder()
-                .setId(snapshot.scope().runCommandId(snapshot.command().name))
-                .setName(snapshot.command().name)
-                .setProvisioningState(snapshot.command().provisioningState)
-                .setExecutionState(snapshot.executionState())
-                .setExecutionMessage(snapshot.executionMessage())
-                .setExitCode(snapshot.exitCode())
-                .setOutput(snapshot.tail().output())
-                .setError(snapshot.tail().error())
-                .setStartTime(execution == null ? "" : time(execution.startTime))
-                .setEndTime(execution == null ? "" : time(execution.endTime))
+                .setId(view.id())
+                .setName(view.name())
+                .setProvisioningState(view.properties().provisioningState())
+                .setExecutionState(instance.executionState())
+                .setExecutionMessage(instance.executionMessage())
+                .setExitCode(instance.exitCode())
+                .setOutput(instance.output())
+                .setError(instance.error())
+                .setStartTime(orEmpty(instance.startTime()))
+                .setEndTime(orEmpty(instance.endTime()))
+                .setExecutionId(execution == null ? "" : execution.id.toString())
+                .setScript(orEmpty(command.script))
+                .addAllParameters(view.properties().parameters().stream().map(ProtoViews::parameter).toList())
+                .setTimeoutInSeconds(view.properties().timeoutInSeconds())
+                .setLocation(view.location())
+                .putAllTags(view.tags())
+                .setAsyncExecution(view.properties().asyncExecution())
                 .build();
+    }
+
+    private static Parameter parameter(dev.runcmd.control.runcommand.Parameter parameter) {
+        return Parameter.newBuilder().setName(parameter.name()).setValue(parameter.value()).build();
+    }
+
+    private static String orEmpty(String text) {
+        return text == null ? "" : text;
     }
 
     /** RFC 3339 in UTC, or empty when there is no time. */

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Parses {@code parameters} and {@code protectedParameters}: arrays of {@code {"name": string, "value": string}}.
@@ -16,8 +15,6 @@ import java.util.regex.Pattern;
  * makes the parameter positional. Error messages never contain a value.
  */
 final class ParameterListParser {
-
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /** The parameters at this path, in order; empty when absent. */
     List<Parameter> parse(JsonNode node, String path) {
@@ -48,7 +45,7 @@ final class ParameterListParser {
             throw invalid(path, "expected a string (empty for a positional parameter)");
         }
         String name = node.textValue();
-        if (!name.isEmpty() && !ENV_NAME.matcher(name).matches()) {
+        if (!Parameter.isValidName(name)) {
             throw invalid(path, "'" + name + "' is not a valid environment variable name ([A-Za-z_][A-Za-z0-9_]*)");
         }
         return name;

@@ -29,7 +29,7 @@ import java.util.Map;
 public class RunCommandRequestParser {
 
     /** The longest timeout accepted: two days. */
-    static final int MAX_TIMEOUT_SECONDS = 172_800;
+    public static final int MAX_TIMEOUT_SECONDS = 172_800;
 
     /** Members that are valid Azure input but not implemented yet; refused explicitly, never ignored. */
     private static final List<String> UNSUPPORTED_PROPERTIES = List.of("runAsUser", "runAsPassword",

@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -80,6 +81,17 @@ public class RunCommandResource {
             @RestPath String name) {
         return service.delete(scope(sub, rg, machine), ResourceNames.requireRunCommand(name))
                 .map(outcome -> outcome.existed() ? RestResponse.ok() : RestResponse.noContent());
+    }
+
+    /**
+     * Cancels the current execution: 200 {@code {"canceled","message","executionState"}}; 404 when the run command
+     * is absent.
+     */
+    @POST
+    @Path("{machine}/runCommands/{name}/cancel")
+    public Uni<CancelView> cancel(@RestPath String sub, @RestPath String rg, @RestPath String machine,
+            @RestPath String name) {
+        return service.cancel(scope(sub, rg, machine), ResourceNames.requireRunCommand(name)).map(CancelView::of);
     }
 
     private static MachineScope scope(String sub, String rg, String machine) {

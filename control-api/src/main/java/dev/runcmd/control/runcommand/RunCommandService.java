@@ -42,4 +42,9 @@ public class RunCommandService {
     public Uni<DeleteOutcome> delete(MachineScope scope, String name) {
         return writer.delete(scope, name).invoke(outcome -> outcome.cancel().ifPresent(dispatcher::cancel));
     }
+
+    /** Cancels the run command's current execution; an agent that may be running it gets a Cancel after the commit. */
+    public Uni<CancelOutcome> cancel(MachineScope scope, String name) {
+        return writer.cancel(scope, name).invoke(outcome -> outcome.cancel().ifPresent(dispatcher::cancel));
+    }
 }

@@ -26,6 +26,9 @@ public class RunCommandWriter {
     /** The message of a Pending execution that a PUT replaced before any agent got it. */
     static final String SUPERSEDED = "Canceled: replaced by an update before it was delivered";
 
+    /** The message of a Pending execution canceled before any agent got it. */
+    static final String CANCELED_PENDING = "Canceled before it started";
+
     private final MachineRepository machines;
     private final RunCommandRepository commands;
     private final ExecutionRepository executions;
@@ -56,6 +59,40 @@ public class RunCommandWriter {
                         : commands.lockByName(machine.id, name).flatMap(command -> command == null
                                 ? Uni.createFrom().item(DeleteOutcome.ABSENT)
                                 : remove(scope, command))));
+    }
+
+    /**
+     * Stops the run command's current execution: a Pending one is marked Canceled here (and the run command's
+     * provisioning with it); one an agent may be running gets a Cancel after the commit; an ended one is left as
+     * it is. Fails with 404 ParentResourceNotFound or ResourceNotFound.
+     */
+    public Uni<CancelOutcome> cancel(MachineScope scope, String name) {
+        return Panache.withTransaction(() -> machines.requireParent(scope)
+                .flatMap(machine -> commands.lockByName(machine.id, name))
+                .onItem().ifNull().failWith(() -> RunCommandReader.notFound(scope, name))
+                .flatMap(command -> cancelCurrent(scope, command)));
+    }
+
+    private Uni<CancelOutcome> cancelCurrent(MachineScope scope, RunCommandEntity command) {
+        UUID current = command.currentExecutionId;
+        if (current == null) {
+            return Uni.createFrom().item(new CancelOutcome(false, "the run command has no execution",
+                    ExecutionState.AZURE_UNKNOWN, Optional.empty()));
+        }
+        return executions.lockState(current).flatMap(state -> {
+            if (state == ExecutionState.PENDING) {
+                command.provisioningState = ProvisioningState.CANCELED.stored();
+                return executions.cancelIfPending(current, CANCELED_PENDING, now()).replaceWith(new CancelOutcome(
+                        true, "", ExecutionState.CANCELED.azure(), Optional.empty()));
+            }
+            if (state != null && state.isOnAgent()) {
+                CancelOrder order = new CancelOrder(scope, command.machineId, current, "canceled");
+                return Uni.createFrom().item(new CancelOutcome(true, "", state.azure(), Optional.of(order)));
+            }
+            String shown = state == null ? ExecutionState.AZURE_UNKNOWN : state.azure();
+            return Uni.createFrom().item(new CancelOutcome(false, "the execution already ended: " + shown, shown,
+                    Optional.empty()));
+        });
     }
 
     private Uni<PutOutcome> create(MachineScope scope, MachineEntity machine, String name,

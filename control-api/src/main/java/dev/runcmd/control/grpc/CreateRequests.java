@@ -1,0 +1,49 @@
+package dev.runcmd.control.grpc;
+
+import dev.runcmd.control.runcommand.Parameter;
+import dev.runcmd.control.runcommand.RunCommandRequest;
+import dev.runcmd.control.runcommand.RunCommandRequestParser;
+import dev.runcmd.proto.v1.CreateOrUpdateRunCommandRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * Checks a CreateOrUpdateRunCommand request with the rules of the REST PUT body and turns it into the same
+ * {@link RunCommandRequest}, failing with INVALID_ARGUMENT that names the field. Messages never contain a
+ * parameter value.
+ */
+final class CreateRequests {
+
+    private CreateRequests() {
+    }
+
+    /** The validated request. */
+    static RunCommandRequest toRequest(CreateOrUpdateRunCommandRequest request) {
+        if (request.getLocation().isBlank()) {
+            throw GrpcErrors.invalidArgument("location: a non-empty string is required");
+        }
+        int timeout = request.getTimeoutInSeconds();
+        if (timeout < 0 || timeout > RunCommandRequestParser.MAX_TIMEOUT_SECONDS) {
+            throw GrpcErrors.invalidArgument("timeout_in_seconds: expected an integer from 0 to "
+                    + RunCommandRequestParser.MAX_TIMEOUT_SECONDS);
+        }
+        return new RunCommandRequest(request.getLocation(), new LinkedHashMap<>(request.getTagsMap()),
+                request.getScript(), parameters(request.getParametersList(), "parameters"),
+                parameters(request.getProtectedParametersList(), "protected_parameters"),
+                request.getAsyncExecution(), timeout);
+    }
+
+    private static List<Parameter> parameters(List<dev.runcmd.proto.v1.Parameter> given, String field) {
+        List<Parameter> result = new ArrayList<>(given.size());
+        for (int i = 0; i < given.size(); i++) {
+            String name = given.get(i).getName();
+            if (!Parameter.isValidName(name)) {
+                throw GrpcErrors.invalidArgument(field + "[" + i + "].name: '" + name
+                        + "' is not a valid environment variable name ([A-Za-z_][A-Za-z0-9_]*)");
+            }
+            result.add(new Parameter(name, given.get(i).getValue()));
+        }
+        return List.copyOf(result);
+    }
+}

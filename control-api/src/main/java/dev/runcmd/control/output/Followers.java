@@ -1,0 +1,36 @@
+package dev.runcmd.control.output;
+
+import dev.runcmd.control.config.ControlConfig;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Starts followers: each one registered with the {@link OutputHub} for wake-ups until it ends. */
+@ApplicationScoped
+public class Followers {
+
+    private final OutputReader reader;
+    private final OutputHub hub;
+    private final FollowTimings timings;
+    private final Vertx vertx;
+
+    Followers(OutputReader reader, OutputHub hub, ControlConfig config, Vertx vertx) {
+        this.reader = reader;
+        this.hub = hub;
+        this.vertx = vertx;
+        ControlConfig.Output output = config.output();
+        this.timings = FollowTimings.of(output.pollInterval(), output.keepalive(), output.stallTimeout());
+    }
+
+    /**
+     * Starts delivering output to the sink. The follower runs on {@code context} (the request's Vert.x context;
+     * null means a context of its own) and is registered before its first read, so no notification between the
+     * two is missed.
+     */
+    public void follow(FollowSpec spec, OutputSink sink, Context context) {
+        Context home = context != null ? context : vertx.getOrCreateContext();
+        Follower follower = new Follower(spec, sink, reader, home, timings, hub::unregister);
+        hub.register(follower);
+        follower.start();
+    }
+}

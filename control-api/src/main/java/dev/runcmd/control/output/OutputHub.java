@@ -1,0 +1,153 @@
+package dev.runcmd.control.output;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Wakes this process's followers when their execution's output or state changes. One LISTEN connection per
+ * process receives {@code runcmd_output} notifications (payload: an execution id, sent at commit by the V2
+ * triggers); each wakes that execution's followers. A once-a-second timer ticks every follower for its stall
+ * cut-off, its keepalive and its safety poll, which covers notifications lost while the connection was down.
+ *
+ * <p>Thread-safe: the registry is a concurrent map of concurrent sets; the LISTEN callbacks run on the
+ * subscriber's event loop and only call {@link Follower#wake}, which never blocks.
+ */
+@ApplicationScoped
+public class OutputHub {
+
+    /** The notification channel of the V2 triggers. */
+    static final String CHANNEL = "runcmd_output";
+
+    private static final Logger LOG = Logger.getLogger(OutputHub.class);
+    private static final long TICK_MILLIS = 1000;
+    private static final long MAX_RECONNECT_DELAY_MILLIS = 10_000;
+
+    private final Vertx vertx;
+    private final ListenSettings settings;
+    private final ConcurrentHashMap<UUID, Set<Follower>> followers = new ConcurrentHashMap<>();
+    private volatile ListenState state = ListenState.CONNECTING;
+    private volatile PgSubscriber subscriber;
+    private volatile long timerId = -1;
+
+    OutputHub(Vertx vertx, ListenSettings settings) {
+        this.vertx = vertx;
+        this.settings = settings;
+    }
+
+    void start(@Observes StartupEvent event) {
+        timerId = vertx.setPeriodic(TICK_MILLIS, ignored -> forEachFollower(Follower::tick));
+        connect(0);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        state = ListenState.CLOSED;
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+        }
+        if (subscriber != null) {
+            subscriber.closeAndForget();
+        }
+    }
+
+    /** Registers a follower for the wake-ups of its execution until {@link #unregister}. */
+    void register(Follower follower) {
+        followers.compute(follower.executionId(), (id, set) -> {
+            Set<Follower> result = set == null ? ConcurrentHashMap.newKeySet() : set;
+            result.add(follower);
+            return result;
+        });
+    }
+
+    /** Forgets an ended follower; the last one of an execution removes its entry. */
+    void unregister(Follower follower) {
+        followers.computeIfPresent(follower.executionId(), (id, set) -> {
+            set.remove(follower);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /** The number of followers of an execution on this process that have not ended yet. */
+    public int followerCount(UUID executionId) {
+        Set<Follower> set = followers.get(executionId);
+        return set == null ? 0 : set.size();
+    }
+
+    /** True while LISTEN is active. */
+    public boolean isListening() {
+        return state == ListenState.LISTENING;
+    }
+
+    /**
+     * Connects a new subscriber. A subscriber whose first connection failed cannot be connected again, so each
+     * attempt builds its own; once connected, the subscriber reconnects by itself after a loss.
+     */
+    private void connect(int attempt) {
+        if (state == ListenState.CLOSED) {
+            return;
+        }
+        PgSubscriber candidate = PgSubscriber.subscriber(vertx, settings.connectOptions())
+                .reconnectPolicy(this::reconnectDelay);
+        candidate.channel(CHANNEL).subscribeHandler(this::onListening).handler(this::onNotification);
+        subscriber = candidate;
+        candidate.connect().subscribe().with(ignored -> LOG.debugf("LISTEN %s connected to %s", CHANNEL, settings),
+                failure -> {
+                    candidate.closeAndForget();
+                    long delay = backoff(attempt);
+                    LOG.warnf("LISTEN %s could not connect to %s (%s); retrying in %d ms; followers poll meanwhile",
+                            CHANNEL, settings, failure.getMessage(), delay);
+                    vertx.setTimer(delay, ignored -> connect(attempt + 1));
+                });
+    }
+
+    /** Called by the subscriber after a lost connection: the delay before the next attempt, or -1 to stop. */
+    private long reconnectDelay(int attempt) {
+        if (state == ListenState.CLOSED) {
+            return -1;
+        }
+        if (state == ListenState.LISTENING) {
+            state = ListenState.RECONNECTING;
+            LOG.warnf("LISTEN %s lost its connection to %s; reconnecting", CHANNEL, settings);
+        }
+        return backoff(attempt);
+    }
+
+    /** 250 ms, doubling per attempt, at most 10 s. */
+    private static long backoff(int attempt) {
+        return Math.min(MAX_RECONNECT_DELAY_MILLIS, 250L << Math.min(attempt, 6));
+    }
+
+    /** LISTEN is (again) active: notifications may have been missed meanwhile, so every follower reads again. */
+    private void onListening() {
+        if (state == ListenState.RECONNECTING) {
+            LOG.infof("LISTEN %s reconnected; waking every follower", CHANNEL);
+        }
+        state = ListenState.LISTENING;
+        forEachFollower(Follower::wake);
+    }
+
+    private void onNotification(String payload) {
+        UUID executionId;
+        try {
+            executionId = UUID.fromString(payload);
+        } catch (IllegalArgumentException e) {
+            LOG.debugf("Ignoring a %s notification that is not an execution id", CHANNEL);
+            return;
+        }
+        Set<Follower> woken = followers.get(executionId);
+        if (woken != null) {
+            woken.forEach(Follower::wake);
+        }
+    }
+
+    private void forEachFollower(java.util.function.Consumer<Follower> action) {
+        followers.values().forEach(set -> set.forEach(action));
+    }
+}
