@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code runcmd demo}: starts the stack on free ports, runs one run command on this machine while
- * printing its output as it is produced, and stops everything.
+ * following its output live (Server-Sent Events), shows the resource, and stops everything.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, description = "Start the local stack, run one script on this machine showing its output live, stop.")
 final class DemoCommand implements Callable<Integer> {
@@ -44,14 +44,16 @@ final class DemoCommand implements Callable<Integer> {
             String path = client.runCommandPath(agent.machineName(), "demo");
             System.out.println();
             System.out.println("$ runcmd run-command create --machine-name " + agent.machineName()
-                    + " --name demo --script '<5 s script>' --parameters GREETING=hello world");
+                    + " --name demo --script '<5 s script>' --parameters GREETING=hello world --follow");
             client.put(path, body());
-            JsonNode done = RunCommandCreate.await(client, path, true);
+            int exitCode = RunCommandLogs.followToEnd(client, path, "runcmd: interrupted; stopping the stack");
+            JsonNode done = client.get(path);
             System.out.println();
+            System.out.println("$ runcmd run-command show --name demo -o json");
             Printer.json(System.out, done);
             Runtime.getRuntime().removeShutdownHook(stopper);
             System.err.println("runcmd: demo done; stopping the stack");
-            return ExitCodes.of(done.path("properties").path("instanceView"));
+            return exitCode;
         }
     }
 
