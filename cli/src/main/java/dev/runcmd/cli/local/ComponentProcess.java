@@ -25,19 +25,28 @@ public final class ComponentProcess implements AutoCloseable {
 
     private final String name;
     private final List<String> command;
+    private final java.util.Map<String, String> environment;
     private final Path logFile;
     private Process process;
 
     public ComponentProcess(String name, List<String> command, Path logFile) {
+        this(name, command, java.util.Map.of(), logFile);
+    }
+
+    /** A component whose environment gets {@code environment} added (e.g. secrets kept off the command line). */
+    public ComponentProcess(String name, List<String> command, java.util.Map<String, String> environment, Path logFile) {
         this.name = name;
         this.command = List.copyOf(command);
+        this.environment = java.util.Map.copyOf(environment);
         this.logFile = logFile;
     }
 
     /** Starts the process; its stdout and stderr go to the log file. */
     public ComponentProcess start() throws IOException {
         Files.createDirectories(logFile.getParent());
-        process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        process = builder
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))

@@ -59,7 +59,7 @@ public final class LocalStack implements AutoCloseable {
         command.add("-Dquarkus.http.host=127.0.0.1");
         command.add("-jar");
         command.add(artifacts.controlApiJar().toString());
-        return track(new ComponentProcess("control-api", command, logDir().resolve("control-api.log")).start());
+        return track(new ComponentProcess("control-api", command, secrets(), logDir().resolve("control-api.log")).start());
     }
 
     /** Starts a gateway: agents and the control API reach it on {@code grpcPort}; health on {@code httpPort}. */
@@ -81,7 +81,7 @@ public final class LocalStack implements AutoCloseable {
         command.add("-Druncmd.gateway.advertised-address=127.0.0.1:" + grpcPort);
         command.add("-jar");
         command.add(artifacts.gatewayJar().toString());
-        return track(new ComponentProcess("gateway " + id, command, logDir().resolve("gateway-" + id + ".log")).start());
+        return track(new ComponentProcess("gateway " + id, command, secrets(), logDir().resolve("gateway-" + id + ".log")).start());
     }
 
     /** Starts an agent for {@code machineName} that dials the gateway on {@code gatewayPort}. */
@@ -132,6 +132,28 @@ public final class LocalStack implements AutoCloseable {
                 System.err.println("runcmd: stopping a component failed: " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * The key that encrypts secrets at rest, shared by the control API and the gateways: read from
+     * {@code <data-dir>/secrets.key}, created (mode 0600) on first use. Passed in the environment,
+     * never on a command line.
+     */
+    private java.util.Map<String, String> secrets() throws IOException {
+        Path file = dataDir.resolve("secrets.key");
+        if (!java.nio.file.Files.exists(file)) {
+            java.nio.file.Files.createDirectories(dataDir);
+            java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            java.nio.file.Files.writeString(file, newKey());
+        }
+        return java.util.Map.of("RUNCMD_SECRETS_KEY", java.nio.file.Files.readString(file).trim());
+    }
+
+    private static String newKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
     }
 
     private ComponentProcess track(ComponentProcess process) {
