@@ -60,12 +60,21 @@ class ArmValidationTest {
             timeout fraction    | {"location":"x","properties":{"source":{"script":"a"},"timeoutInSeconds":1.5}} | 'properties.timeoutInSeconds'
             async not a boolean | {"location":"x","properties":{"source":{"script":"a"},"asyncExecution":"yes"}} | 'properties.asyncExecution': expected a boolean
             tags not strings    | {"location":"x","tags":{"a":1},"properties":{"source":{"script":"a"}}} | 'tags.a': expected a string
-            scriptUri           | {"location":"x","properties":{"source":{"scriptUri":"https://x/y"}}} | properties.source.scriptUri is not supported yet
-            commandId           | {"location":"x","properties":{"source":{"commandId":"RunShellScript"}}} | properties.source.commandId is not supported yet
-            runAsUser           | {"location":"x","properties":{"source":{"script":"a"},"runAsUser":"bob"}} | properties.runAsUser is not supported yet
-            runAsPassword       | {"location":"x","properties":{"source":{"script":"a"},"runAsPassword":"pw"}} | properties.runAsPassword is not supported yet
-            outputBlobUri       | {"location":"x","properties":{"source":{"script":"a"},"outputBlobUri":"https://b"}} | properties.outputBlobUri is not supported yet
-            managed identity    | {"location":"x","properties":{"source":{"script":"a"},"errorBlobManagedIdentity":{}}} | properties.errorBlobManagedIdentity is not supported yet
+            scriptUri not http  | {"location":"x","properties":{"source":{"scriptUri":"ftp://x/y"}}} | 'properties.source.scriptUri': expected an absolute http or https URL
+            scriptUri relative  | {"location":"x","properties":{"source":{"scriptUri":"/y.sh"}}} | 'properties.source.scriptUri': expected an absolute http or https URL
+            unknown commandId   | {"location":"x","properties":{"source":{"commandId":"Nope"}}} | unknown command id 'Nope'; the known ids are RunShellScript, RunPowerShellScript, ifconfig, Uptime, DiskUsage, IPConfig
+            RunShellScript bare | {"location":"x","properties":{"source":{"commandId":"RunShellScript"}}} | commandId RunShellScript runs the value of a parameter named 'script'
+            script identity     | {"location":"x","properties":{"source":{"scriptUri":"https://x/y","scriptUriManagedIdentity":{}}}} | 'properties.source.scriptUriManagedIdentity': managed identities are not supported; use a SAS URL
+            blob identity       | {"location":"x","properties":{"source":{"script":"a"},"errorBlobManagedIdentity":{"clientId":"c"}}} | 'properties.errorBlobManagedIdentity': managed identities are not supported; use a SAS URL
+            password no user    | {"location":"x","properties":{"source":{"script":"a"},"runAsPassword":"pw"}} | 'properties.runAsPassword': a password needs properties.runAsUser
+            runAsUser number    | {"location":"x","properties":{"source":{"script":"a"},"runAsUser":7}} | 'properties.runAsUser': expected a string
+            outputBlobUri bad   | {"location":"x","properties":{"source":{"script":"a"},"outputBlobUri":"not a url"}} | 'properties.outputBlobUri': expected an absolute http or https URL
+            errorBlobUri bad    | {"location":"x","properties":{"source":{"script":"a"},"errorBlobUri":"file:///tmp/x"}} | 'properties.errorBlobUri': expected an absolute http or https URL
+            dependsOn object    | {"location":"x","properties":{"source":{"script":"a"},"dependsOn":{}}} | 'properties.dependsOn': expected an array of run command names
+            dependsOn bad name  | {"location":"x","properties":{"source":{"script":"a"},"dependsOn":["a b"]}} | 'properties.dependsOn[0]': 'a b' is not a run command name
+            dependsOn twice     | {"location":"x","properties":{"source":{"script":"a"},"dependsOn":["b","b"]}} | 'properties.dependsOn[1]': 'b' is listed twice
+            dependsOn itself    | {"location":"x","properties":{"source":{"script":"a"},"dependsOn":["rc-invalid"]}} | 'properties.dependsOn': the dependencies form a cycle: rc-invalid -> rc-invalid
+            dependsOn unknown   | {"location":"x","properties":{"source":{"script":"a"},"dependsOn":["ghost","spook"]}} | 'properties.dependsOn': no run command named 'ghost', 'spook' on this machine
             parameters object   | {"location":"x","properties":{"source":{"script":"a"},"parameters":{}}} | 'properties.parameters': expected an array
             parameter no value  | {"location":"x","properties":{"source":{"script":"a"},"parameters":[{"name":"A"}]}} | 'properties.parameters[0].value': expected a string
             parameter bad name  | {"location":"x","properties":{"source":{"script":"a"},"protectedParameters":[{"name":"1-X","value":"v"}]}} | 'properties.protectedParameters[0].name': '1-X' is not a valid environment variable name
@@ -178,6 +187,7 @@ class ArmValidationTest {
     private static void assertNothingWritten() {
         assertEquals(0, Db.queryLong("select count(*) from run_command where machine_id = ?", machineId));
         assertEquals(0, Db.queryLong("select count(*) from execution where machine_id = ?", machineId));
+        assertEquals(0, Db.queryLong("select count(*) from operation where resource_id like ?", "%/" + RG + "/%"));
     }
 
     /** A syntactically valid body padded to exactly this many bytes. */

@@ -117,7 +117,7 @@ class GatewayAndPublicGrpcTest {
         String execution = currentExecution(machineId);
         Db.execute("update execution set state = 'Running' where id = ?::uuid", execution);
 
-        request().delete(path).then().statusCode(200);
+        request().delete(path).then().statusCode(202);
 
         CancelRequest cancel = gateway.nextCancel();
         assertNotNull(cancel, "no Cancel within 5 s");

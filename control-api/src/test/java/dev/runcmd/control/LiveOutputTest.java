@@ -135,7 +135,7 @@ class LiveOutputTest {
         try (SseClient sse = SseClient.open(url(output("rg-gone")) + "&follow=true", Map.of())) {
             assertEquals("partial", json(sse.next(10)).getString("data"));
 
-            request().delete(runCommand("rg-gone", "m1", "job")).then().statusCode(200);
+            request().delete(runCommand("rg-gone", "m1", "job")).then().statusCode(202);
 
             SseClient.Event error = sse.next(15);
             assertEquals("error", error.name());

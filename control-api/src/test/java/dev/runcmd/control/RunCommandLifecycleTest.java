@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.common.WithTestResource;
@@ -142,9 +143,10 @@ class RunCommandLifecycleTest {
             assertThat(response, not(containsString("s3cr3t")));
             assertThat(response, not(containsString("runAsPassword")));
         }
-        String stored = Db.queryString("select protected_parameters::text from execution where machine_id = ?",
-                machineId);
-        assertThat(stored, containsString("s3cr3t-token-value"));
+        String stored = Db.queryString("select protected_parameters::text || protected_parameters_enc "
+                + "from execution where machine_id = ?", machineId);
+        assertThat(stored, startsWith("[]v1:"));
+        assertThat(stored, not(containsString("s3cr3t")));
     }
 
     @Test
@@ -201,7 +203,7 @@ class RunCommandLifecycleTest {
         String execution = currentExecution(machineId, "gone");
         insertChunk(execution, 1, 0, "bye\n".getBytes(StandardCharsets.UTF_8));
 
-        String body = request().delete(path).then().statusCode(200).extract().asString();
+        String body = request().delete(path).then().statusCode(202).extract().asString();
         assertEquals("", body);
         request().get(path).then().statusCode(404).body("error.code", equalTo("ResourceNotFound"));
         assertEquals(0, Db.queryLong("select count(*) from execution where machine_id = ?", machineId));

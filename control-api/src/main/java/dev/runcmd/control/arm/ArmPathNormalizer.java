@@ -8,7 +8,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Rewrites the fixed segments of ARM paths to their canonical spelling before resource matching, because ARM
- * treats them case-insensitively ({@code resourcegroups}, {@code microsoft.hybridcompute}, {@code runcommands}).
+ * treats them case-insensitively ({@code resourcegroups}, {@code microsoft.hybridcompute}, {@code runcommands},
+ * {@code operationstatuses}, {@code operationresults}).
  * Names chosen by users (subscription, resource group, machine, run command) are left exactly as sent.
  */
 public final class ArmPathNormalizer {
@@ -16,6 +17,9 @@ public final class ArmPathNormalizer {
     private static final Pattern ARM_PATH = Pattern.compile(
             "(?i)/subscriptions/([^/]+)/resourcegroups/([^/]+)/providers/microsoft\\.hybridcompute/machines"
                     + "(?:(/[^/]+)(?:(/runcommands)(/.*)?)?)?(/?)");
+    private static final Pattern OPERATION_PATH = Pattern.compile(
+            "(?i)/subscriptions/([^/]+)/providers/microsoft\\.hybridcompute/locations/([^/]+)"
+                    + "/(operationstatuses|operationresults)(/.*)?");
 
     /** Replaces the request URI when its fixed segments differ from the canonical spelling. */
     @ServerRequestFilter(preMatching = true)
@@ -31,6 +35,18 @@ public final class ArmPathNormalizer {
 
     /** Returns the path with canonical fixed segments, or the path itself when it is not an ARM path. */
     static String canonical(String rawPath) {
+        Matcher operation = OPERATION_PATH.matcher(rawPath);
+        return operation.matches() ? canonicalOperation(operation) : canonicalResource(rawPath);
+    }
+
+    private static String canonicalOperation(Matcher operation) {
+        String kind = operation.group(3).equalsIgnoreCase("operationstatuses") ? "operationStatuses"
+                : "operationResults";
+        return "/subscriptions/" + operation.group(1) + "/providers/Microsoft.HybridCompute/locations/"
+                + operation.group(2) + "/" + kind + (operation.group(4) == null ? "" : operation.group(4));
+    }
+
+    private static String canonicalResource(String rawPath) {
         Matcher m = ARM_PATH.matcher(rawPath);
         if (!m.matches()) {
             return rawPath;

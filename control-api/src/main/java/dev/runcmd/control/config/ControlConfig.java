@@ -40,6 +40,17 @@ public interface ControlConfig {
          */
         @WithDefault("1048576")
         int maxBodyBytes();
+
+        /** The page size of lists when the request gives no {@code $top} (at most 1000). */
+        @WithDefault("50")
+        int pageSize();
+
+        /**
+         * How long a long-running operation stays readable after it completed (or after its execution ended or
+         * vanished); older ones are swept hourly.
+         */
+        @WithDefault("168h")
+        Duration operationRetention();
     }
 
     /** Settings of the calls to the gateways' internal gRPC API. */

@@ -1,8 +1,11 @@
 package dev.runcmd.control.grpc;
 
+import dev.runcmd.control.runcommand.OutputBlobs;
 import dev.runcmd.control.runcommand.Parameter;
+import dev.runcmd.control.runcommand.RunAs;
 import dev.runcmd.control.runcommand.RunCommandRequest;
 import dev.runcmd.control.runcommand.RunCommandRequestParser;
+import dev.runcmd.control.runcommand.ScriptSource;
 import dev.runcmd.proto.v1.CreateOrUpdateRunCommandRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,7 +14,8 @@ import java.util.List;
 /**
  * Checks a CreateOrUpdateRunCommand request with the rules of the REST PUT body and turns it into the same
  * {@link RunCommandRequest}, failing with INVALID_ARGUMENT that names the field. Messages never contain a
- * parameter value.
+ * parameter value. runcmd.v1 carries an inline script only (no scriptUri, commandId, runAs, blobs or dependsOn
+ * yet); REST is the way to those.
  */
 final class CreateRequests {
 
@@ -29,9 +33,9 @@ final class CreateRequests {
                     + RunCommandRequestParser.MAX_TIMEOUT_SECONDS);
         }
         return new RunCommandRequest(request.getLocation(), new LinkedHashMap<>(request.getTagsMap()),
-                request.getScript(), parameters(request.getParametersList(), "parameters"),
-                parameters(request.getProtectedParametersList(), "protected_parameters"),
-                request.getAsyncExecution(), timeout);
+                ScriptSource.script(request.getScript()), parameters(request.getParametersList(), "parameters"),
+                parameters(request.getProtectedParametersList(), "protected_parameters"), RunAs.AGENT,
+                OutputBlobs.NONE, request.getAsyncExecution(), timeout, List.of());
     }
 
     private static List<Parameter> parameters(List<dev.runcmd.proto.v1.Parameter> given, String field) {

@@ -25,7 +25,7 @@ public class MachineResource {
     @GET
     public Uni<ArmList<MachineView>> list(@RestPath String sub, @RestPath String rg) {
         return Panache.withSession(() -> machines.listByGroup(sub, rg))
-                .map(all -> new ArmList<>(all.stream().map(MachineView::of).toList()));
+                .map(all -> ArmList.of(all.stream().map(MachineView::of).toList()));
     }
 
     /** Shows one machine; 404 ResourceNotFound when it never registered. */

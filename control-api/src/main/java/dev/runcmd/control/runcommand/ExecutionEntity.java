@@ -47,18 +47,53 @@ public class ExecutionEntity {
     @Column(name = "exit_code")
     public Integer exitCode;
 
-    /** The script to run. */
+    /** The script to run; empty when the agent downloads it from {@link #scriptUri}. */
     public String script;
+
+    /** A {@link ScriptShell} stored value: which interpreter runs the script. */
+    public String shell;
+
+    /** The http(s) URL to download the script from, or null. */
+    @Column(name = "script_uri")
+    public String scriptUri;
 
     /** Parameters as JSON text. */
     @Column(name = "parameters")
     @ColumnTransformer(read = "cast(parameters as text)", write = "cast(cast(? as text) as jsonb)")
     public String parametersJson;
 
-    /** Protected parameters as JSON text; never shown, never logged. */
+    /** The plain protected parameters column, superseded by {@link #protectedParametersSealed}: always "[]". */
     @Column(name = "protected_parameters")
     @ColumnTransformer(read = "cast(protected_parameters as text)", write = "cast(cast(? as text) as jsonb)")
     public String protectedParametersJson;
+
+    /** Protected parameters as a sealed JSON array, or null when there are none; the gateway opens it. */
+    @Column(name = "protected_parameters_enc")
+    public String protectedParametersSealed;
+
+    /** The OS user to run as, or null for the agent's own. */
+    @Column(name = "run_as_user")
+    public String runAsUser;
+
+    /** The sealed password of {@link #runAsUser}, or null. */
+    @Column(name = "run_as_password_enc")
+    public String runAsPasswordSealed;
+
+    /** Where the agent uploads the full stdout, or null. */
+    @Column(name = "output_blob_uri")
+    public String outputBlobUri;
+
+    /** Where the agent uploads the full stderr, or null. */
+    @Column(name = "error_blob_uri")
+    public String errorBlobUri;
+
+    /**
+     * The ids of the executions this one waits for, as PostgreSQL array text ({@code {id,id}}; {@code {}} for
+     * none). The gateway delivers it only once the array is empty and maintains it from then on.
+     */
+    @Column(name = "waiting_for")
+    @ColumnTransformer(read = "cast(waiting_for as text)", write = "cast(cast(? as text) as uuid[])")
+    public String waitingForText;
 
     /** Timeout in seconds; 0 means none. */
     @Column(name = "timeout_seconds")

@@ -34,6 +34,17 @@ public class ExecutionRepository implements PanacheRepositoryBase<ExecutionEntit
     }
 
     /**
+     * The executions with these ids, each locked {@code FOR SHARE} until the transaction ends, so that no gateway
+     * ends one of them meanwhile.
+     */
+    public Uni<List<ExecutionEntity>> lockShared(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return find("id in ?1", ids).withLock(LockModeType.PESSIMISTIC_READ).list();
+    }
+
+    /**
      * The state of an execution, row-locked until the transaction ends so that no gateway moves it meanwhile;
      * null when the row is gone.
      */

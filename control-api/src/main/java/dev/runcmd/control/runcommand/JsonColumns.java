@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Converts the jsonb columns ({@code tags}, {@code parameters}, {@code protected_parameters}) to and from their
+ * Converts the jsonb columns ({@code tags}, {@code parameters}, {@code depends_on}) to and from their
  * Java shapes. The entities keep these columns as JSON text.
  */
 final class JsonColumns {
@@ -17,6 +17,8 @@ final class JsonColumns {
     private static final TypeReference<List<Parameter>> PARAMETERS = new TypeReference<>() {
     };
     private static final TypeReference<LinkedHashMap<String, String>> TAGS = new TypeReference<>() {
+    };
+    private static final TypeReference<List<String>> NAMES = new TypeReference<>() {
     };
 
     private JsonColumns() {
@@ -40,6 +42,16 @@ final class JsonColumns {
     /** The tag map stored as JSON text. */
     static Map<String, String> readTags(String json) {
         return read(json, TAGS);
+    }
+
+    /** The JSON text of a list of names ({@code depends_on}). */
+    static String writeNames(List<String> names) {
+        return write(names);
+    }
+
+    /** The list of names stored as JSON text; empty for null. */
+    static List<String> readNames(String json) {
+        return json == null ? List.of() : read(json, NAMES);
     }
 
     private static String write(Object value) {

@@ -3,6 +3,9 @@ package dev.runcmd.control.runcommand;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runcmd.control.arm.ArmException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
 
 /**
  * Typed access to a parsed request body. Every failure is a 400 InvalidRequestContent that names the JSON path
@@ -42,6 +45,33 @@ final class RequestJson {
             throw invalid(path, "expected a string");
         }
         return node.textValue();
+    }
+
+    /** The node as text, or null when absent or empty (Azure clients send "" for "not set"). */
+    static String optionalText(JsonNode node, String path) {
+        String text = text(node, path);
+        return text == null || text.isEmpty() ? null : text;
+    }
+
+    /**
+     * The node as an absolute http or https URL with a host, or null when absent or empty. The message never
+     * repeats the URL, which may carry a SAS token.
+     */
+    static String httpUrl(JsonNode node, String path) {
+        String text = optionalText(node, path);
+        if (text == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(text);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                return text;
+            }
+        } catch (URISyntaxException e) {
+            // Answered below, without the URL.
+        }
+        throw invalid(path, "expected an absolute http or https URL");
     }
 
     /** The node as a boolean, or the fallback when absent. */

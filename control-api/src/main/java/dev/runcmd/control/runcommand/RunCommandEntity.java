@@ -41,18 +41,51 @@ public class RunCommandEntity {
     @ColumnTransformer(read = "cast(tags as text)", write = "cast(cast(? as text) as jsonb)")
     public String tagsJson;
 
-    /** The inline script. */
+    /** The inline script, or null for another source. */
     public String script;
+
+    /** The http(s) URL the agent downloads the script from, or null for another source. */
+    @Column(name = "script_uri")
+    public String scriptUri;
+
+    /** The built-in command ({@link CommandCatalog}), or null for another source. */
+    @Column(name = "command_id")
+    public String commandId;
 
     /** Parameters as a JSON array of {name, value}, in request order. */
     @Column(name = "parameters")
     @ColumnTransformer(read = "cast(parameters as text)", write = "cast(cast(? as text) as jsonb)")
     public String parametersJson;
 
-    /** Protected parameters, same shape; never shown, never logged. */
+    /** The plain protected parameters column, superseded by {@link #protectedParametersSealed}: always "[]". */
     @Column(name = "protected_parameters")
     @ColumnTransformer(read = "cast(protected_parameters as text)", write = "cast(cast(? as text) as jsonb)")
     public String protectedParametersJson;
+
+    /** Protected parameters as a sealed JSON array ({@code Secrets}), or null when there are none. */
+    @Column(name = "protected_parameters_enc")
+    public String protectedParametersSealed;
+
+    /** The OS user the script runs as, or null for the agent's own. */
+    @Column(name = "run_as_user")
+    public String runAsUser;
+
+    /** The sealed password of {@link #runAsUser}, or null; never shown, never logged. */
+    @Column(name = "run_as_password_enc")
+    public String runAsPasswordSealed;
+
+    /** Where the agent uploads the full stdout, or null. */
+    @Column(name = "output_blob_uri")
+    public String outputBlobUri;
+
+    /** Where the agent uploads the full stderr, or null. */
+    @Column(name = "error_blob_uri")
+    public String errorBlobUri;
+
+    /** Names of run commands on the same machine that must succeed first, as a JSON array. */
+    @Column(name = "depends_on")
+    @ColumnTransformer(read = "cast(depends_on as text)", write = "cast(cast(? as text) as jsonb)")
+    public String dependsOnJson;
 
     /** Azure's asyncExecution flag. */
     @Column(name = "async_execution")
@@ -70,9 +103,17 @@ public class RunCommandEntity {
     @Column(name = "created_at")
     public OffsetDateTime createdAt;
 
-    /** When a PUT last changed it. */
+    /** When a PUT or PATCH last changed it. */
     @Column(name = "updated_at")
     public OffsetDateTime updatedAt;
+
+    /** Who created it (systemData.createdBy). */
+    @Column(name = "created_by")
+    public String createdBy;
+
+    /** Who last changed it (systemData.lastModifiedBy). */
+    @Column(name = "last_modified_by")
+    public String lastModifiedBy;
 
     /** The latest execution, whose row holds the instanceView; null only before the first execution. */
     @Column(name = "current_execution_id")

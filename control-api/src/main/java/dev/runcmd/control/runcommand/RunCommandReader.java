@@ -1,6 +1,7 @@
 package dev.runcmd.control.runcommand;
 
 import dev.runcmd.control.arm.ArmException;
+import dev.runcmd.control.arm.PageRequest;
 import dev.runcmd.control.machine.MachineRepository;
 import dev.runcmd.control.machine.MachineScope;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -19,6 +20,9 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class RunCommandReader {
+
+    /** The kind prefix of this list's $skipToken. */
+    static final String PAGE_KIND = "rc1";
 
     private final MachineRepository machines;
     private final RunCommandRepository commands;
@@ -50,6 +54,22 @@ public class RunCommandReader {
         return Panache.withSession(() -> machines.requireParent(scope)
                 .flatMap(machine -> commands.listByMachine(machine.id))
                 .flatMap(found -> withExecutions(scope, found)));
+    }
+
+    /** One page of a machine's run commands by name; fails with 404 ParentResourceNotFound for an unknown machine. */
+    public Uni<PageRequest.Page<RunCommandSnapshot>> list(MachineScope scope, PageRequest page) {
+        return Panache.withSession(() -> machines.requireParent(scope)
+                .flatMap(machine -> commands.listByMachine(machine.id, page.after(), page.size() + 1))
+                .flatMap(found -> withExecutions(scope, found)))
+                .map(found -> page.page(found, PAGE_KIND, snapshot -> snapshot.command().name));
+    }
+
+    /** The run command with this id, or null when it no longer exists. */
+    public Uni<RunCommandSnapshot> get(UUID id) {
+        return Panache.withSession(() -> commands.findById(id).flatMap(command -> command == null
+                ? Uni.createFrom().nullItem()
+                : machines.findById(command.machineId).flatMap(machine -> withExecutions(machine.scope(),
+                        List.of(command))).map(snapshots -> snapshots.get(0))));
     }
 
     private Uni<List<RunCommandSnapshot>> withExecutions(MachineScope scope, List<RunCommandEntity> found) {

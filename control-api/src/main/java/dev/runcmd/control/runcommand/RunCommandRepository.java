@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Reads and locks run commands. Every method must run inside a reactive Hibernate session. */
@@ -30,5 +31,13 @@ public class RunCommandRepository implements PanacheRepositoryBase<RunCommandEnt
     /** The run commands of a machine, by name. */
     public Uni<List<RunCommandEntity>> listByMachine(long machineId) {
         return find("machineId = ?1", Sort.by("name"), machineId).list();
+    }
+
+    /** At most {@code limit} run commands of a machine whose names sort after {@code after} (if given), by name. */
+    public Uni<List<RunCommandEntity>> listByMachine(long machineId, Optional<String> after, int limit) {
+        return (after.isPresent()
+                ? find("machineId = ?1 and name > ?2", Sort.by("name"), machineId, after.get())
+                : find("machineId = ?1", Sort.by("name"), machineId))
+                .range(0, limit - 1).list();
     }
 }

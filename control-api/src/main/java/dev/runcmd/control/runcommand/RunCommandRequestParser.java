@@ -20,10 +20,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns the raw bytes of a PUT body into a {@link RunCommandRequest}, or throws 400 InvalidRequestContent with a
- * message that names the offending JSON path. The body is parsed by hand into a tree so that every error is
- * precise; unknown and read-only members (id, provisioningState, instanceView, ...) are ignored, so a GET
- * response may be sent back as a PUT body.
+ * Turns a PUT body (or a PATCH merged into a stored definition) into a {@link RunCommandRequest}, or throws 400
+ * InvalidRequestContent with a message that names the offending JSON path. The body is parsed by hand into a tree
+ * so that every error is precise; unknown and read-only members (id, provisioningState, instanceView, ...) are
+ * ignored, so a GET response may be sent back as a PUT body. Every property of Azure's resource is either used
+ * or refused with a reason; none is silently dropped.
  */
 @ApplicationScoped
 public class RunCommandRequestParser {
@@ -31,9 +32,8 @@ public class RunCommandRequestParser {
     /** The longest timeout accepted: two days. */
     public static final int MAX_TIMEOUT_SECONDS = 172_800;
 
-    /** Members that are valid Azure input but not implemented yet; refused explicitly, never ignored. */
-    private static final List<String> UNSUPPORTED_PROPERTIES = List.of("runAsUser", "runAsPassword",
-            "outputBlobUri", "errorBlobUri", "outputBlobManagedIdentity", "errorBlobManagedIdentity");
+    /** The longest runAsUser accepted (Windows allows DOMAIN\\user forms, so no stricter pattern). */
+    private static final int MAX_USER_LENGTH = 256;
 
     private final ObjectReader reader;
     private final ParameterListParser parameters = new ParameterListParser();
@@ -44,22 +44,8 @@ public class RunCommandRequestParser {
                 .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 
-    /** Parses and validates a PUT body; throws {@link ArmException} on the first problem found. */
-    public RunCommandRequest parse(byte[] body) {
-        ObjectNode root = readObject(body);
-        String location = location(root);
-        ObjectNode properties = object(member(root, "properties"), "properties");
-        String script = script(object(member(properties, "source"), "properties.source"));
-        rejectUnsupported(properties);
-        return new RunCommandRequest(location, tags(root), script,
-                parameters.parse(member(properties, "parameters"), "properties.parameters"),
-                parameters.parse(member(properties, "protectedParameters"), "properties.protectedParameters"),
-                RequestJson.bool(member(properties, "asyncExecution"), "properties.asyncExecution", false),
-                RequestJson.integer(member(properties, "timeoutInSeconds"), "properties.timeoutInSeconds", 0,
-                        MAX_TIMEOUT_SECONDS, 0));
-    }
-
-    private ObjectNode readObject(byte[] body) {
+    /** Parses a body into a JSON object; throws {@link ArmException} when it is not one. */
+    public ObjectNode readObject(byte[] body) {
         JsonNode root;
         try {
             root = reader.readTree(body);
@@ -76,6 +62,30 @@ public class RunCommandRequestParser {
             throw ArmException.invalidContent("The request content must be a JSON object.");
         }
         return (ObjectNode) root;
+    }
+
+    /** Parses and validates a PUT body; throws {@link ArmException} on the first problem found. */
+    public RunCommandRequest parse(byte[] body) {
+        return parse(readObject(body));
+    }
+
+    /** Validates a definition as a JSON tree; throws {@link ArmException} on the first problem found. */
+    public RunCommandRequest parse(ObjectNode root) {
+        String location = location(root);
+        ObjectNode properties = object(member(root, "properties"), "properties");
+        ScriptSource source = SourceParser.parse(object(member(properties, "source"), "properties.source"));
+        SourceParser.refuseIdentities(properties);
+        List<Parameter> publicParameters = parameters.parse(member(properties, "parameters"),
+                "properties.parameters");
+        List<Parameter> protectedParameters = parameters.parse(member(properties, "protectedParameters"),
+                "properties.protectedParameters");
+        requireScriptParameter(source, publicParameters, protectedParameters);
+        return new RunCommandRequest(location, tags(root), source, publicParameters, protectedParameters,
+                runAs(properties), blobs(properties),
+                RequestJson.bool(member(properties, "asyncExecution"), "properties.asyncExecution", false),
+                RequestJson.integer(member(properties, "timeoutInSeconds"), "properties.timeoutInSeconds", 0,
+                        MAX_TIMEOUT_SECONDS, 0),
+                DependsOnParser.parse(member(properties, "dependsOn")));
     }
 
     private static String location(JsonProcessingException e) {
@@ -107,34 +117,34 @@ public class RunCommandRequestParser {
         return value.textValue();
     }
 
-    /** Requires exactly one source; only an inline script is supported so far. */
-    private static String script(ObjectNode source) {
-        JsonNode script = member(source, "script");
-        int given = (script == null ? 0 : 1) + (member(source, "scriptUri") == null ? 0 : 1)
-                + (member(source, "commandId") == null ? 0 : 1);
-        if (given != 1) {
-            throw invalid("properties.source",
-                    "exactly one of source.script, source.scriptUri, source.commandId is required");
-        }
-        for (String unsupported : List.of("scriptUri", "commandId", "scriptUriManagedIdentity")) {
-            if (member(source, unsupported) != null) {
-                throw notSupported("properties.source." + unsupported);
-            }
-        }
-        return text(script, "properties.source.script");
-    }
-
-    private static void rejectUnsupported(ObjectNode properties) {
-        for (String name : UNSUPPORTED_PROPERTIES) {
-            JsonNode value = member(properties, name);
-            boolean emptyText = value != null && value.isTextual() && value.textValue().isEmpty();
-            if (value != null && !emptyText) {
-                throw notSupported("properties." + name);
-            }
+    /** RunShellScript and RunPowerShellScript run the value of the parameter named "script". */
+    private static void requireScriptParameter(ScriptSource source, List<Parameter> publicParameters,
+            List<Parameter> protectedParameters) {
+        boolean needed = source.commandId() != null
+                && CommandCatalog.find(source.commandId()).orElseThrow().needsScriptParameter();
+        boolean given = publicParameters.stream().anyMatch(p -> CommandCatalog.SCRIPT_PARAMETER.equals(p.name()))
+                || protectedParameters.stream().anyMatch(p -> CommandCatalog.SCRIPT_PARAMETER.equals(p.name()));
+        if (needed && !given) {
+            throw invalid("properties.parameters", "commandId " + source.commandId()
+                    + " runs the value of a parameter named '" + CommandCatalog.SCRIPT_PARAMETER + "'; give one");
         }
     }
 
-    private static ArmException notSupported(String path) {
-        return ArmException.invalidContent(path + " is not supported yet.");
+    private static RunAs runAs(ObjectNode properties) {
+        String user = RequestJson.optionalText(member(properties, "runAsUser"), "properties.runAsUser");
+        String password = RequestJson.optionalText(member(properties, "runAsPassword"), "properties.runAsPassword");
+        if (user != null && (user.length() > MAX_USER_LENGTH || user.chars().anyMatch(Character::isISOControl))) {
+            throw invalid("properties.runAsUser", "expected a user name of at most " + MAX_USER_LENGTH
+                    + " characters without control characters");
+        }
+        if (password != null && user == null) {
+            throw invalid("properties.runAsPassword", "a password needs properties.runAsUser");
+        }
+        return user == null ? RunAs.AGENT : new RunAs(user, password);
+    }
+
+    private static OutputBlobs blobs(ObjectNode properties) {
+        return new OutputBlobs(RequestJson.httpUrl(member(properties, "outputBlobUri"), "properties.outputBlobUri"),
+                RequestJson.httpUrl(member(properties, "errorBlobUri"), "properties.errorBlobUri"));
     }
 }

@@ -2,24 +2,33 @@ package dev.runcmd.control.runcommand;
 
 import dev.runcmd.control.arm.ArmException;
 import dev.runcmd.control.arm.ArmList;
+import dev.runcmd.control.arm.NextLinks;
+import dev.runcmd.control.arm.PageRequest;
 import dev.runcmd.control.arm.ResourceNames;
 import dev.runcmd.control.config.ControlConfig;
 import dev.runcmd.control.machine.MachineScope;
+import dev.runcmd.control.operation.OperationLinks;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /**
- * The run commands of a machine, with Azure Arc's paths, status codes and shapes. Names are checked before
- * anything is read; a PUT body is checked completely before anything is written.
+ * The run commands of a machine, with Azure Arc's paths, status codes, headers and shapes. Names are checked
+ * before anything is read; a body is checked completely before anything is written. PUT, PATCH and DELETE are
+ * ARM long-running operations: their responses carry {@code Azure-AsyncOperation}, {@code Location} and
+ * {@code Retry-After} ({@link OperationLinks}).
  *
  * <p>The class path is the same as {@code MachineResource}'s on purpose: resource classes whose paths nest would
  * turn a wrong method into 404 instead of 405, because the REST layer retries the shorter class path.
@@ -28,10 +37,14 @@ import org.jboss.resteasy.reactive.RestResponse;
 @Produces(MediaType.APPLICATION_JSON)
 public class RunCommandResource {
 
+    /** The media type of RFC 7386 merge patches, accepted beside JSON on PATCH. */
+    static final String MERGE_PATCH_JSON = "application/merge-patch+json";
+
     private final RunCommandReader reader;
     private final RunCommandService service;
     private final RunCommandRequestParser parser;
     private final int maxBodyBytes;
+    private final int pageSize;
 
     RunCommandResource(RunCommandReader reader, RunCommandService service, RunCommandRequestParser parser,
             ControlConfig config) {
@@ -39,14 +52,21 @@ public class RunCommandResource {
         this.service = service;
         this.parser = parser;
         this.maxBodyBytes = config.api().maxBodyBytes();
+        this.pageSize = config.api().pageSize();
     }
 
-    /** Lists the machine's run commands with their instanceView; {@code $expand} is accepted and ignored. */
+    /**
+     * Lists the machine's run commands by name, a page at a time ({@code $top}, {@code $skipToken}, nextLink).
+     * {@code $expand} is accepted with any value: instanceView is always there.
+     */
     @GET
     @Path("{machine}/runCommands")
-    public Uni<ArmList<RunCommandView>> list(@RestPath String sub, @RestPath String rg, @RestPath String machine) {
-        return reader.list(scope(sub, rg, machine))
-                .map(snapshots -> new ArmList<>(snapshots.stream().map(RunCommandView::of).toList()));
+    public Uni<ArmList<RunCommandView>> list(@RestPath String sub, @RestPath String rg, @RestPath String machine,
+            @RestQuery("$top") String top, @RestQuery("$skipToken") String skipToken, @Context UriInfo uri) {
+        MachineScope scope = scope(sub, rg, machine);
+        PageRequest page = PageRequest.of(top, skipToken, pageSize, RunCommandReader.PAGE_KIND);
+        return reader.list(scope, page).map(found -> new ArmList<>(
+                found.items().stream().map(RunCommandView::of).toList(), NextLinks.of(uri, found.nextToken())));
     }
 
     /** Shows one run command with its instanceView. */
@@ -62,25 +82,42 @@ public class RunCommandResource {
     @Path("{machine}/runCommands/{name}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<RunCommandView>> put(@RestPath String sub, @RestPath String rg,
-            @RestPath String machine, @RestPath String name, byte[] body) {
+            @RestPath String machine, @RestPath String name, byte[] body, @Context UriInfo uri) {
         MachineScope scope = scope(sub, rg, machine);
         ResourceNames.requireRunCommand(name);
-        if (body != null && body.length > maxBodyBytes) {
-            throw ArmException.bodyTooLarge(maxBodyBytes);
-        }
-        RunCommandRequest request = parser.parse(body == null ? new byte[0] : body);
-        return service.put(scope, name, request).map(outcome -> RestResponse.status(
-                outcome.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK,
-                RunCommandView.of(outcome.snapshot())));
+        RunCommandRequest request = parser.parse(limited(body));
+        return service.put(scope, name, request).map(outcome -> defined(outcome,
+                outcome.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, scope, uri));
     }
 
-    /** Deletes a run command: 200 without a body when it existed, 204 when it did not. */
+    /**
+     * Merges {@code tags} and {@code properties} into the stored run command (RFC 7386) and runs it again, like a
+     * PUT: 200 with the body.
+     */
+    @PATCH
+    @Path("{machine}/runCommands/{name}")
+    @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH_JSON})
+    public Uni<RestResponse<RunCommandView>> patch(@RestPath String sub, @RestPath String rg,
+            @RestPath String machine, @RestPath String name, byte[] body, @Context UriInfo uri) {
+        MachineScope scope = scope(sub, rg, machine);
+        ResourceNames.requireRunCommand(name);
+        return service.patch(scope, name, parser.readObject(limited(body)))
+                .map(outcome -> defined(outcome, RestResponse.Status.OK, scope, uri));
+    }
+
+    /**
+     * Deletes a run command, stopping its script: 202 with the operation headers when it existed (the operation
+     * is already complete), 204 when it did not.
+     */
     @DELETE
     @Path("{machine}/runCommands/{name}")
     public Uni<RestResponse<Void>> delete(@RestPath String sub, @RestPath String rg, @RestPath String machine,
-            @RestPath String name) {
-        return service.delete(scope(sub, rg, machine), ResourceNames.requireRunCommand(name))
-                .map(outcome -> outcome.existed() ? RestResponse.ok() : RestResponse.noContent());
+            @RestPath String name, @Context UriInfo uri) {
+        MachineScope scope = scope(sub, rg, machine);
+        return service.delete(scope, ResourceNames.requireRunCommand(name)).map(outcome -> outcome.existed()
+                ? OperationLinks.forRequest(uri, scope.subscriptionId(), outcome.location(), outcome.operationId())
+                        .addTo(RestResponse.ResponseBuilder.<Void>accepted()).build()
+                : RestResponse.noContent());
     }
 
     /**
@@ -94,7 +131,22 @@ public class RunCommandResource {
         return service.cancel(scope(sub, rg, machine), ResourceNames.requireRunCommand(name)).map(CancelView::of);
     }
 
-    private static MachineScope scope(String sub, String rg, String machine) {
+    private byte[] limited(byte[] body) {
+        if (body != null && body.length > maxBodyBytes) {
+            throw ArmException.bodyTooLarge(maxBodyBytes);
+        }
+        return body == null ? new byte[0] : body;
+    }
+
+    private static RestResponse<RunCommandView> defined(PutOutcome outcome, RestResponse.Status status,
+            MachineScope scope, UriInfo uri) {
+        OperationLinks links = OperationLinks.forRequest(uri, scope.subscriptionId(),
+                outcome.snapshot().command().location, outcome.operationId());
+        return links.addTo(RestResponse.ResponseBuilder.<RunCommandView>create(status)
+                .entity(RunCommandView.of(outcome.snapshot()))).build();
+    }
+
+    static MachineScope scope(String sub, String rg, String machine) {
         return new MachineScope(sub, rg, ResourceNames.requireMachine(machine));
     }
 }

@@ -1,5 +1,6 @@
 package dev.runcmd.control.runcommand;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runcmd.control.arm.ArmException;
 import dev.runcmd.control.dispatch.Dispatcher;
 import dev.runcmd.control.machine.MachineScope;
@@ -9,16 +10,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * Runs the writes and, once they have committed, tells the gateways: the contract that a command is persisted
  * before it is dispatched lives here. The returned Uni completes with the commit; the gateway calls happen in
- * the background.
+ * the background. A write that loses a race with a concurrent one is answered with 409 Conflict.
  */
 @ApplicationScoped
 public class RunCommandService {
 
     private final RunCommandWriter writer;
+    private final RunCommandStopper stopper;
     private final Dispatcher dispatcher;
 
-    RunCommandService(RunCommandWriter writer, Dispatcher dispatcher) {
+    RunCommandService(RunCommandWriter writer, RunCommandStopper stopper, Dispatcher dispatcher) {
         this.writer = writer;
+        this.stopper = stopper;
         this.dispatcher = dispatcher;
     }
 
@@ -29,22 +32,43 @@ public class RunCommandService {
      */
     public Uni<PutOutcome> put(MachineScope scope, String name, RunCommandRequest request) {
         return Uni.createFrom().deferred(() -> writer.put(scope, name, request))
-                .onFailure(UniqueViolation::matches).retry().atMost(1)
-                .onFailure(UniqueViolation::matches).transform(e -> ArmException.conflict(
-                        "The run command '" + name + "' was changed concurrently; retry the request."))
-                .invoke(outcome -> {
-                    outcome.cancel().ifPresent(dispatcher::cancel);
-                    dispatcher.dispatch(scope, outcome.machineId());
-                });
+                .onFailure(WriteConflicts::isUniqueViolation).retry().atMost(1)
+                .onFailure(WriteConflicts::isUniqueViolation).transform(e -> conflict(name))
+                .onFailure(WriteConflicts::isDeadlock).transform(e -> conflict(name))
+                .invoke(outcome -> afterDefine(scope, outcome));
+    }
+
+    /** Merges a PATCH into the stored run command and starts its new execution, like a replacing PUT. */
+    public Uni<PutOutcome> patch(MachineScope scope, String name, ObjectNode patch) {
+        return writer.patch(scope, name, patch)
+                .onFailure(WriteConflicts::isDeadlock).transform(e -> conflict(name))
+                .invoke(outcome -> afterDefine(scope, outcome));
     }
 
     /** Deletes a run command; an execution an agent may be running is canceled after the commit. */
     public Uni<DeleteOutcome> delete(MachineScope scope, String name) {
-        return writer.delete(scope, name).invoke(outcome -> outcome.cancel().ifPresent(dispatcher::cancel));
+        return stopper.delete(scope, name)
+                .onFailure(WriteConflicts::isDeadlock).transform(e -> conflict(name))
+                .invoke(outcome -> outcome.cancel().ifPresent(dispatcher::cancel));
     }
 
     /** Cancels the run command's current execution; an agent that may be running it gets a Cancel after the commit. */
     public Uni<CancelOutcome> cancel(MachineScope scope, String name) {
-        return writer.cancel(scope, name).invoke(outcome -> outcome.cancel().ifPresent(dispatcher::cancel));
+        return stopper.cancel(scope, name)
+                .onFailure(WriteConflicts::isDeadlock).transform(e -> conflict(name))
+                .invoke(outcome -> outcome.cancel().ifPresent(dispatcher::cancel));
+    }
+
+    /**
+     * 409 Conflict: a concurrent write of the same run command (or a gateway ending one of the executions
+     * involved) won; nothing of this request was written.
+     */
+    private static ArmException conflict(String name) {
+        return ArmException.conflict("The run command '" + name + "' was changed concurrently; retry the request.");
+    }
+
+    private void afterDefine(MachineScope scope, PutOutcome outcome) {
+        outcome.cancel().ifPresent(dispatcher::cancel);
+        dispatcher.dispatch(scope, outcome.machineId());
     }
 }

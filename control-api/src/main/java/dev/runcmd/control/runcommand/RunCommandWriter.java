@@ -1,9 +1,11 @@
 package dev.runcmd.control.runcommand;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runcmd.control.dispatch.CancelOrder;
-import dev.runcmd.control.machine.MachineEntity;
 import dev.runcmd.control.machine.MachineRepository;
 import dev.runcmd.control.machine.MachineScope;
+import dev.runcmd.control.operation.OperationKind;
+import dev.runcmd.control.operation.OperationRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,157 +15,104 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The two writes of the resource model, each one reactive transaction: PUT (create or replace a run command and
- * start a new execution) and DELETE. Nothing here talks to a gateway; the outcomes say what to send once the
+ * The writes that define a run command, each one reactive transaction: PUT (create or replace) and PATCH (merge
+ * into the stored definition, then the same as a replacing PUT). Each starts a new execution and records the
+ * long-running operation that tracks it. Nothing here talks to a gateway; the outcome says what to send once the
  * transaction has committed.
  *
- * <p>The run command row is locked first and its current execution row second, so concurrent PUTs and DELETEs of
- * one run command run one after the other and no gateway moves the old execution while it is being superseded.
+ * <p>Lock order: the run command row first; then, with a dependsOn, the machine's dependency graph (an advisory
+ * lock) and the dependencies' current executions (shared); then its own current execution row. Concurrent writes
+ * of one run command therefore run one after the other, and no gateway moves those rows while they are read.
  */
 @ApplicationScoped
 public class RunCommandWriter {
 
-    /** The message of a Pending execution that a PUT replaced before any agent got it. */
+    /** The message of a Pending execution that a PUT or PATCH replaced before any agent got it. */
     static final String SUPERSEDED = "Canceled: replaced by an update before it was delivered";
-
-    /** The message of a Pending execution canceled before any agent got it. */
-    static final String CANCELED_PENDING = "Canceled before it started";
 
     private final MachineRepository machines;
     private final RunCommandRepository commands;
     private final ExecutionRepository executions;
+    private final OperationRepository operations;
+    private final DependencyPlanner planner;
+    private final ExecutionStopper stopper;
+    private final StoredDefinition definitions;
+    private final RunCommandRequestParser parser;
 
-    RunCommandWriter(MachineRepository machines, RunCommandRepository commands, ExecutionRepository executions) {
+    RunCommandWriter(MachineRepository machines, RunCommandRepository commands, ExecutionRepository executions,
+            OperationRepository operations, DependencyPlanner planner, ExecutionStopper stopper,
+            StoredDefinition definitions, RunCommandRequestParser parser) {
         this.machines = machines;
         this.commands = commands;
         this.executions = executions;
+        this.operations = operations;
+        this.planner = planner;
+        this.stopper = stopper;
+        this.definitions = definitions;
+        this.parser = parser;
     }
 
     /**
-     * Creates or replaces the run command and inserts its new Pending execution. Fails with 404
-     * ParentResourceNotFound when the machine never registered; then nothing is written.
+     * Creates or replaces the run command and starts its new execution. Fails with 404 ParentResourceNotFound
+     * when the machine never registered and 400 for a bad dependsOn; then nothing is written.
      */
     public Uni<PutOutcome> put(MachineScope scope, String name, RunCommandRequest request) {
         return Panache.withTransaction(() -> machines.requireParent(scope)
                 .flatMap(machine -> commands.lockByName(machine.id, name)
-                        .flatMap(existing -> existing == null
-                                ? create(scope, machine, name, request)
-                                : replace(scope, existing, request))));
-    }
-
-    /** Deletes the run command with its executions and output (by cascade); absent is not an error. */
-    public Uni<DeleteOutcome> delete(MachineScope scope, String name) {
-        return Panache.withTransaction(() -> machines.findByScope(scope)
-                .flatMap(machine -> machine == null
-                        ? Uni.createFrom().item(DeleteOutcome.ABSENT)
-                        : commands.lockByName(machine.id, name).flatMap(command -> command == null
-                                ? Uni.createFrom().item(DeleteOutcome.ABSENT)
-                                : remove(scope, command))));
+                        .flatMap(existing -> store(scope, machine.id, name, existing, request, OperationKind.PUT))));
     }
 
     /**
-     * Stops the run command's current execution: a Pending one is marked Canceled here (and the run command's
-     * provisioning with it); one an agent may be running gets a Cancel after the commit; an ended one is left as
-     * it is. Fails with 404 ParentResourceNotFound or ResourceNotFound.
+     * Merges a PATCH body into the stored definition ({@link MergePatch}; secrets are kept unless the body gives
+     * them) and stores the result like a replacing PUT. Fails with 404 when the machine or the run command does
+     * not exist and 400 when the merged definition is invalid.
      */
-    public Uni<CancelOutcome> cancel(MachineScope scope, String name) {
+    public Uni<PutOutcome> patch(MachineScope scope, String name, ObjectNode patch) {
         return Panache.withTransaction(() -> machines.requireParent(scope)
-                .flatMap(machine -> commands.lockByName(machine.id, name))
-                .onItem().ifNull().failWith(() -> RunCommandReader.notFound(scope, name))
-                .flatMap(command -> cancelCurrent(scope, command)));
+                .flatMap(machine -> commands.lockByName(machine.id, name)
+                        .onItem().ifNull().failWith(() -> RunCommandReader.notFound(scope, name))
+                        .flatMap(existing -> store(scope, machine.id, name, existing,
+                                parser.parse(MergePatch.apply(definitions.toJson(existing), patch)),
+                                OperationKind.PATCH))));
     }
 
-    private Uni<CancelOutcome> cancelCurrent(MachineScope scope, RunCommandEntity command) {
-        UUID current = command.currentExecutionId;
-        if (current == null) {
-            return Uni.createFrom().item(new CancelOutcome(false, "the run command has no execution",
-                    ExecutionState.AZURE_UNKNOWN, Optional.empty()));
-        }
-        return executions.lockState(current).flatMap(state -> {
-            if (state == ExecutionState.PENDING) {
-                command.provisioningState = ProvisioningState.CANCELED.stored();
-                return executions.cancelIfPending(current, CANCELED_PENDING, now()).replaceWith(new CancelOutcome(
-                        true, "", ExecutionState.CANCELED.azure(), Optional.empty()));
-            }
-            if (state != null && state.isOnAgent()) {
-                CancelOrder order = new CancelOrder(scope, command.machineId, current, "canceled");
-                return Uni.createFrom().item(new CancelOutcome(true, "", state.azure(), Optional.of(order)));
-            }
-            String shown = state == null ? ExecutionState.AZURE_UNKNOWN : state.azure();
-            return Uni.createFrom().item(new CancelOutcome(false, "the execution already ended: " + shown, shown,
-                    Optional.empty()));
-        });
+    private Uni<PutOutcome> store(MachineScope scope, long machineId, String name, RunCommandEntity existing,
+            RunCommandRequest request, OperationKind kind) {
+        return planner.plan(machineId, name, request.dependsOn()).flatMap(plan -> existing == null
+                ? create(scope, machineId, name, request, plan)
+                : stopper.stop(scope, existing, "updated", SUPERSEDED)
+                        .flatMap(stop -> define(scope, existing, request, plan, ProvisioningState.UPDATING,
+                                stop.cancel(), kind)));
     }
 
-    private Uni<PutOutcome> create(MachineScope scope, MachineEntity machine, String name,
-            RunCommandRequest request) {
-        OffsetDateTime now = now();
+    private Uni<PutOutcome> create(MachineScope scope, long machineId, String name, RunCommandRequest request,
+            DependencyPlan plan) {
         RunCommandEntity command = new RunCommandEntity();
         command.id = UUID.randomUUID();
-        command.machineId = machine.id;
+        command.machineId = machineId;
         command.name = name;
-        command.createdAt = now;
-        ExecutionEntity execution = define(command, request, ProvisioningState.CREATING, now);
-        return commands.persist(command)
-                .chain(() -> executions.persist(execution))
-                .map(ignored -> outcome(true, scope, command, execution, Optional.empty()));
+        command.createdAt = now();
+        command.createdBy = StoredDefinition.ACTOR;
+        return define(scope, command, request, plan, ProvisioningState.CREATING, Optional.empty(),
+                OperationKind.PUT);
     }
 
-    private Uni<PutOutcome> replace(MachineScope scope, RunCommandEntity command, RunCommandRequest request) {
-        return stopCurrent(scope, command, "updated", true).flatMap(cancel -> {
-            ExecutionEntity execution = define(command, request, ProvisioningState.UPDATING, now());
-            return executions.persist(execution)
-                    .map(ignored -> outcome(false, scope, command, execution, cancel));
-        });
-    }
-
-    private Uni<DeleteOutcome> remove(MachineScope scope, RunCommandEntity command) {
-        return stopCurrent(scope, command, "deleted", false)
-                .flatMap(cancel -> commands.delete(command).replaceWith(new DeleteOutcome(true, cancel)));
-    }
-
-    /**
-     * Decides how to stop the current execution: one no agent holds yet is canceled in the database (when asked
-     * to; a delete removes it anyway), one an agent may hold needs a Cancel after the commit.
-     */
-    private Uni<Optional<CancelOrder>> stopCurrent(MachineScope scope, RunCommandEntity command, String reason,
-            boolean cancelPending) {
-        UUID current = command.currentExecutionId;
-        if (current == null) {
-            return Uni.createFrom().item(Optional.empty());
-        }
-        return executions.lockState(current).flatMap(state -> {
-            if (state == ExecutionState.PENDING && cancelPending) {
-                return executions.cancelIfPending(current, SUPERSEDED, now()).replaceWith(Optional.empty());
-            }
-            boolean onAgent = state != null && state.isOnAgent();
-            return Uni.createFrom().item(onAgent
-                    ? Optional.of(new CancelOrder(scope, command.machineId, current, reason))
-                    : Optional.empty());
-        });
-    }
-
-    /** Copies the request into the run command and returns its new execution, already made current. */
-    private static ExecutionEntity define(RunCommandEntity command, RunCommandRequest request,
-            ProvisioningState state, OffsetDateTime now) {
-        command.location = request.location();
-        command.tagsJson = JsonColumns.writeTags(request.tags());
-        command.script = request.script();
-        command.parametersJson = JsonColumns.writeParameters(request.parameters());
-        command.protectedParametersJson = JsonColumns.writeParameters(request.protectedParameters());
-        command.asyncExecution = request.asyncExecution();
-        command.timeoutSeconds = request.timeoutSeconds();
-        command.provisioningState = state.stored();
+    /** Stores the definition, its new execution (made current) and the operation tracking it. */
+    private Uni<PutOutcome> define(MachineScope scope, RunCommandEntity command, RunCommandRequest request,
+            DependencyPlan plan, ProvisioningState state, Optional<CancelOrder> cancel, OperationKind kind) {
+        boolean created = state == ProvisioningState.CREATING;
+        OffsetDateTime now = now();
+        definitions.apply(request, command);
+        command.provisioningState = (plan.canceled() ? ProvisioningState.CANCELED : state).stored();
         command.updatedAt = now;
-        ExecutionEntity execution = NewExecution.of(command, now);
+        ExecutionEntity execution = NewExecution.of(command, plan, now);
         command.currentExecutionId = execution.id;
-        return execution;
-    }
-
-    private static PutOutcome outcome(boolean created, MachineScope scope, RunCommandEntity command,
-            ExecutionEntity execution, Optional<CancelOrder> cancel) {
-        RunCommandSnapshot snapshot = new RunCommandSnapshot(scope, command, execution, OutputTail.EMPTY);
-        return new PutOutcome(created, snapshot, command.machineId, cancel);
+        Uni<?> saved = created ? commands.persist(command) : Uni.createFrom().voidItem();
+        return saved.chain(() -> executions.persist(execution))
+                .chain(() -> operations.startRun(kind, scope.runCommandId(command.name), command.id, execution.id,
+                        command.asyncExecution, command.location, now))
+                .map(operationId -> new PutOutcome(created, new RunCommandSnapshot(scope, command, execution,
+                        OutputTail.EMPTY), command.machineId, cancel, operationId));
     }
 
     private static OffsetDateTime now() {

@@ -1,0 +1,70 @@
+package dev.runcmd.control.operation;
+
+import dev.runcmd.control.arm.ArmException;
+import dev.runcmd.control.runcommand.RunCommandReader;
+import dev.runcmd.control.runcommand.RunCommandView;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/**
+ * The two polling URLs of ARM long-running operations, as PUT, PATCH and DELETE hand them out:
+ * {@code operationStatuses/{id}} (Azure-AsyncOperation) answers the status; {@code operationResults/{id}}
+ * (Location) answers 202 while the operation runs, then its result: the run command for a PUT or PATCH (404 if
+ * it has since been deleted), 204 for a DELETE.
+ */
+@Path("/subscriptions/{sub}/providers/Microsoft.HybridCompute/locations/{location}")
+@Produces(MediaType.APPLICATION_JSON)
+public class OperationResource {
+
+    private final OperationService service;
+    private final RunCommandReader reader;
+
+    OperationResource(OperationService service, RunCommandReader reader) {
+        this.service = service;
+        this.reader = reader;
+    }
+
+    /** The status monitor: 200 {@code {"id","name","status","startTime","endTime"?,"error"?}}. */
+    @GET
+    @Path(OperationLinks.STATUSES + "/{operationId}")
+    public Uni<OperationView> status(@RestPath String sub, @RestPath String location, @RestPath String operationId) {
+        return service.read(sub, location, operationId).map(operation -> OperationView.of(operation, sub, location));
+    }
+
+    /** The result: 202 with Location and Retry-After while InProgress, then 200 with the run command or 204. */
+    @GET
+    @Path(OperationLinks.RESULTS + "/{operationId}")
+    public Uni<RestResponse<RunCommandView>> result(@RestPath String sub, @RestPath String location,
+            @RestPath String operationId, @Context UriInfo uri) {
+        return service.read(sub, location, operationId).flatMap(operation -> {
+            if (!operation.operationStatus().isTerminal()) {
+                return Uni.createFrom().item(stillRunning(uri.getRequestUri()));
+            }
+            if (operation.operationKind() == OperationKind.DELETE) {
+                return Uni.createFrom().item(RestResponse.<RunCommandView>noContent());
+            }
+            return reader.get(operation.runCommandId).map(snapshot -> {
+                if (snapshot == null) {
+                    throw ArmException.resourceNotFound("The run command '" + operation.resourceId
+                            + "' of operation '" + operationId + "' no longer exists.");
+                }
+                return RestResponse.ok(RunCommandView.of(snapshot));
+            });
+        });
+    }
+
+    private static RestResponse<RunCommandView> stillRunning(URI self) {
+        return RestResponse.ResponseBuilder.<RunCommandView>accepted()
+                .header("Location", self.toString())
+                .header("Retry-After", OperationLinks.RETRY_AFTER_SECONDS)
+                .build();
+    }
+}
