@@ -1,12 +1,18 @@
 package dev.runcmd.agent;
 
+import dev.runcmd.agent.exec.Accounts;
 import dev.runcmd.agent.exec.ExecContext;
 import dev.runcmd.agent.exec.ExecDirs;
 import dev.runcmd.agent.exec.Executions;
 import dev.runcmd.agent.exec.Journal;
 import dev.runcmd.agent.exec.PosixScriptLauncher;
+import dev.runcmd.agent.exec.PosixTreeKiller;
 import dev.runcmd.agent.exec.ProcessSpawner;
+import dev.runcmd.agent.exec.ScriptDownloader;
+import dev.runcmd.agent.exec.ScriptLauncher;
 import dev.runcmd.agent.exec.TreeKiller;
+import dev.runcmd.agent.exec.WindowsScriptLauncher;
+import dev.runcmd.agent.exec.WindowsTreeKiller;
 import dev.runcmd.agent.transport.OutboundQueue;
 import dev.runcmd.agent.transport.Session;
 import dev.runcmd.agent.transport.SessionState;
@@ -38,14 +44,18 @@ import java.util.logging.Logger;
 public final class Agent implements AutoCloseable {
     /** The protocol version this agent speaks (see agent.proto). */
     static final int PROTOCOL_VERSION = 1;
-    /** What this agent can do, announced in Hello. */
-    static final List<String> CAPABILITIES = List.of("shell", "cancel", "timeout");
+    /** What a Linux agent can do, announced in Hello. */
+    static final List<String> LINUX_CAPABILITIES = List.of("shell", "cancel", "timeout", "scriptUri", "runAsUser");
+    /** What a Windows agent can do, announced in Hello. */
+    static final List<String> WINDOWS_CAPABILITIES = List.of("powershell", "cancel", "timeout", "scriptUri");
     /** Grace between TERM and KILL when the agent itself stops. */
     static final Duration STOP_GRACE = Duration.ofSeconds(2);
     /** How long the agent tries to deliver the last Exited messages when it stops. */
     static final Duration STOP_FLUSH = Duration.ofSeconds(1);
 
     private static final Logger LOG = Logger.getLogger(Agent.class.getName());
+    /** True on Windows, where scripts run through PowerShell. */
+    private static final boolean WINDOWS = System.getProperty("os.name", "").startsWith("Windows");
 
     private final ManagedChannel channel;
     private final AgentConfig config;
@@ -56,6 +66,7 @@ public final class Agent implements AutoCloseable {
     private Journal journal; // set by start
     private Executions executions; // set by start
     private Session session; // set by start
+    private Path runAsRoot; // set by start
     private boolean closed; // guarded by this
 
     /** Creates the agent; nothing happens until {@link #start()}. The agent owns {@code channel}. */
@@ -81,13 +92,43 @@ public final class Agent implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("work dir " + workDir + " is unusable: " + e.getMessage(), e);
         }
-        ProcessSpawner spawner = new ProcessSpawner();
-        ExecContext ctx = new ExecContext(queue, new PosixScriptLauncher(spawner), new TreeKiller(spawner),
-                workers, scheduler, execRoot, config.killGrace());
-        executions = new Executions(journal, ctx);
+        runAsRoot = ExecDirs.runAsRootFor(workDir, Path.of(System.getProperty("java.io.tmpdir")));
+        executions = new Executions(journal, context(execRoot, runAsRoot), config.maxConcurrent());
         session = new Session(channel, this::hello, queue, executions, scheduler, threads("session"));
         LOG.info(() -> "Starting agent " + version() + ": " + config);
         session.start();
+    }
+
+    /**
+     * The executions' shared context. On Linux the scripts run through setsid (and setpriv for
+     * run-as users, whose exec dirs live under {@code runAsRoot}); on Windows through PowerShell.
+     */
+    private ExecContext context(Path execRoot, Path runAsRoot) {
+        ProcessSpawner spawner = new ProcessSpawner();
+        ScriptLauncher launcher;
+        TreeKiller killer;
+        if (WINDOWS) {
+            launcher = new WindowsScriptLauncher(spawner);
+            killer = new WindowsTreeKiller(spawner);
+        } else {
+            launcher = new PosixScriptLauncher(spawner, new Accounts(spawner));
+            killer = new PosixTreeKiller(spawner);
+            prepareRunAsRoot(runAsRoot);
+        }
+        return new ExecContext(queue, launcher, killer, workers, scheduler, new ScriptDownloader(), execRoot,
+                runAsRoot, config.killGrace());
+    }
+
+    /** Prepares the run-as exec root when the agent is root; without it run-as scripts fail to start. */
+    private static void prepareRunAsRoot(Path runAsRoot) {
+        if (!Accounts.agentIsRoot()) {
+            return;
+        }
+        try {
+            ExecDirs.prepareTraversable(runAsRoot);
+        } catch (IOException e) {
+            LOG.warning(() -> "Scripts cannot run as other users: " + e.getMessage());
+        }
     }
 
     /**
@@ -141,6 +182,7 @@ public final class Agent implements AutoCloseable {
         }
         workers.shutdownNow();
         scheduler.shutdownNow();
+        removeRunAsRootIfEmpty();
         channel.shutdown();
         try {
             if (!channel.awaitTermination(1, TimeUnit.SECONDS)) {
@@ -157,6 +199,17 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    /** Removes the run-as exec root when nothing is left in it, so that stopped agents leave no litter. */
+    private void removeRunAsRootIfEmpty() {
+        try {
+            if (runAsRoot != null) {
+                Files.deleteIfExists(runAsRoot);
+            }
+        } catch (IOException e) {
+            LOG.fine(() -> "Run-as exec root kept: " + e.getMessage());
+        }
+    }
+
     private Hello hello() {
         MachineScope scope = MachineScope.newBuilder()
                 .setSubscriptionId(config.subscriptionId())
@@ -168,7 +221,7 @@ public final class Agent implements AutoCloseable {
                 .setOsName(System.getProperty("os.name", ""))
                 .setOsVersion(System.getProperty("os.version", ""))
                 .setAgentVersion(version())
-                .addAllCapabilities(CAPABILITIES)
+                .addAllCapabilities(WINDOWS ? WINDOWS_CAPABILITIES : LINUX_CAPABILITIES)
                 .setProtocolVersion(PROTOCOL_VERSION)
                 .addAllHeld(executions.held())
                 .setHostName(config.hostName())

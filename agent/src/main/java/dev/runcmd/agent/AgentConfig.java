@@ -19,6 +19,8 @@ public final class AgentConfig {
     static final String DEFAULT_RESOURCE_GROUP = "local";
     static final int DEFAULT_KILL_GRACE_SECONDS = 5;
     static final int MAX_KILL_GRACE_SECONDS = 3600;
+    static final int DEFAULT_MAX_CONCURRENT = 5;
+    static final int MAX_MAX_CONCURRENT = 1000;
 
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[A-Za-z0-9.-]+):(\\d{1,5})");
     private static final Pattern MACHINE_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,54}");
@@ -32,6 +34,7 @@ public final class AgentConfig {
     private final String hostName;
     private final Path workDir;
     private final Duration killGrace;
+    private final int maxConcurrent;
 
     private AgentConfig(Map<ConfigKey, Value> values, String hostName, String userHome) throws ConfigException {
         this.hostName = hostName;
@@ -40,7 +43,9 @@ public final class AgentConfig {
         this.resourceGroup = matching(values, ConfigKey.RESOURCE_GROUP, RESOURCE_GROUP, DEFAULT_RESOURCE_GROUP);
         this.machineName = matching(values, ConfigKey.MACHINE_NAME, MACHINE_NAME, HostName.toMachineName(hostName));
         this.workDir = workDir(values.get(ConfigKey.WORK_DIR), userHome);
-        this.killGrace = Duration.ofSeconds(killGraceSeconds(values.get(ConfigKey.KILL_GRACE_SECONDS)));
+        this.killGrace = Duration.ofSeconds(
+                wholeNumber(values, ConfigKey.KILL_GRACE_SECONDS, DEFAULT_KILL_GRACE_SECONDS, 0, MAX_KILL_GRACE_SECONDS));
+        this.maxConcurrent = wholeNumber(values, ConfigKey.MAX_CONCURRENT, DEFAULT_MAX_CONCURRENT, 1, MAX_MAX_CONCURRENT);
     }
 
     /**
@@ -99,6 +104,11 @@ public final class AgentConfig {
         return killGrace;
     }
 
+    /** How many executions may run at once (1 to 1000); more wait in arrival order. */
+    public int maxConcurrent() {
+        return maxConcurrent;
+    }
+
     private static String gateway(Value value) throws ConfigException {
         if (value == null) {
             return DEFAULT_GATEWAY;
@@ -134,19 +144,21 @@ public final class AgentConfig {
         }
     }
 
-    private static long killGraceSeconds(Value value) throws ConfigException {
+    private static int wholeNumber(Map<ConfigKey, Value> values, ConfigKey key, int fallback, int min, int max)
+            throws ConfigException {
+        Value value = values.get(key);
         if (value == null) {
-            return DEFAULT_KILL_GRACE_SECONDS;
+            return fallback;
         }
         try {
-            int seconds = Integer.parseInt(value.text());
-            if (seconds >= 0 && seconds <= MAX_KILL_GRACE_SECONDS) {
-                return seconds;
+            int number = Integer.parseInt(value.text());
+            if (number >= min && number <= max) {
+                return number;
             }
         } catch (NumberFormatException e) {
             // Reported below with the same message as an out-of-range number.
         }
-        throw invalid(ConfigKey.KILL_GRACE_SECONDS, value, "expected a whole number from 0 to " + MAX_KILL_GRACE_SECONDS);
+        throw invalid(key, value, "expected a whole number from " + min + " to " + max);
     }
 
     private static ConfigException invalid(ConfigKey key, Value value, String expected) {
@@ -157,6 +169,7 @@ public final class AgentConfig {
     @Override
     public String toString() {
         return "AgentConfig[gateway=" + gateway + ", scope=" + subscriptionId + "/" + resourceGroup + "/"
-                + machineName + ", workDir=" + workDir + ", killGrace=" + killGrace.toSeconds() + "s]";
+                + machineName + ", workDir=" + workDir + ", killGrace=" + killGrace.toSeconds() + "s, maxConcurrent="
+                + maxConcurrent + "]";
     }
 }

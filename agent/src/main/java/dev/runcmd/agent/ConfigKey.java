@@ -16,7 +16,9 @@ enum ConfigKey {
     /** Where the agent keeps its journal and the scripts it runs. */
     WORK_DIR("work-dir", "RUNCMD_WORK_DIR"),
     /** Seconds between SIGTERM and SIGKILL when a process tree is ended. */
-    KILL_GRACE_SECONDS("kill-grace-seconds", "RUNCMD_KILL_GRACE_SECONDS");
+    KILL_GRACE_SECONDS("kill-grace-seconds", "RUNCMD_KILL_GRACE_SECONDS"),
+    /** How many executions may run at once; more wait in arrival order. */
+    MAX_CONCURRENT("max-concurrent", "RUNCMD_MAX_CONCURRENT");
 
     private final String key;
     private final String env;

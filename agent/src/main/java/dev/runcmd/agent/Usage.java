@@ -15,6 +15,7 @@ final class Usage {
               --machine-name NAME        RUNCMD_MACHINE_NAME        machine-name        the host name, sanitised
               --work-dir DIR             RUNCMD_WORK_DIR            work-dir            ~/.runcmd/agent
               --kill-grace-seconds N     RUNCMD_KILL_GRACE_SECONDS  kill-grace-seconds  5
+              --max-concurrent N         RUNCMD_MAX_CONCURRENT      max-concurrent      5 (1-1000; more wait in line)
               --config FILE              RUNCMD_AGENT_CONFIG        (java.util.Properties file with the keys above)
               --help                     print this text and exit
 

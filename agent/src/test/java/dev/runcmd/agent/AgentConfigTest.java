@@ -67,6 +67,20 @@ class AgentConfigTest {
         assertTrue(config.machineName().matches("[a-zA-Z0-9_.-]{1,54}"), config.machineName());
         assertEquals(Path.of(System.getProperty("user.home"), ".runcmd", "agent"), config.workDir());
         assertEquals(Duration.ofSeconds(5), config.killGrace());
+        assertEquals(5, config.maxConcurrent());
+    }
+
+    @Test
+    void maxConcurrentComesFromFileEnvironmentOrFlagWithinItsRange() throws Exception {
+        Path file = Files.writeString(dir.resolve("m.properties"), "max-concurrent=3");
+
+        assertEquals(3, AgentConfig.from(Map.of("RUNCMD_AGENT_CONFIG", file.toString()), new String[0]).maxConcurrent());
+        assertEquals(8, AgentConfig.from(Map.of("RUNCMD_MAX_CONCURRENT", "8"), new String[0]).maxConcurrent());
+        assertEquals(1, AgentConfig.from(Map.of(), new String[] {"--max-concurrent", "1"}).maxConcurrent());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> AgentConfig.from(Map.of(), new String[] {"--max-concurrent=0"}));
+        assertEquals("invalid max-concurrent '0' (from flag --max-concurrent): expected a whole number from 1 to 1000",
+                e.getMessage());
     }
 
     @Test

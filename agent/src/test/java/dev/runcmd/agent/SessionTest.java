@@ -35,7 +35,7 @@ class SessionTest extends AgentTestSupport {
         assertEquals(System.getProperty("os.name"), hello.getOsName());
         assertEquals(System.getProperty("os.version"), hello.getOsVersion());
         assertEquals("0.1.0", hello.getAgentVersion());
-        assertEquals(List.of("shell", "cancel", "timeout"), hello.getCapabilitiesList());
+        assertEquals(List.of("shell", "cancel", "timeout", "scriptUri", "runAsUser"), hello.getCapabilitiesList());
         assertEquals(1, hello.getProtocolVersion());
         assertFalse(hello.getHostName().isEmpty());
         assertEquals(List.of(), hello.getHeldList());

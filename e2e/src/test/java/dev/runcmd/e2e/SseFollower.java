@@ -20,7 +20,7 @@ import java.util.Base64;
  */
 final class SseFollower {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private final String url;
     private final boolean base64;

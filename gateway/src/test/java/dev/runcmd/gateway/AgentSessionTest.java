@@ -21,6 +21,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(EmbeddedPostgresResource.class)
 class AgentSessionTest extends GatewayTestSupport {
+
+    private static final long CAP = 1_048_576; // the test profile's output cap
 
     @Test
     void helloRegistersMachineAndSession() throws Exception {
@@ -110,9 +113,7 @@ class AgentSessionTest extends GatewayTestSupport {
     @Test
     void progressIsStoredBeforeAck() throws Exception {
         try (FakeAgent agent = FakeAgent.connect(channel)) {
-            agent.send(FakeAgent.hello(subscription, "batch-01"));
-            agent.next(WELCOME);
-            UUID id = db.insertExecution(machineId("batch-01"), "report");
+            UUID id = openWithExecution(agent, "batch-01", "report");
             internal.dispatch(dispatchOf("batch-01"));
             agent.next(RUN);
 
@@ -146,11 +147,99 @@ class AgentSessionTest extends GatewayTestSupport {
     }
 
     @Test
+    void outputPastTheCapIsAcknowledgedAndCountedButNotStored() throws Exception {
+        try (FakeAgent agent = FakeAgent.connect(channel)) {
+            UUID id = openWithExecution(agent, "cap-01", "verbose");
+            internal.dispatch(dispatchOf("cap-01"));
+            agent.next(RUN);
+            assertEquals(CAP, db.execution(id).getLong("output_cap_bytes"));
+
+            for (long offset = 0; offset < 1_140_000; offset += 60_000) {
+                agent.send(ProgressMessages.output(id, 1, offset, 60_000));
+            }
+            agent.send(ProgressMessages.output(id, 2, 0, "oops"));
+            awaitAck(agent, id, 1_140_000, 4);
+            assertOutputUpToTheCap(id);
+
+            agent.send(ProgressMessages.output(id, 1, 1_020_000, 60_000));
+            agent.send(ProgressMessages.output(id, 1, 1_080_000, 60_000));
+            awaitAck(agent, id, 1_140_000, 4);
+            assertOutputUpToTheCap(id);
+
+            String truncated = "Execution completed (stdout truncated: 91424 bytes, stderr truncated: 10 bytes"
+                    + " past the 1 MiB output cap were not stored)";
+            for (int replay = 0; replay < 2; replay++) {
+                agent.send(ProgressMessages.exited(id, 1_140_000, CAP + 10));
+                awaitExitAck(agent, id);
+                Row done = db.execution(id);
+                assertEquals(truncated, done.getString("message"));
+                assertEquals(10, done.getLong("stderr_dropped"));
+                assertOutputUpToTheCap(id);
+            }
+        }
+    }
+
+    /** Stdout stored up to the cap (the crossing chunk cut), 91424 bytes past it dropped; stderr's 4 bytes stored. */
+    private void assertOutputUpToTheCap(UUID id) {
+        Row execution = db.execution(id);
+        assertEquals(CAP, execution.getLong("stdout_bytes"));
+        assertEquals(1_140_000 - CAP, execution.getLong("stdout_dropped"));
+        assertEquals(4, execution.getLong("stderr_bytes"));
+        assertEquals(CAP + 4, db.count("select sum(length(data)) from output_chunk where execution_id = $1",
+                Tuple.of(id)));
+        assertEquals(19, db.count("select count(*) from output_chunk where execution_id = $1", Tuple.of(id)));
+        byte[] cut = db.one("select data from output_chunk where execution_id = $1 and stream = 1"
+                + " and \"offset\" = 1020000", Tuple.of(id)).getBuffer("data").getBytes();
+        assertEquals(CAP - 1_020_000, cut.length);
+        assertEquals((byte) (CAP - 1), cut[cut.length - 1]);
+    }
+
+    @Test
+    void outputsSentBackToBackAreStoredInArrivalOrderBeforeTheExit() throws Exception {
+        try (FakeAgent agent = FakeAgent.connect(channel)) {
+            UUID id = openWithExecution(agent, "order-01", "chatty");
+
+            for (int i = 0; i < 100; i++) {
+                agent.send(ProgressMessages.output(id, 1 + i % 2, i / 2 * 10L, 10));
+            }
+            agent.send(ProgressMessages.exited(id, 500, 500));
+
+            awaitExitAck(agent, id);
+            Row done = db.execution(id);
+            assertEquals("Succeeded", done.getString("state"));
+            assertEquals(500, done.getLong("stdout_bytes"));
+            assertEquals(500, done.getLong("stderr_bytes"));
+            List<Row> chunks = db.all("select stream, \"offset\" from output_chunk where execution_id = $1 order by seq",
+                    Tuple.of(id));
+            assertEquals(100, chunks.size());
+            for (int i = 0; i < 100; i++) {
+                assertEquals(1 + i % 2, chunks.get(i).getInteger("stream"), "stream of chunk " + i);
+                assertEquals(i / 2 * 10L, chunks.get(i).getLong("offset"), "offset of chunk " + i);
+            }
+        }
+    }
+
+    @Test
+    void malformedOutputEndsTheStreamAfterWhatPrecededIt() throws Exception {
+        try (FakeAgent agent = FakeAgent.connect(channel)) {
+            UUID id = openWithExecution(agent, "bad-01", "bad");
+
+            agent.send(ProgressMessages.output(id, 1, 0, "good"));
+            agent.send(ProgressMessages.output(id, 1, -4, "bad!"));
+            agent.send(ProgressMessages.output(id, 1, 4, "never"));
+
+            Status status = agent.awaitEnd();
+            assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode());
+            assertEquals("output of execution " + id + " has negative offset -4", status.getDescription());
+            assertEquals(4, db.execution(id).getLong("stdout_bytes"));
+            assertEquals(1, db.count("select count(*) from output_chunk where execution_id = $1", Tuple.of(id)));
+        }
+    }
+
+    @Test
     void outputIsNotAcknowledgedWhileTheStoreHoldsIt() throws Exception {
         try (FakeAgent agent = FakeAgent.connect(channel)) {
-            agent.send(FakeAgent.hello(subscription, "slow-01"));
-            agent.next(WELCOME);
-            UUID id = db.insertExecution(machineId("slow-01"), "slow");
+            UUID id = openWithExecution(agent, "slow-01", "slow");
             SqlConnection lock = db.lockExecution(id);
 
             agent.send(ProgressMessages.output(id, 1, 0, "abc"));

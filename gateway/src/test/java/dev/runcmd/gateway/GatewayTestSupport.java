@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runcmd.gateway.config.GatewayIdentity;
+import dev.runcmd.proto.agent.v1.Ack;
 import dev.runcmd.proto.agent.v1.GatewayMessage;
 import dev.runcmd.proto.agent.v1.MachineScope;
 import dev.runcmd.proto.gateway.v1.DispatchRequest;
@@ -61,6 +62,13 @@ abstract class GatewayTestSupport {
                 .getLong("id");
     }
 
+    /** Says Hello as machine {@code machine}, awaits Welcome, and inserts a Pending execution for it. */
+    UUID openWithExecution(FakeAgent agent, String machine, String runCommand) throws InterruptedException {
+        agent.send(FakeAgent.hello(subscription, machine));
+        agent.next(GatewayMessage.KindCase.WELCOME);
+        return db.insertExecution(machineId(machine), runCommand);
+    }
+
     MachineScope scope(String name) {
         return MachineScope.newBuilder().setSubscriptionId(subscription).setResourceGroup("rg-test")
                 .setMachineName(name).build();
@@ -68,6 +76,28 @@ abstract class GatewayTestSupport {
 
     DispatchRequest dispatchOf(String name) {
         return DispatchRequest.newBuilder().setMachine(scope(name)).build();
+    }
+
+    /**
+     * Reads Acks until one covers exactly these offsets. Acks of a window of Outputs may be merged,
+     * so earlier ones may cover less, never more.
+     */
+    static void awaitAck(FakeAgent agent, UUID id, long stdout, long stderr) throws InterruptedException {
+        Ack ack;
+        do {
+            ack = agent.next(GatewayMessage.KindCase.ACK).getAck();
+            assertEquals(id.toString(), ack.getExecutionId());
+            assertTrue(ack.getStdoutOffset() <= stdout && ack.getStderrOffset() <= stderr, "acked too far: " + ack);
+        } while (ack.getStdoutOffset() != stdout || ack.getStderrOffset() != stderr);
+    }
+
+    /** Reads Acks until one says the execution's exit is stored (an Output's Ack may merge into it). */
+    static void awaitExitAck(FakeAgent agent, UUID id) throws InterruptedException {
+        Ack ack;
+        do {
+            ack = agent.next(GatewayMessage.KindCase.ACK).getAck();
+            assertEquals(id.toString(), ack.getExecutionId());
+        } while (!ack.getExited());
     }
 
     static void assertAck(GatewayMessage message, UUID id, long stdout, long stderr, boolean exited) {

@@ -31,6 +31,28 @@ final class ProgressMessages {
                 .setData(ByteString.copyFrom(text, StandardCharsets.UTF_8))).build();
     }
 
+    /** Output of {@code size} bytes, each the low byte of its offset in the stream. */
+    static AgentMessage output(UUID id, int stream, long offset, int size) {
+        byte[] data = new byte[size];
+        for (int i = 0; i < size; i++) {
+            data[i] = (byte) (offset + i);
+        }
+        return AgentMessage.newBuilder().setOutput(Output.newBuilder()
+                .setExecutionId(id.toString())
+                .setStream(OutputStream.forNumber(stream))
+                .setOffset(offset)
+                .setData(ByteString.copyFrom(data))).build();
+    }
+
+    /** A successful exit whose totals say how many bytes the script wrote to each stream. */
+    static AgentMessage exited(UUID id, long stdoutBytes, long stderrBytes) {
+        return AgentMessage.newBuilder().setExited(Exited.newBuilder()
+                .setExecutionId(id.toString())
+                .setState(ExitState.SUCCEEDED)
+                .setStdoutBytes(stdoutBytes)
+                .setStderrBytes(stderrBytes)).build();
+    }
+
     static AgentMessage exited(UUID id, int exitCode) {
         return AgentMessage.newBuilder().setExited(Exited.newBuilder()
                 .setExecutionId(id.toString())

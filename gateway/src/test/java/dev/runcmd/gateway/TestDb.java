@@ -8,6 +8,8 @@ import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -72,6 +74,13 @@ final class TestDb {
             throw new AssertionError("no row for: " + sql);
         }
         return rows.next();
+    }
+
+    /** Every row of a query, in the query's order. */
+    List<Row> all(String sql, Tuple values) {
+        List<Row> rows = new ArrayList<>();
+        pool.preparedQuery(sql).execute(values).await().atMost(WAIT).forEach(rows::add);
+        return rows;
     }
 
     /** The number of rows a count query reports. */

@@ -15,7 +15,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param killer ends process trees
  * @param workers threads for pumps, waiters and kills (blocking work)
  * @param scheduler timers only (timeouts); never blocked
+ * @param downloader fetches scripts given by URL
  * @param execRoot the parent of every exec dir
+ * @param runAsRoot the parent of the exec dirs of scripts run as another user: a directory every
+ *     user can traverse (mode 0711), as the work dir may not be
  * @param killGrace time between SIGTERM and SIGKILL for cancel and timeout
  */
 public record ExecContext(
@@ -24,5 +27,7 @@ public record ExecContext(
         TreeKiller killer,
         ExecutorService workers,
         ScheduledExecutorService scheduler,
+        ScriptDownloader downloader,
         Path execRoot,
+        Path runAsRoot,
         Duration killGrace) {}

@@ -2,12 +2,17 @@ package dev.runcmd.agent.exec;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.Set;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -22,6 +27,9 @@ public final class ExecDirs {
     /** Mode 0700, applied at creation. */
     public static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
+    /** Mode 0711: only the owner lists or writes; anyone may pass through to a known name. */
+    private static final Set<PosixFilePermission> TRAVERSE_ONLY = PosixFilePermissions.fromString("rwx--x--x");
 
     /** Execution ids the agent accepts: safe as a single path component. */
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
@@ -69,5 +77,41 @@ public final class ExecDirs {
                 deleteRecursively(dir);
             }
         }
+    }
+
+    /**
+     * The parent of the exec dirs of scripts run as another user, for the agent whose work dir is
+     * {@code workDir}: {@code <tmpDir>/runcmd-runas-<hash of the work dir>}. It lives outside the
+     * work dir because the work dir's ancestors (e.g. root's home) are usually closed to other users.
+     */
+    public static Path runAsRootFor(Path workDir, Path tmpDir) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(workDir.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8));
+            return tmpDir.resolve("runcmd-runas-" + HexFormat.of().formatHex(digest, 0, 6));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /**
+     * Makes {@code root} a directory of this process's user with mode 0711 and removes stale exec
+     * dirs in it. An existing {@code root} that is a symbolic link, not a directory, or owned by
+     * another user is refused: someone else could otherwise steer where the agent writes.
+     */
+    public static void prepareTraversable(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectory(root, OWNER_ONLY);
+        }
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(root + " is not a directory");
+        }
+        Object owner = Files.getAttribute(root, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        Object self = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        if (!owner.equals(self)) {
+            throw new IOException(root + " belongs to another user");
+        }
+        Files.setPosixFilePermissions(root, TRAVERSE_ONLY);
+        deleteStale(root);
     }
 }

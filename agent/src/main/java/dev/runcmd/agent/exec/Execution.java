@@ -5,11 +5,11 @@ import dev.runcmd.proto.agent.v1.ExitState;
 import dev.runcmd.proto.agent.v1.Exited;
 import dev.runcmd.proto.agent.v1.OutputStream;
 import dev.runcmd.proto.agent.v1.Run;
-import dev.runcmd.proto.agent.v1.Started;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -23,13 +23,17 @@ import java.util.logging.Logger;
  * One accepted Run, from launch to Exited. Messages it queues, in order: Started, then Output
  * chunks (both streams interleaved, each in offset order), then exactly one Exited, queued only
  * after the process exited, both pipes reached end-of-file (or were given up 2 s after the exit),
- * and any tree kill finished. A script that cannot be started yields only Exited{FAILED, -1}.
+ * and any tree kill finished. A script that cannot be started (its download failed, its run-as
+ * user does not exist, ...) yields only Exited{FAILED, -1}. An execution ended before its process
+ * started (canceled while it waited for a slot, the agent stopping) yields only Exited with the
+ * end's state and exit code -1.
  *
  * <p>A background process that keeps a pipe open after the script exited is left alone: the
  * agent stops reading that pipe after {@link #DRAIN_AFTER_EXIT} and reports Exited; anything the
  * process writes later is not sent.
  *
- * <p>Threading: {@link #start()} runs on the control thread; {@link #end} from any thread and
+ * <p>Threading: {@link #start()} runs on a worker thread, once the control thread queued Accepted
+ * ({@link #markAccepted()}), so Started never overtakes Accepted; {@link #end} from any thread and
  * returns at once; the waiter, pumps and kills run on {@link ExecContext#workers()}. Fields below
  * marked so are guarded by this object's monitor.
  */
@@ -45,7 +49,8 @@ public final class Execution {
     private final Path execDir;
     private final Consumer<Execution> onExited;
     private final CompletableFuture<Void> exited = new CompletableFuture<>();
-    private ExecutionState state = ExecutionState.STARTING; // guarded by this
+    private final CountDownLatch accepted = new CountDownLatch(1);
+    private ExecutionState state = ExecutionState.WAITING; // guarded by this
     private Process process; // guarded by this
     private boolean sealed; // guarded by this; true once the process exited: no end request counts after
     private EndRequest endRequest; // guarded by this
@@ -57,7 +62,8 @@ public final class Execution {
     Execution(Run run, ExecContext ctx, Consumer<Execution> onExited) {
         this.run = run;
         this.ctx = ctx;
-        this.execDir = ctx.execRoot().resolve(run.getExecutionId());
+        Path root = run.getRunAsUser().isEmpty() ? ctx.execRoot() : ctx.runAsRoot();
+        this.execDir = root.resolve(run.getExecutionId());
         this.onExited = onExited;
     }
 
@@ -76,22 +82,53 @@ public final class Execution {
         return exited;
     }
 
+    /** Tells the execution that its Accepted was queued (or given up): it may now queue Started. */
+    void markAccepted() {
+        accepted.countDown();
+    }
+
     /**
-     * Launches the script and queues Started; pumps and the waiter take over from there. Blocks
-     * while the outbox is full.
+     * Downloads the script if the Run names a URL, launches it and queues Started; pumps and the
+     * waiter take over from there. An end requested before the launch is reported without
+     * starting anything. Blocks while the outbox is full.
      *
      * @throws InterruptedException when the agent stops meanwhile; the process tree is then killed
      */
     void start() throws InterruptedException {
-        Process launched;
-        try {
-            launched = ctx.launcher().launch(run, execDir);
-        } catch (IOException | RuntimeException e) {
-            failToStart(e);
+        accepted.await();
+        if (!proceed()) {
+            endBeforeStart();
             return;
         }
+        Process launched;
         try {
-            ctx.outbox().put(started(launched));
+            Run prepared = ctx.downloader().resolve(run);
+            if (!proceed()) {
+                endBeforeStart();
+                return;
+            }
+            launched = ctx.launcher().launch(prepared, execDir);
+        } catch (ExecutionFailure e) {
+            failToStart(e.getMessage());
+            return;
+        } catch (IOException | RuntimeException e) {
+            failToStart("Script could not be started: " + e.getMessage());
+            return;
+        }
+        announce(launched);
+    }
+
+    /** True while no end was requested; then the execution is STARTING (called before and after the download). */
+    private synchronized boolean proceed() {
+        if (endRequest == null) {
+            state = ExecutionState.STARTING;
+        }
+        return endRequest == null;
+    }
+
+    private void announce(Process launched) throws InterruptedException {
+        try {
+            ctx.outbox().put(ExecutionMessages.started(id(), launched.pid()));
         } catch (InterruptedException e) {
             ctx.killer().kill(launched.toHandle(), Duration.ZERO);
             deleteExecDir();
@@ -208,30 +245,29 @@ public final class Execution {
         return pump.stop();
     }
 
-    private void failToStart(Exception e) throws InterruptedException {
-        LOG.warning(() -> "Execution " + id() + " could not be started: " + e.getMessage());
+    private void failToStart(String message) throws InterruptedException {
+        LOG.warning(() -> "Execution " + id() + " did not start: " + message);
+        report(ExitState.FAILED, message);
+    }
+
+    /** Reports the end that was requested before the process started (cancel, agent stop). */
+    private void endBeforeStart() throws InterruptedException {
+        EndRequest request;
+        synchronized (this) {
+            request = endRequest;
+        }
+        LOG.info(() -> "Execution " + id() + " ended before it started: " + request.message());
+        report(request.state(), request.message());
+    }
+
+    /** Queues Exited{state, exit_code=-1, message} for an execution whose process never ran. */
+    private void report(ExitState exitState, String message) throws InterruptedException {
         try {
             deleteExecDir();
-            Exited exited = Exited.newBuilder()
-                    .setExecutionId(id())
-                    .setState(ExitState.FAILED)
-                    .setExitCode(-1)
-                    .setEndTimeMillis(System.currentTimeMillis())
-                    .setMessage("Script could not be started: " + e.getMessage())
-                    .build();
-            ctx.outbox().put(AgentMessage.newBuilder().setExited(exited).build());
+            ctx.outbox().put(ExecutionMessages.notStarted(id(), exitState, message));
         } finally {
             finish();
         }
-    }
-
-    private AgentMessage started(Process launched) {
-        Started started = Started.newBuilder()
-                .setExecutionId(id())
-                .setPid(launched.pid())
-                .setStartTimeMillis(System.currentTimeMillis())
-                .build();
-        return AgentMessage.newBuilder().setStarted(started).build();
     }
 
     private AgentMessage exited(int code, long endMillis, long stdoutBytes, long stderrBytes) {
@@ -239,18 +275,8 @@ public final class Execution {
         synchronized (this) {
             request = endRequest;
         }
-        ExitState exitState = request != null ? request.state() : code == 0 ? ExitState.SUCCEEDED : ExitState.FAILED;
-        String message = request != null ? request.message() : code == 0 ? "" : "Script exited with code " + code;
-        LOG.info(() -> "Execution " + id() + " ended: " + exitState + ", exit code " + code);
-        Exited exited = Exited.newBuilder()
-                .setExecutionId(id())
-                .setState(exitState)
-                .setExitCode(code)
-                .setEndTimeMillis(endMillis)
-                .setMessage(message)
-                .setStdoutBytes(stdoutBytes)
-                .setStderrBytes(stderrBytes)
-                .build();
+        Exited exited = ExecutionMessages.ended(id(), request, code, endMillis, stdoutBytes, stderrBytes);
+        LOG.info(() -> "Execution " + id() + " ended: " + exited.getState() + ", exit code " + code);
         return AgentMessage.newBuilder().setExited(exited).build();
     }
 

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
@@ -25,9 +26,11 @@ import java.util.logging.Logger;
 /**
  * The agent's executions and the rules for the gateway's commands. A Run is refused when its id was
  * accepted before (Rejected, duplicate), was canceled before it arrived, is not safe as a directory
- * name, or asks for something this machine cannot do; otherwise its id is journaled (fsynced),
- * Accepted is queued, and the execution starts. Executions are held until the gateway acknowledges
- * their Exited.
+ * name, asks for something this machine cannot do, or would overflow the line of waiting
+ * executions; otherwise its id is journaled (fsynced), Accepted is queued, and the execution starts
+ * on a worker thread, at once if a slot is free, else (Accepted says so) when one frees up, in
+ * arrival order. Executions, waiting ones included, are held until the gateway acknowledges their
+ * Exited.
  *
  * <p>Threading: the {@link GatewayHandler} methods run on the session's control thread; the
  * registry below is guarded by this object's monitor.
@@ -37,19 +40,23 @@ public final class Executions implements GatewayHandler {
     static final int MAX_CANCELED_EARLY = 10_000;
     /** How many finished but unacknowledged executions are held; older ones are forgotten. */
     static final int MAX_UNACKED = 1_000;
+    /** How many executions may wait for a free slot; more are refused ("queue full"). */
+    static final int MAX_WAITING = 1_000;
 
     private static final Logger LOG = Logger.getLogger(Executions.class.getName());
 
     private final Journal journal;
     private final ExecContext ctx;
+    private final ExecutionSlots<Execution> slots;
     private final Map<String, Execution> held = new LinkedHashMap<>(); // guarded by this
     private final LinkedHashSet<String> canceledEarly = new LinkedHashSet<>(); // guarded by this
     private boolean stopping; // guarded by this
 
-    /** Creates the registry; {@code journal} must be open. */
-    public Executions(Journal journal, ExecContext ctx) {
+    /** Creates the registry running at most {@code maxConcurrent} executions at once; {@code journal} must be open. */
+    public Executions(Journal journal, ExecContext ctx, int maxConcurrent) {
         this.journal = journal;
         this.ctx = ctx;
+        this.slots = new ExecutionSlots<>(maxConcurrent, MAX_WAITING);
     }
 
     @Override
@@ -70,9 +77,20 @@ public final class Executions implements GatewayHandler {
                     "cannot record the execution in the agent's journal: " + e.getMessage(), false)).build());
             return;
         }
-        Accepted accepted = Accepted.newBuilder().setExecutionId(id).build();
-        ctx.outbox().put(AgentMessage.newBuilder().setAccepted(accepted).build());
-        execution.start();
+        String waiting = slots.admit(execution);
+        try {
+            Accepted.Builder accepted = Accepted.newBuilder().setExecutionId(id);
+            if (waiting != null) {
+                LOG.info(() -> "Execution " + id + " waits: " + waiting);
+                accepted.setMessage(waiting);
+            }
+            ctx.outbox().put(AgentMessage.newBuilder().setAccepted(accepted).build());
+        } finally {
+            execution.markAccepted();
+        }
+        if (waiting == null) {
+            launch(execution);
+        }
     }
 
     @Override
@@ -88,6 +106,9 @@ public final class Executions implements GatewayHandler {
         }
         if (execution != null) {
             execution.end(EndRequest.canceled(reason), ctx.killGrace());
+            if (slots.withdraw(execution)) {
+                launch(execution); // reports the cancel without starting anything
+            }
         }
     }
 
@@ -127,6 +148,7 @@ public final class Executions implements GatewayHandler {
                 exits.add(e.exited());
             }
         }
+        slots.withdrawAll().forEach(this::launch); // each reports "agent stopped" without starting
         try {
             CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
@@ -143,7 +165,7 @@ public final class Executions implements GatewayHandler {
         String why = !ExecDirs.isSafeId(id) ? "invalid execution id"
                 : canceledEarly.contains(id) ? "canceled before start"
                 : stopping ? "agent is stopping"
-                : ctx.launcher().unsupported(run).orElse(null);
+                : ctx.launcher().unsupported(run).orElseGet(slots::refusal);
         if (why != null) {
             return rejected(id, why, false);
         }
@@ -155,8 +177,35 @@ public final class Executions implements GatewayHandler {
         held.remove(id);
     }
 
-    /** Called once an execution queued its Exited; forgets the oldest unacknowledged ones beyond the bound. */
-    private synchronized void onExited(Execution done) {
+    /**
+     * Starts {@code execution} on a worker thread. Its start waits for its Accepted, reports an end
+     * requested meanwhile without starting anything, and otherwise downloads and launches the script.
+     */
+    private void launch(Execution execution) {
+        try {
+            ctx.workers().execute(() -> {
+                try {
+                    execution.start();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.warning(() -> "Agent is stopping; execution " + execution.id() + " is not started");
+        }
+    }
+
+    /** Called once an execution queued its Exited: hands its slot on, then forgets old finished ones. */
+    private void onExited(Execution done) {
+        Execution next = slots.release(done);
+        if (next != null) {
+            launch(next);
+        }
+        forgetOldest();
+    }
+
+    /** Forgets the oldest finished, unacknowledged executions beyond {@link #MAX_UNACKED}. */
+    private synchronized void forgetOldest() {
         long finished = held.values().stream().filter(e -> e.state() == ExecutionState.EXITED).count();
         Iterator<Execution> oldest = held.values().iterator();
         while (finished > MAX_UNACKED && oldest.hasNext()) {

@@ -1,6 +1,7 @@
 package dev.runcmd.agent.exec;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.runcmd.agent.transport.Outbox;
 import dev.runcmd.proto.agent.v1.AgentMessage;
 import dev.runcmd.proto.agent.v1.Output;
@@ -14,10 +15,11 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
 
 /**
- * Copies one of a script's output pipes into the {@link Outbox}, one Output per {@code read()}:
- * whatever a read returns (up to 64 KiB) is sent at once, so output is seen as it is produced. When
- * the outbox is full, the pump blocks in {@code put}, stops reading, and the script blocks on its
- * pipe: back-pressure without loss.
+ * Copies one of a script's output pipes into the {@link Outbox}. Each read waits for the script to
+ * write, takes whatever the pipe holds at that moment up to 64 KiB (the protocol's limit), and sends
+ * it at once as one Output: output is seen as it is produced, and a fast writer yields full chunks.
+ * When the outbox is full, the pump blocks in {@code put}, stops reading, and the script blocks on
+ * its pipe: back-pressure without loss.
  *
  * <p>Threading: {@link #run()} on its own thread; {@link #awaitEof} and {@link #stop()} from the
  * execution's waiter thread. Once {@link #stop()} returns, no further Output of this pump is queued,
@@ -50,9 +52,12 @@ final class OutputPump implements Runnable {
         byte[] buffer = new byte[CHUNK_BYTES];
         try (in) {
             int n;
-            while ((n = in.read(buffer)) >= 0) {
-                if (n > 0 && !forward(buffer, n)) {
+            while ((n = fill(buffer)) >= 0) {
+                if (n > 0 && !forward(chunk(buffer, n))) {
                     return;
+                }
+                if (n == buffer.length) {
+                    buffer = new byte[CHUNK_BYTES];
                 }
             }
         } catch (IOException e) {
@@ -64,8 +69,34 @@ final class OutputPump implements Runnable {
         }
     }
 
+    /**
+     * Reads into {@code buffer}: blocks until the pipe has something, then also takes whatever
+     * else it holds right now, up to a full chunk. So a fast writer yields full chunks (fewer
+     * messages) while a slow one is still forwarded as soon as it writes. Returns the bytes read,
+     * or -1 at end-of-file.
+     */
+    private int fill(byte[] buffer) throws IOException {
+        int n = in.read(buffer);
+        while (n > 0 && n < buffer.length && in.available() > 0) {
+            int more = in.read(buffer, n, buffer.length - n);
+            if (more < 0) {
+                break;
+            }
+            n += more;
+        }
+        return n;
+    }
+
+    /**
+     * The first {@code n} bytes as a ByteString. A full buffer is handed over without a copy (the
+     * caller then reads into a new one); a partial one is copied, so the buffer can be reused.
+     */
+    private static ByteString chunk(byte[] buffer, int n) {
+        return n == buffer.length ? UnsafeByteOperations.unsafeWrap(buffer) : ByteString.copyFrom(buffer, 0, n);
+    }
+
     /** Queues one chunk unless stopped; returns false when stopped. */
-    private boolean forward(byte[] buffer, int n) throws InterruptedException {
+    private boolean forward(ByteString data) throws InterruptedException {
         lock.lockInterruptibly();
         try {
             if (stopped) {
@@ -75,10 +106,10 @@ final class OutputPump implements Runnable {
                     .setExecutionId(executionId)
                     .setStream(stream)
                     .setOffset(offset)
-                    .setData(ByteString.copyFrom(buffer, 0, n))
+                    .setData(data)
                     .build();
             outbox.put(AgentMessage.newBuilder().setOutput(output).build());
-            offset += n;
+            offset += data.size();
             return true;
         } finally {
             lock.unlock();

@@ -1,5 +1,6 @@
 package dev.runcmd.agent.exec;
 
+import dev.runcmd.agent.exec.Accounts.Account;
 import dev.runcmd.proto.agent.v1.Parameter;
 import dev.runcmd.proto.agent.v1.Run;
 import dev.runcmd.proto.agent.v1.Shell;
@@ -9,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -27,6 +29,12 @@ import java.util.stream.Stream;
  * <p>Both go through {@code setsid}: the JVM's child is not a group leader, so setsid makes it the
  * leader of a new session and process group and execs in place, and the group id equals the pid.
  *
+ * <p>With {@code run_as_user}, the agent (which must run as root) hands the exec dir and the script
+ * to that user and starts {@code setsid setpriv --reuid --regid --init-groups -- ...}: setpriv
+ * drops to the user's uid, gid and groups and execs in place, so the pid and the process group stay
+ * the script's. HOME, USER and LOGNAME are the user's. {@code run_as_password} is not needed and
+ * ignored on Linux (never logged).
+ *
  * <p>Parameters follow Azure's Linux handler: named ones become environment variables, unnamed ones
  * positional arguments (public first, then protected), and empty values are skipped.
  */
@@ -39,10 +47,12 @@ public final class PosixScriptLauncher implements ScriptLauncher {
     static final String SCRIPT_FILE = "script";
 
     private final ProcessSpawner spawner;
+    private final Accounts accounts;
 
-    /** Creates a launcher that starts processes through {@code spawner}. */
-    public PosixScriptLauncher(ProcessSpawner spawner) {
+    /** Creates a launcher that starts processes through {@code spawner} and finds run-as users in {@code accounts}. */
+    public PosixScriptLauncher(ProcessSpawner spawner, Accounts accounts) {
         this.spawner = spawner;
+        this.accounts = accounts;
     }
 
     @Override
@@ -50,26 +60,59 @@ public final class PosixScriptLauncher implements ScriptLauncher {
         if (run.getShell() == Shell.SHELL_POWERSHELL) {
             return Optional.of("PowerShell is not available on this Linux agent");
         }
-        if (!run.getRunAsUser().isEmpty()) {
-            return Optional.of("runAsUser is not supported by this agent yet");
-        }
         return Optional.empty();
     }
 
     @Override
-    public Process launch(Run run, Path execDir) throws IOException {
+    public Process launch(Run run, Path execDir) throws IOException, ExecutionFailure, InterruptedException {
+        Account account = run.getRunAsUser().isEmpty() ? null : account(run.getRunAsUser());
         Path script = execDir.resolve(SCRIPT_FILE);
+        ProcessBuilder builder = new ProcessBuilder(command(run, script, account))
+                .directory(execDir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+        if (account != null) {
+            builder.environment().put("HOME", account.home());
+            builder.environment().put("USER", account.name());
+            builder.environment().put("LOGNAME", account.name());
+        }
+        builder.environment().putAll(named(run));
+        return spawner.start(builder, () -> {
+            write(execDir, script, run.getScript());
+            if (account != null) {
+                handOver(account, execDir, script);
+            }
+        });
+    }
+
+    /** The command line: setsid, setpriv when running as {@code account} (may be null), interpreter, script, args. */
+    static List<String> command(Run run, Path script, Account account) {
         List<String> command = new ArrayList<>(List.of("setsid"));
+        if (account != null) {
+            command.addAll(List.of("setpriv", "--reuid=" + account.uid(), "--regid=" + account.gid(),
+                    "--init-groups", "--"));
+        }
         if (!run.getScript().startsWith("#!")) {
             command.add(SHELL);
         }
         command.add(script.toString());
         command.addAll(positional(run));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(execDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
-        builder.environment().putAll(named(run));
-        return spawner.start(builder, () -> write(execDir, script, run.getScript()));
+        return command;
+    }
+
+    private Account account(String user) throws ExecutionFailure, IOException, InterruptedException {
+        if (!Accounts.agentIsRoot()) {
+            throw new ExecutionFailure("the agent must run as root to run scripts as another user");
+        }
+        return accounts.find(user)
+                .orElseThrow(() -> new ExecutionFailure("runAsUser '" + user + "' does not exist on this machine"));
+    }
+
+    /** Makes the exec dir and the script the user's, so the script can read (and execute) itself. */
+    private static void handOver(Account account, Path... paths) throws IOException {
+        for (Path path : paths) {
+            Files.setAttribute(path, "unix:uid", account.uid(), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(path, "unix:gid", account.gid(), LinkOption.NOFOLLOW_LINKS);
+        }
     }
 
     private static void write(Path execDir, Path script, String text) throws IOException {

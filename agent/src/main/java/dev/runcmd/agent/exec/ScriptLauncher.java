@@ -11,19 +11,23 @@ import java.util.Optional;
  * a PowerShell launcher for Windows implements the same contract.
  *
  * <p>Contract for every implementation: the process's stdin is empty, its stdout and stderr are
- * pipes, its working directory is {@code execDir}, protected parameter values are never logged, and
- * the process leads its own process group whose id equals its pid (so a tree kill can reach every
- * process it starts).
+ * pipes, its working directory is {@code execDir}, protected parameter values and passwords are
+ * never logged, and the {@link TreeKiller} of the same operating system can reach every process it
+ * starts (on Linux: the process leads its own process group whose id equals its pid).
  */
 public interface ScriptLauncher {
     /** Why this launcher cannot run {@code run} at all (e.g. an unsupported shell), or empty. */
     Optional<String> unsupported(Run run);
 
     /**
-     * Creates {@code execDir} (it must not exist), writes the script there and starts it.
+     * Creates {@code execDir} (it must not exist), writes the script ({@code run.getScript()}, already
+     * downloaded if the Run named a URL) there and starts it. May block briefly (e.g. an account
+     * lookup); called on a worker thread.
      *
      * @throws IOException when the script cannot be written or started
+     * @throws ExecutionFailure when the Run asks for something this machine refuses, with the
+     *     operator-facing message (e.g. an unknown run-as user)
      * @throws IllegalArgumentException when a parameter cannot be passed (e.g. an invalid name)
      */
-    Process launch(Run run, Path execDir) throws IOException;
+    Process launch(Run run, Path execDir) throws IOException, ExecutionFailure, InterruptedException;
 }

@@ -10,7 +10,10 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The one bounded queue between the producers and the gateway stream. It holds at most
  * {@link #capacity()} messages; since an Output carries at most 64 KiB, that bounds memory to about
- * capacity × 64 KiB (4 MiB by default).
+ * capacity × 64 KiB (256 KiB by default). The bound is kept small on purpose: output that cannot
+ * be sent yet waits in the script's pipe instead of the agent's heap, so chunks rarely live long
+ * enough to be promoted in the agent's small heap (which made full collections frequent), and the
+ * transport keeps its own bytes in flight ({@code Session.TRANSPORT_BUFFER_BYTES}).
  *
  * <p>Threading: any number of producers; exactly one consumer (the {@link OutboundSender}), which
  * peeks with {@link #awaitHead()} and removes with {@link #removeHead()} only after the message was
@@ -20,8 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * to a stream that then breaks is lost. Keeping it until acknowledged is the disk spool's job.
  */
 public final class OutboundQueue implements Outbox {
-    /** The default bound: 64 messages, about 4 MiB of output. */
-    public static final int DEFAULT_CAPACITY = 64;
+    /** The default bound: 4 messages, at most 256 KiB of output. */
+    public static final int DEFAULT_CAPACITY = 4;
 
     private final int capacity;
     private final ReentrantLock lock = new ReentrantLock();

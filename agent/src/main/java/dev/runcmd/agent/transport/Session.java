@@ -31,6 +31,12 @@ public final class Session {
     static final Duration WELCOME_TIMEOUT = Duration.ofSeconds(10);
     /** Heartbeat period used when Welcome does not give one. */
     static final long DEFAULT_HEARTBEAT_SECONDS = 30;
+    /**
+     * How many written bytes the transport may hold before the stream reports not ready. gRPC's
+     * default (32 KiB) is less than one full Output, so the sender would wait for an on-ready
+     * callback after every chunk; 256 KiB keeps a few chunks in flight with fewer hand-offs.
+     */
+    static final int TRANSPORT_BUFFER_BYTES = 256 * 1024;
 
     private static final Logger LOG = Logger.getLogger(Session.class.getName());
 
@@ -99,7 +105,7 @@ public final class Session {
         current = call;
         state = SessionState.CONNECTING;
         LOG.fine(() -> "Connecting to the gateway, attempt " + call.attempt());
-        AgentServiceGrpc.newStub(channel).connect(call);
+        AgentServiceGrpc.newStub(channel).withOnReadyThreshold(TRANSPORT_BUFFER_BYTES).connect(call);
         writer.writeFirst(call, AgentMessage.newBuilder().setHello(hello.get()).build());
         timer = scheduler.schedule(() -> onWelcomeTimeout(call), WELCOME_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }

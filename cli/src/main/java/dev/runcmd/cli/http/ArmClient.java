@@ -20,7 +20,8 @@ public final class ArmClient {
     public static final String API_VERSION = "2024-11-10-preview";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final String endpoint;
     private final String subscriptionId;
     private final String resourceGroup;

@@ -23,18 +23,23 @@ public class AgentEndpoint extends AgentServiceGrpc.AgentServiceImplBase {
     private final SessionOpener opener;
     private final ProgressHandler progress;
     private final int outboxLimit;
+    private final int ingestWindow;
 
     AgentEndpoint(SessionOpener opener, ProgressHandler progress, GatewayConfig config) {
+        if (config.ingestWindow() < 1) {
+            throw new IllegalArgumentException("runcmd.gateway.ingest-window must be at least 1: " + config.ingestWindow());
+        }
         this.opener = opener;
         this.progress = progress;
         this.outboxLimit = config.outboxLimit();
+        this.ingestWindow = config.ingestWindow();
     }
 
     @Override
     public StreamObserver<AgentMessage> connect(StreamObserver<GatewayMessage> responses) {
         ServerCallStreamObserver<GatewayMessage> call = (ServerCallStreamObserver<GatewayMessage>) responses;
         AgentStream stream = new AgentStream(call, new Outbox(call, outboxLimit), UUID.randomUUID().toString(),
-                opener, progress);
+                opener, progress, ingestWindow);
         stream.start();
         return stream;
     }

@@ -2,6 +2,7 @@ package dev.runcmd.gateway.agent;
 
 import dev.runcmd.gateway.session.AgentSession;
 import dev.runcmd.gateway.session.Outbox;
+import dev.runcmd.gateway.store.OutputLane;
 import dev.runcmd.gateway.store.StoreFailures;
 import dev.runcmd.proto.agent.v1.AgentMessage;
 import dev.runcmd.proto.agent.v1.GatewayMessage;
@@ -9,19 +10,29 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.smallrye.mutiny.Uni;
+import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * The inbound side of one agent's stream.
  *
- * <p>Ordering contract: messages are requested from the transport one at a time
- * ({@code disableAutoRequest}, then {@code request(1)} only after the previous message's store
- * work committed and its Ack was queued). So messages are handled strictly in order, nothing is
- * acknowledged before it is stored, and a slow store back-pressures the agent instead of piling
- * up messages here. The first message must be Hello; it opens the session.
+ * <p>Flow control is manual ({@code disableAutoRequest}). Hello is requested alone and handled
+ * first: it opens the session. After that a window of messages is requested ahead; arrivals wait
+ * in the {@link Inbox}, which cuts them into units (a run of consecutive Outputs stored together,
+ * or one other message). When a unit's store work committed and its Acks are queued, as many
+ * messages as it held are requested again. So at most the window of messages waits here, and a
+ * slow store back-pressures the agent.
+ *
+ * <p>Ordering contract: units start in arrival order, and a unit starts only when the previous
+ * one finished, with one exception: a full unit of Outputs may start while one unit of Outputs is
+ * still being stored. Both go through the stream's {@link OutputLane}, which runs their statements
+ * in start order on one connection, so they commit in arrival order and the database never waits
+ * for the gateway between them. Nothing is acknowledged before it is stored.
  *
  * <p>Threading: transport callbacks arrive serialized; completions of store work arrive on other
- * threads. Every state field is guarded by {@code this}; session and outbox calls happen outside
- * the lock.
+ * threads. Every state field is guarded by {@code this}; session, outbox, transport and store
+ * calls happen outside the lock. Units taken under the lock are subscribed by one thread at a time,
+ * in the order they were taken ({@link #dispatch()}).
  */
 final class AgentStream implements StreamObserver<AgentMessage> {
 
@@ -32,18 +43,27 @@ final class AgentStream implements StreamObserver<AgentMessage> {
     private final String sessionId;
     private final SessionOpener opener;
     private final ProgressHandler progress;
+    private final OutputLane lane;
+    private final int window;
+    private final Inbox inbox; // guarded by this
+    private final ArrayDeque<List<AgentMessage>> taken = new ArrayDeque<>(); // guarded by this
     private StreamState state = StreamState.AWAITING_HELLO; // guarded by this
     private AgentSession session; // guarded by this
-    private boolean handling; // guarded by this
+    private int running; // guarded by this; units taken and not finished (Hello counts)
+    private boolean runningOutput; // guarded by this; whether the running units are Output units
+    private boolean dispatching; // guarded by this
     private boolean halfClosed; // guarded by this
 
     AgentStream(ServerCallStreamObserver<GatewayMessage> call, Outbox outbox, String sessionId,
-                SessionOpener opener, ProgressHandler progress) {
+                SessionOpener opener, ProgressHandler progress, int window) {
         this.call = call;
         this.outbox = outbox;
         this.sessionId = sessionId;
         this.opener = opener;
         this.progress = progress;
+        this.lane = progress.lane();
+        this.window = window;
+        this.inbox = new Inbox(window);
     }
 
     /** Installs flow control and handlers, and asks for Hello. Call before connect() returns. */
@@ -56,9 +76,11 @@ final class AgentStream implements StreamObserver<AgentMessage> {
 
     @Override
     public void onNext(AgentMessage message) {
-        Uni<Void> work = begin(message);
-        if (work != null) {
-            work.subscribe().with(done -> finished(), failure -> end(StoreFailures.toStatus(failure)));
+        Uni<Void> hello = arrived(message);
+        if (hello != null) {
+            run(hello, window);
+        } else {
+            dispatch();
         }
     }
 
@@ -71,23 +93,26 @@ final class AgentStream implements StreamObserver<AgentMessage> {
     public void onCompleted() {
         synchronized (this) {
             halfClosed = true;
-            if (handling) {
+            if (running > 0) {
                 return;
             }
         }
         end(Status.OK);
     }
 
-    private synchronized Uni<Void> begin(AgentMessage message) {
+    /** Takes in an arrival: returns Hello's work, or queues what may start now for {@link #dispatch()}. */
+    private synchronized Uni<Void> arrived(AgentMessage message) {
         if (state == StreamState.CLOSED) {
             return null;
         }
-        handling = true;
         if (state == StreamState.AWAITING_HELLO) {
+            running = 1;
             return open(message);
         }
         session.heard();
-        return progress.handle(session, message);
+        inbox.add(message);
+        takeStartable();
+        return null;
     }
 
     private Uni<Void> open(AgentMessage message) {
@@ -115,21 +140,72 @@ final class AgentStream implements StreamObserver<AgentMessage> {
         opened.end(null);
     }
 
-    private void finished() {
-        synchronized (this) {
-            handling = false;
-            if (session != null) {
-                session.handled();
+    /** Moves the units that may start now from the inbox to {@code taken}; requires the lock. */
+    private void takeStartable() {
+        while (state == StreamState.OPEN && !inbox.isEmpty()) {
+            boolean pipelined = running == 1 && runningOutput && inbox.hasFullOutputUnit() && lane.canPipeline();
+            if (running > 0 && !pipelined) {
+                return;
             }
+            List<AgentMessage> unit = inbox.take();
+            runningOutput = unit.get(0).hasOutput();
+            running++;
+            taken.add(unit);
+        }
+    }
+
+    /** Subscribes the taken units, oldest first; one thread at a time, the others leave it to that one. */
+    private void dispatch() {
+        synchronized (this) {
+            if (dispatching) {
+                return;
+            }
+            dispatching = true;
+        }
+        while (true) {
+            List<AgentMessage> unit;
+            AgentSession current;
+            synchronized (this) {
+                unit = taken.poll();
+                if (unit == null) {
+                    dispatching = false;
+                    return;
+                }
+                current = session;
+            }
+            run(progress.handle(current, unit, lane), unit.size());
+        }
+    }
+
+    /** Runs a unit's work; when it is done, {@code credits} more messages are requested. */
+    private void run(Uni<Void> work, int credits) {
+        work.subscribe().with(done -> finished(credits), failure -> end(StoreFailures.toStatus(failure)));
+    }
+
+    /**
+     * A unit is done: asks for as many messages as it consumed (or the whole window after Hello)
+     * and starts what may start now; or ends the stream if the agent half-closed and everything it
+     * sent is handled.
+     */
+    private void finished(int credits) {
+        boolean drained;
+        synchronized (this) {
+            running--;
             if (state == StreamState.CLOSED) {
                 return;
             }
-            if (!halfClosed) {
-                call.request(1);
-                return;
+            takeStartable();
+            drained = running == 0 && halfClosed;
+            if (running == 0 && !halfClosed) {
+                session.handled();
             }
         }
-        end(Status.OK);
+        if (drained) {
+            end(Status.OK);
+            return;
+        }
+        call.request(credits);
+        dispatch();
     }
 
     /** Ends the stream once with {@code status} (null: the transport already ended it). */

@@ -1,20 +1,20 @@
 package dev.runcmd.gateway.agent;
 
 import dev.runcmd.gateway.config.GatewayIdentity;
+import dev.runcmd.gateway.dispatch.Dispatcher;
 import dev.runcmd.gateway.session.AgentSession;
 import dev.runcmd.gateway.store.ExecutionState;
+import dev.runcmd.gateway.store.ExitReport;
+import dev.runcmd.gateway.store.OutputLane;
 import dev.runcmd.gateway.store.ProgressStore;
-import dev.runcmd.gateway.store.StoredOffsets;
 import dev.runcmd.proto.agent.v1.Ack;
 import dev.runcmd.proto.agent.v1.AgentMessage;
 import dev.runcmd.proto.agent.v1.Exited;
-import dev.runcmd.proto.agent.v1.Output;
-import dev.runcmd.proto.agent.v1.OutputStream;
 import dev.runcmd.proto.agent.v1.Rejected;
 import io.grpc.Status;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
-import java.util.Optional;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -30,23 +30,40 @@ import java.util.function.Function;
 final class ProgressHandler {
 
     private final ProgressStore progress;
+    private final OutputIngest outputs;
     private final GatewayIdentity identity;
+    private final Dispatcher dispatcher;
 
-    ProgressHandler(ProgressStore progress, GatewayIdentity identity) {
+    ProgressHandler(ProgressStore progress, OutputIngest outputs, GatewayIdentity identity, Dispatcher dispatcher) {
         this.progress = progress;
+        this.outputs = outputs;
         this.identity = identity;
+        this.dispatcher = dispatcher;
     }
 
-    /** Handles one message after Hello; see the class comment for completion and failure. */
-    Uni<Void> handle(AgentSession session, AgentMessage message) {
+    /** A lane for the output of one new stream (see {@link OutputIngest}). */
+    OutputLane lane() {
+        return outputs.lane();
+    }
+
+    /**
+     * Handles one unit of messages after Hello (see {@link Inbox}): a run of Outputs, stored
+     * together through the stream's {@code lane}, or a single other message. See the class
+     * comment for completion and failure.
+     */
+    Uni<Void> handle(AgentSession session, List<AgentMessage> unit, OutputLane lane) {
+        return unit.get(0).hasOutput() ? outputs.handle(session, unit, lane) : handle(session, unit.get(0));
+    }
+
+    private Uni<Void> handle(AgentSession session, AgentMessage message) {
         return switch (message.getKindCase()) {
             case HELLO -> fail(Status.FAILED_PRECONDITION.withDescription("Hello was already received on this stream"));
             case ACCEPTED -> withId(message.getAccepted().getExecutionId(),
-                    id -> progress.accept(id, identity.id(), session.sessionId()));
+                    id -> progress.accept(id, identity.id(), session.sessionId(), message.getAccepted().getMessage()));
             case REJECTED -> reject(message.getRejected());
             case STARTED -> withId(message.getStarted().getExecutionId(),
                     id -> progress.start(id, identity.id(), session.sessionId()));
-            case OUTPUT -> output(session, message.getOutput());
+            case OUTPUT -> fail(Status.INTERNAL.withDescription("Output is stored by its unit, not alone"));
             case EXITED -> exit(session, message.getExited());
             case HEARTBEAT, KIND_NOT_SET -> Uni.createFrom().voidItem();
         };
@@ -60,31 +77,14 @@ final class ProgressHandler {
                 id -> progress.reject(id, "Rejected by agent: " + rejected.getReason()));
     }
 
-    private Uni<Void> output(AgentSession session, Output output) {
-        int stream = output.getStreamValue();
-        if (stream != OutputStream.STDOUT_VALUE && stream != OutputStream.STDERR_VALUE) {
-            return fail(Status.INVALID_ARGUMENT.withDescription(
-                    "output of execution " + output.getExecutionId() + " names no stream"));
-        }
-        if (output.getOffset() < 0) {
-            return fail(Status.INVALID_ARGUMENT.withDescription(
-                    "output of execution " + output.getExecutionId() + " has negative offset " + output.getOffset()));
-        }
-        long end = output.getOffset() + output.getData().size();
-        StoredOffsets assumed = stream == OutputStream.STDOUT_VALUE
-                ? new StoredOffsets(end, 0)
-                : new StoredOffsets(0, end);
-        Uni<Optional<StoredOffsets>> stored = ExecutionIds.parse(output.getExecutionId())
-                .map(id -> progress.output(id, (short) stream, output.getOffset(), output.getData().toByteArray()))
-                .orElseGet(() -> Uni.createFrom().item(Optional.empty()));
-        return stored.invoke(offsets -> session.ack(ack(output.getExecutionId(), offsets.orElse(assumed))))
-                .replaceWithVoid();
-    }
-
     private Uni<Void> exit(AgentSession session, Exited exited) {
         ExecutionState state = ExitStates.toState(exited.getState());
         String message = exited.getMessage().isEmpty() ? ExitStates.defaultMessage(state) : exited.getMessage();
-        return withId(exited.getExecutionId(), id -> progress.exit(id, state, exited.getExitCode(), message))
+        ExitReport report = new ExitReport(state, exited.getExitCode(), message,
+                exited.getStdoutBytes(), exited.getStderrBytes());
+        return withId(exited.getExecutionId(), id -> progress.exit(id, report))
+                // Its end may have released executions waiting for it (dependsOn); the sweep is the safety net.
+                .invoke(() -> dispatcher.deliver(session).subscribe().with(sent -> { }, failure -> { }))
                 .invoke(() -> session.ack(Ack.newBuilder()
                         .setExecutionId(exited.getExecutionId())
                         .setExited(true)
@@ -93,14 +93,6 @@ final class ProgressHandler {
 
     private static Uni<Void> withId(String executionId, Function<UUID, Uni<Void>> work) {
         return ExecutionIds.parse(executionId).map(work).orElseGet(() -> Uni.createFrom().voidItem());
-    }
-
-    private static Ack ack(String executionId, StoredOffsets offsets) {
-        return Ack.newBuilder()
-                .setExecutionId(executionId)
-                .setStdoutOffset(offsets.stdoutBytes())
-                .setStderrOffset(offsets.stderrBytes())
-                .build();
     }
 
     private static Uni<Void> fail(Status status) {

@@ -52,4 +52,22 @@ public interface GatewayConfig {
      */
     @WithDefault("3")
     int silentHeartbeats();
+
+    /**
+     * The most bytes of each output stream of one execution that are stored (64 MiB by default);
+     * output past it is counted as dropped, acknowledged, and not stored. Recorded in the
+     * execution when it is delivered, so a later change applies to later executions only.
+     */
+    @WithDefault("67108864")
+    long outputCap();
+
+    /**
+     * How many messages of one agent the gateway reads ahead: that many are requested from the
+     * transport before the first is stored; runs of consecutive Outputs among them, up to half
+     * this many, are stored one statement each, and a second statement may be sent while the
+     * first still runs. Bounds what one stream can make the gateway hold to this many times
+     * 64 KiB (an Output's limit), beyond the transport's flow-control window.
+     */
+    @WithDefault("16")
+    int ingestWindow();
 }

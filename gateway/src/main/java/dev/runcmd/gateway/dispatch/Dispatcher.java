@@ -5,6 +5,10 @@ import dev.runcmd.gateway.config.GatewayIdentity;
 import dev.runcmd.gateway.session.AgentSession;
 import dev.runcmd.gateway.store.ClaimedRun;
 import dev.runcmd.gateway.store.ExecutionStore;
+import dev.runcmd.gateway.store.ProgressStore;
+import dev.runcmd.gateway.config.Secrets;
+import dev.runcmd.proto.agent.v1.GatewayMessage;
+import java.util.ArrayList;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 import java.util.List;
@@ -25,11 +29,16 @@ public final class Dispatcher {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
 
     private final ExecutionStore executions;
+    private final ProgressStore progress;
+    private final Secrets secrets;
     private final GatewayIdentity identity;
     private final int batch;
 
-    public Dispatcher(ExecutionStore executions, GatewayIdentity identity, GatewayConfig config) {
+    public Dispatcher(ExecutionStore executions, ProgressStore progress, Secrets secrets, GatewayIdentity identity,
+                      GatewayConfig config) {
         this.executions = executions;
+        this.progress = progress;
+        this.secrets = secrets;
         this.identity = identity;
         this.batch = Math.max(1, config.outboxLimit() / 4);
     }
@@ -53,11 +62,28 @@ public final class Dispatcher {
                 .chain(sent -> sent < room ? Uni.createFrom().item(sent) : deliver(session).map(more -> sent + more));
     }
 
-    private static int send(AgentSession session, List<ClaimedRun> runs, int room) {
-        session.sendReserved(RunMessages.toMessages(runs), room);
+    private int send(AgentSession session, List<ClaimedRun> runs, int room) {
+        List<GatewayMessage> messages = new ArrayList<>(runs.size());
+        for (ClaimedRun run : runs) {
+            try {
+                messages.add(RunMessages.toMessage(RunMessages.toRun(run, secrets)));
+            } catch (IllegalArgumentException unopenable) {
+                fail(run, "Cannot deliver: " + unopenable.getMessage()
+                        + "; the gateway's runcmd.secrets.key must be control-api's");
+            }
+        }
+        session.sendReserved(messages, room);
         if (!runs.isEmpty()) {
             LOG.debugf("Delivered %d execution(s) to %s: %s", runs.size(), session, runs);
         }
-        return runs.size();
+        return messages.size();
+    }
+
+    /** Ends an execution that cannot be delivered as Failed; a store failure leaves it Dispatched for the sweep. */
+    private void fail(ClaimedRun run, String message) {
+        LOG.errorf("Execution %s: %s", run.id(), message);
+        progress.reject(run.id(), message).subscribe().with(
+                done -> { },
+                failure -> LOG.warnf("Could not mark execution %s Failed: %s", run.id(), failure.getMessage()));
     }
 }

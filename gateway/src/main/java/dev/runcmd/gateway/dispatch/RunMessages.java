@@ -1,5 +1,6 @@
 package dev.runcmd.gateway.dispatch;
 
+import dev.runcmd.gateway.config.Secrets;
 import dev.runcmd.gateway.store.ClaimedRun;
 import dev.runcmd.proto.agent.v1.GatewayMessage;
 import dev.runcmd.proto.agent.v1.Parameter;
@@ -21,25 +22,38 @@ final class RunMessages {
     private RunMessages() {
     }
 
-    /** One GatewayMessage carrying a Run per claimed execution, in the given order. */
-    static List<GatewayMessage> toMessages(List<ClaimedRun> runs) {
-        List<GatewayMessage> messages = new ArrayList<>(runs.size());
-        for (ClaimedRun run : runs) {
-            messages.add(GatewayMessage.newBuilder().setRun(toRun(run)).build());
-        }
-        return messages;
-    }
-
-    static Run toRun(ClaimedRun run) {
-        return Run.newBuilder()
+    /**
+     * The Run for a claimed execution, its secrets opened with {@code secrets}.
+     *
+     * @throws IllegalArgumentException when a sealed secret cannot be opened (another key)
+     */
+    static Run toRun(ClaimedRun run, Secrets secrets) {
+        JsonArray protectedParameters = run.sealedProtectedParameters() == null ? run.protectedParameters()
+                : new JsonArray(secrets.open(run.sealedProtectedParameters()));
+        Run.Builder builder = Run.newBuilder()
                 .setExecutionId(run.id().toString())
                 .setRunCommandName(run.runCommandName())
-                .setScript(run.script())
-                .setShell(Shell.SHELL_DEFAULT)
+                .setScript(orEmpty(run.script()))
+                .setShell(run.shell() == null ? Shell.SHELL_DEFAULT : Shell.valueOf(run.shell()))
                 .addAllParameters(toParameters(run.parameters()))
-                .addAllProtectedParameters(toParameters(run.protectedParameters()))
+                .addAllProtectedParameters(toParameters(protectedParameters))
                 .setTimeoutSeconds(Math.max(0, run.timeoutSeconds()))
-                .build();
+                .setScriptUri(orEmpty(run.scriptUri()))
+                .setRunAsUser(orEmpty(run.runAsUser()))
+                .setOutputBlobUri(orEmpty(run.outputBlobUri()))
+                .setErrorBlobUri(orEmpty(run.errorBlobUri()));
+        if (run.sealedRunAsPassword() != null) {
+            builder.setRunAsPassword(secrets.open(run.sealedRunAsPassword()));
+        }
+        return builder.build();
+    }
+
+    static GatewayMessage toMessage(Run run) {
+        return GatewayMessage.newBuilder().setRun(run).build();
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
     }
 
     private static List<Parameter> toParameters(JsonArray stored) {

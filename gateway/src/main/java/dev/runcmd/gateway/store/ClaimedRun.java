@@ -13,7 +13,14 @@ import java.util.UUID;
  * @param runCommandName the run command's name
  * @param script the script text
  * @param parameters public parameters, {@code [{"name":..,"value":..}]} in order
- * @param protectedParameters protected parameters, same shape, in order
+ * @param protectedParameters protected parameters, same shape, in order (before encryption at rest)
+ * @param sealedProtectedParameters the protected parameters' JSON array sealed by control-api, or null
+ * @param scriptUri where the agent downloads the script, or null
+ * @param runAsUser the OS user to run as, or null
+ * @param sealedRunAsPassword that user's password, sealed, or null
+ * @param outputBlobUri where the agent uploads stdout, or null
+ * @param errorBlobUri where the agent uploads stderr, or null
+ * @param shell the agent.proto Shell name, or null for the default
  * @param timeoutSeconds the timeout; 0 means none
  * @param createdAt when the execution was created; Runs are sent in this order
  */
@@ -23,6 +30,13 @@ public record ClaimedRun(
         String script,
         JsonArray parameters,
         JsonArray protectedParameters,
+        String sealedProtectedParameters,
+        String scriptUri,
+        String runAsUser,
+        String sealedRunAsPassword,
+        String outputBlobUri,
+        String errorBlobUri,
+        String shell,
         int timeoutSeconds,
         OffsetDateTime createdAt) {
 

@@ -1,5 +1,6 @@
 package dev.runcmd.gateway.store;
 
+import dev.runcmd.gateway.config.GatewayConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -25,16 +26,19 @@ public final class ExecutionStore {
      */
     private static final String CLAIM = """
             update execution e
-            set state = 'Dispatched', gateway_id = $1, session_id = $2, dispatched_at = now()
+            set state = 'Dispatched', gateway_id = $1, session_id = $2, dispatched_at = now(),
+                output_cap_bytes = coalesce(e.output_cap_bytes, $6)
             where e.id in (
                 select id from execution
                 where machine_id = $3 and state = 'Pending' and id <> all($4::uuid[])
+                  and cardinality(waiting_for) = 0
                 order by created_at
                 limit $5
                 for update skip locked)
               and e.state = 'Pending'
             returning e.id, e.run_command_name, e.script, e.parameters, e.protected_parameters,
-                      e.timeout_seconds, e.created_at""";
+                      e.protected_parameters_enc, e.script_uri, e.run_as_user, e.run_as_password_enc,
+                      e.output_blob_uri, e.error_blob_uri, e.shell, e.timeout_seconds, e.created_at""";
 
     private static final String REQUEUE_SESSION = """
             update execution set state = 'Pending', gateway_id = null, session_id = null
@@ -48,20 +52,24 @@ public final class ExecutionStore {
 
     private static final String MACHINES_WITH_PENDING = """
             select distinct machine_id from execution
-            where state = 'Pending' and machine_id = any($1::bigint[])""";
+            where state = 'Pending' and cardinality(waiting_for) = 0 and machine_id = any($1::bigint[])""";
 
     private final Pool pool;
+    private final long outputCap;
 
-    public ExecutionStore(Pool pool) {
+    public ExecutionStore(Pool pool, GatewayConfig config) {
         this.pool = pool;
+        this.outputCap = config.outputCap();
     }
 
     /**
      * Atomically moves up to {@code limit} of the machine's oldest Pending executions, except
-     * the {@code held} ones, to Dispatched for this session, and emits them oldest first.
+     * the {@code held} ones, to Dispatched for this session, and emits them oldest first. Each
+     * claimed execution keeps the output cap it has, or gets this gateway's.
      */
     public Uni<List<ClaimedRun>> claim(String gatewayId, String sessionId, long machineId, Set<UUID> held, int limit) {
-        Tuple values = Tuple.of(gatewayId, sessionId, machineId, held.toArray(new UUID[0]), limit);
+        Tuple values = Tuple.from(new Object[] {gatewayId, sessionId, machineId, held.toArray(new UUID[0]), limit,
+                outputCap});
         return pool.preparedQuery(CLAIM).execute(values).map(rows -> {
             List<ClaimedRun> runs = new ArrayList<>(rows.rowCount());
             rows.forEach(row -> runs.add(toClaimedRun(row)));
@@ -107,6 +115,13 @@ public final class ExecutionStore {
                 row.getString("script"),
                 row.getJsonArray("parameters"),
                 row.getJsonArray("protected_parameters"),
+                row.getString("protected_parameters_enc"),
+                row.getString("script_uri"),
+                row.getString("run_as_user"),
+                row.getString("run_as_password_enc"),
+                row.getString("output_blob_uri"),
+                row.getString("error_blob_uri"),
+                row.getString("shell"),
                 row.getInteger("timeout_seconds"),
                 row.getOffsetDateTime("created_at"));
     }

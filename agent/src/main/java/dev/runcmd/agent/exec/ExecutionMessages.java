@@ -1,0 +1,51 @@
+package dev.runcmd.agent.exec;
+
+import dev.runcmd.proto.agent.v1.AgentMessage;
+import dev.runcmd.proto.agent.v1.ExitState;
+import dev.runcmd.proto.agent.v1.Exited;
+import dev.runcmd.proto.agent.v1.Started;
+
+/** The lifecycle messages an {@link Execution} queues: Started and the forms of Exited. */
+final class ExecutionMessages {
+    private ExecutionMessages() {}
+
+    /** Started for the process {@code pid}, stamped now. */
+    static AgentMessage started(String id, long pid) {
+        Started started = Started.newBuilder()
+                .setExecutionId(id)
+                .setPid(pid)
+                .setStartTimeMillis(System.currentTimeMillis())
+                .build();
+        return AgentMessage.newBuilder().setStarted(started).build();
+    }
+
+    /**
+     * Exited of a process that ran: the state and message of {@code request} when the agent ended it
+     * (null when it ended on its own), else SUCCEEDED for exit code 0 and FAILED otherwise.
+     */
+    static Exited ended(String id, EndRequest request, int code, long endMillis, long stdoutBytes, long stderrBytes) {
+        ExitState state = request != null ? request.state() : code == 0 ? ExitState.SUCCEEDED : ExitState.FAILED;
+        String message = request != null ? request.message() : code == 0 ? "" : "Script exited with code " + code;
+        return Exited.newBuilder()
+                .setExecutionId(id)
+                .setState(state)
+                .setExitCode(code)
+                .setEndTimeMillis(endMillis)
+                .setMessage(message)
+                .setStdoutBytes(stdoutBytes)
+                .setStderrBytes(stderrBytes)
+                .build();
+    }
+
+    /** Exited{state, exit_code=-1, message} of an execution whose process never ran, stamped now. */
+    static AgentMessage notStarted(String id, ExitState state, String message) {
+        Exited exited = Exited.newBuilder()
+                .setExecutionId(id)
+                .setState(state)
+                .setExitCode(-1)
+                .setEndTimeMillis(System.currentTimeMillis())
+                .setMessage(message)
+                .build();
+        return AgentMessage.newBuilder().setExited(exited).build();
+    }
+}

@@ -1,0 +1,28 @@
+package dev.runcmd.gateway.config;
+
+import dev.runcmd.proto.secrets.SecretBox;
+import io.quarkus.runtime.Startup;
+import jakarta.inject.Singleton;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Opens the secrets control-api sealed at rest (protected parameters, runAsPassword), just before a
+ * Run leaves for an agent. The key ({@code runcmd.secrets.key}, env {@code RUNCMD_SECRETS_KEY}) must
+ * be control-api's; without a valid one the gateway does not start.
+ */
+@Startup
+@Singleton
+public final class Secrets {
+
+    private final SecretBox box;
+
+    public Secrets(@ConfigProperty(name = "runcmd.secrets.key") Optional<String> key) {
+        this.box = SecretBox.fromBase64Key(key.orElse(null));
+    }
+
+    /** The plain text of a sealed value; null stays null. */
+    public String open(String sealed) {
+        return sealed == null ? null : box.open(sealed);
+    }
+}
