@@ -1,6 +1,7 @@
 package dev.runcmd.agent;
 
 import dev.runcmd.agent.exec.Accounts;
+import dev.runcmd.agent.blob.BlobClient;
 import dev.runcmd.agent.exec.ExecContext;
 import dev.runcmd.agent.exec.ExecDirs;
 import dev.runcmd.agent.exec.Executions;
@@ -115,7 +116,8 @@ public final class Agent implements AutoCloseable {
             killer = new PosixTreeKiller(spawner);
             prepareRunAsRoot(runAsRoot);
         }
-        return new ExecContext(queue, launcher, killer, workers, scheduler, new ScriptDownloader(), execRoot,
+        return new ExecContext(queue, launcher, killer, workers, scheduler, new ScriptDownloader(), new BlobClient(),
+                execRoot,
                 runAsRoot, config.killGrace());
     }
 

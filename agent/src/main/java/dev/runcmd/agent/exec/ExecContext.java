@@ -1,5 +1,6 @@
 package dev.runcmd.agent.exec;
 
+import dev.runcmd.agent.blob.BlobClient;
 import dev.runcmd.agent.transport.Outbox;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param workers threads for pumps, waiters and kills (blocking work)
  * @param scheduler timers only (timeouts); never blocked
  * @param downloader fetches scripts given by URL
+ * @param blobClient uploads output to the Run's output and error blobs
  * @param execRoot the parent of every exec dir
  * @param runAsRoot the parent of the exec dirs of scripts run as another user: a directory every
  *     user can traverse (mode 0711), as the work dir may not be
@@ -28,6 +30,7 @@ public record ExecContext(
         ExecutorService workers,
         ScheduledExecutorService scheduler,
         ScriptDownloader downloader,
+        BlobClient blobClient,
         Path execRoot,
         Path runAsRoot,
         Duration killGrace) {}

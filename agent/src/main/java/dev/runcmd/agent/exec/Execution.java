@@ -1,5 +1,7 @@
 package dev.runcmd.agent.exec;
 
+import dev.runcmd.agent.blob.BlobException;
+import dev.runcmd.agent.blob.OutputBlobs;
 import dev.runcmd.proto.agent.v1.AgentMessage;
 import dev.runcmd.proto.agent.v1.ExitState;
 import dev.runcmd.proto.agent.v1.Exited;
@@ -26,7 +28,8 @@ import java.util.logging.Logger;
  * and any tree kill finished. A script that cannot be started (its download failed, its run-as
  * user does not exist, ...) yields only Exited{FAILED, -1}. An execution ended before its process
  * started (canceled while it waited for a slot, the agent stopping) yields only Exited with the
- * end's state and exit code -1.
+ * end's state and exit code -1. Output blobs are created before the launch (failure: Exited{FAILED,
+ * -1}); Exited waits for the last upload ({@link OutputBlobs#FINISH_LIMIT}) and notes a failure.
  *
  * <p>A background process that keeps a pipe open after the script exited is left alone: the
  * agent stops reading that pipe after {@link #DRAIN_AFTER_EXIT} and reports Exited; anything the
@@ -50,6 +53,7 @@ public final class Execution {
     private final Consumer<Execution> onExited;
     private final CompletableFuture<Void> exited = new CompletableFuture<>();
     private final CountDownLatch accepted = new CountDownLatch(1);
+    private OutputBlobs blobs = OutputBlobs.NONE; // set by start before the pumps and the waiter run
     private ExecutionState state = ExecutionState.WAITING; // guarded by this
     private Process process; // guarded by this
     private boolean sealed; // guarded by this; true once the process exited: no end request counts after
@@ -107,8 +111,9 @@ public final class Execution {
                 endBeforeStart();
                 return;
             }
+            blobs = OutputBlobs.open(prepared, ctx.blobClient());
             launched = ctx.launcher().launch(prepared, execDir);
-        } catch (ExecutionFailure e) {
+        } catch (ExecutionFailure | BlobException e) {
             failToStart(e.getMessage());
             return;
         } catch (IOException | RuntimeException e) {
@@ -157,8 +162,11 @@ public final class Execution {
     }
 
     private void run(Process launched) {
-        OutputPump stdout = new OutputPump(id(), OutputStream.STDOUT, launched.getInputStream(), ctx.outbox());
-        OutputPump stderr = new OutputPump(id(), OutputStream.STDERR, launched.getErrorStream(), ctx.outbox());
+        blobs.start(execDir, ctx.workers());
+        OutputPump stdout = new OutputPump(id(), OutputStream.STDOUT, launched.getInputStream(), ctx.outbox(),
+                blobs.sink(OutputStream.STDOUT));
+        OutputPump stderr = new OutputPump(id(), OutputStream.STDERR, launched.getErrorStream(), ctx.outbox(),
+                blobs.sink(OutputStream.STDERR));
         synchronized (this) {
             process = launched;
             state = ExecutionState.RUNNING;
@@ -184,15 +192,13 @@ public final class Execution {
         ProcessHandle handle = process.toHandle();
         Duration grace = endGrace;
         LOG.info(() -> "Ending execution " + id() + ": " + endRequest.message());
-        kill = CompletableFuture.runAsync(() -> killTree(handle, grace), ctx.workers());
-    }
-
-    private void killTree(ProcessHandle handle, Duration grace) {
-        try {
-            ctx.killer().kill(handle, grace);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        kill = CompletableFuture.runAsync(() -> {
+            try {
+                ctx.killer().kill(handle, grace);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, ctx.workers());
     }
 
     /** The waiter: runs on a worker thread from launch until Exited is queued. */
@@ -207,8 +213,11 @@ public final class Execution {
             long drainUntil = System.nanoTime() + DRAIN_AFTER_EXIT.toNanos();
             long stdoutBytes = drain(stdout, drainUntil);
             long stderrBytes = drain(stderr, drainUntil);
+            Exited exited = ExecutionMessages.ended(id(), endRequest(), code, endMillis, stdoutBytes, stderrBytes,
+                    blobs.finish());
             deleteExecDir();
-            ctx.outbox().put(exited(code, endMillis, stdoutBytes, stderrBytes));
+            LOG.info(() -> "Execution " + id() + " ended: " + exited.getState() + ", exit code " + code);
+            ctx.outbox().put(AgentMessage.newBuilder().setExited(exited).build());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -252,10 +261,7 @@ public final class Execution {
 
     /** Reports the end that was requested before the process started (cancel, agent stop). */
     private void endBeforeStart() throws InterruptedException {
-        EndRequest request;
-        synchronized (this) {
-            request = endRequest;
-        }
+        EndRequest request = endRequest();
         LOG.info(() -> "Execution " + id() + " ended before it started: " + request.message());
         report(request.state(), request.message());
     }
@@ -270,14 +276,8 @@ public final class Execution {
         }
     }
 
-    private AgentMessage exited(int code, long endMillis, long stdoutBytes, long stderrBytes) {
-        EndRequest request;
-        synchronized (this) {
-            request = endRequest;
-        }
-        Exited exited = ExecutionMessages.ended(id(), request, code, endMillis, stdoutBytes, stderrBytes);
-        LOG.info(() -> "Execution " + id() + " ended: " + exited.getState() + ", exit code " + code);
-        return AgentMessage.newBuilder().setExited(exited).build();
+    private synchronized EndRequest endRequest() {
+        return endRequest;
     }
 
     private void deleteExecDir() {
@@ -289,6 +289,7 @@ public final class Execution {
     }
 
     private void finish() {
+        blobs.close();
         synchronized (this) {
             state = ExecutionState.EXITED;
             sealed = true;

@@ -21,9 +21,11 @@ final class ExecutionMessages {
 
     /**
      * Exited of a process that ran: the state and message of {@code request} when the agent ended it
-     * (null when it ended on its own), else SUCCEEDED for exit code 0 and FAILED otherwise.
+     * (null when it ended on its own), else SUCCEEDED for exit code 0 and FAILED otherwise. {@code
+     * uploadFailures} ("" or " (output upload to host failed: reason)") is appended to the message.
      */
-    static Exited ended(String id, EndRequest request, int code, long endMillis, long stdoutBytes, long stderrBytes) {
+    static Exited ended(String id, EndRequest request, int code, long endMillis, long stdoutBytes, long stderrBytes,
+            String uploadFailures) {
         ExitState state = request != null ? request.state() : code == 0 ? ExitState.SUCCEEDED : ExitState.FAILED;
         String message = request != null ? request.message() : code == 0 ? "" : "Script exited with code " + code;
         return Exited.newBuilder()
@@ -31,7 +33,7 @@ final class ExecutionMessages {
                 .setState(state)
                 .setExitCode(code)
                 .setEndTimeMillis(endMillis)
-                .setMessage(message)
+                .setMessage((message + uploadFailures).strip())
                 .setStdoutBytes(stdoutBytes)
                 .setStderrBytes(stderrBytes)
                 .build();

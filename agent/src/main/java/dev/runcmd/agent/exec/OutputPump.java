@@ -8,10 +8,12 @@ import dev.runcmd.proto.agent.v1.Output;
 import dev.runcmd.proto.agent.v1.OutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -20,6 +22,10 @@ import java.util.logging.Logger;
  * it at once as one Output: output is seen as it is produced, and a fast writer yields full chunks.
  * When the outbox is full, the pump blocks in {@code put}, stops reading, and the script blocks on
  * its pipe: back-pressure without loss.
+ *
+ * <p>Each queued chunk is also handed, as a read-only view of the same bytes (no copy), to {@code
+ * copy} (the output blob's spool, or a no-op): exactly the bytes sent as Output, in order. The copy
+ * must not block on the network.
  *
  * <p>Threading: {@link #run()} on its own thread; {@link #awaitEof} and {@link #stop()} from the
  * execution's waiter thread. Once {@link #stop()} returns, no further Output of this pump is queued,
@@ -35,16 +41,18 @@ final class OutputPump implements Runnable {
     private final OutputStream stream;
     private final InputStream in;
     private final Outbox outbox;
+    private final Consumer<ByteBuffer> copy;
     private final CountDownLatch eof = new CountDownLatch(1);
     private final ReentrantLock lock = new ReentrantLock();
     private long offset; // guarded by lock; bytes of this stream queued so far
     private boolean stopped; // guarded by lock
 
-    OutputPump(String executionId, OutputStream stream, InputStream in, Outbox outbox) {
+    OutputPump(String executionId, OutputStream stream, InputStream in, Outbox outbox, Consumer<ByteBuffer> copy) {
         this.executionId = executionId;
         this.stream = stream;
         this.in = in;
         this.outbox = outbox;
+        this.copy = copy;
     }
 
     @Override
@@ -95,7 +103,7 @@ final class OutputPump implements Runnable {
         return n == buffer.length ? UnsafeByteOperations.unsafeWrap(buffer) : ByteString.copyFrom(buffer, 0, n);
     }
 
-    /** Queues one chunk unless stopped; returns false when stopped. */
+    /** Queues one chunk and copies it unless stopped; returns false when stopped. */
     private boolean forward(ByteString data) throws InterruptedException {
         lock.lockInterruptibly();
         try {
@@ -110,6 +118,7 @@ final class OutputPump implements Runnable {
                     .build();
             outbox.put(AgentMessage.newBuilder().setOutput(output).build());
             offset += data.size();
+            copy.accept(data.asReadOnlyByteBuffer());
             return true;
         } finally {
             lock.unlock();

@@ -42,7 +42,10 @@ public final class ScriptDownloader {
 
     /** Creates a downloader with the given bounds. */
     public ScriptDownloader(Duration connect, Duration total, long maxBytes) {
+        // HTTP/1.1: an HTTP/2 client holds later requests to a host back while its first
+        // cleartext upgrade attempt is pending, so one slow download would stall the others.
         this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connect)
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();

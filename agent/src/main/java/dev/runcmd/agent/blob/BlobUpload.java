@@ -1,0 +1,170 @@
+package dev.runcmd.agent.blob;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * The upload of one output stream to one blob. For an append blob: created before the script
+ * starts ({@link #create}), then, on its own uploader thread, the bytes spooled since the last
+ * block are appended about every {@link #INTERVAL} (at most {@link #MAX_BLOCK} per block), and
+ * once more at the end. For a plain URL: one PUT of the whole spool at the end.
+ *
+ * <p>The first failed request ends the upload: later bytes are not sent, and {@link #result}
+ * reports why. Lifecycle: {@link #create}, then {@link #start} once the exec dir exists, then
+ * {@link #endOfStream} once the pump stopped (the spool is final), {@link #result}, then
+ * {@link #close}.
+ */
+final class BlobUpload implements Runnable {
+    /** How often new output is appended while the script runs. */
+    static final Duration INTERVAL = Duration.ofSeconds(1);
+    /** The largest Append Block the Azure service accepts. */
+    static final long MAX_BLOCK = 4L * 1024 * 1024;
+
+    private static final Logger LOG = Logger.getLogger(BlobUpload.class.getName());
+
+    private final String executionId;
+    private final String role;
+    private final BlobTarget target;
+    private final BlobClient client;
+    private final CountDownLatch finishing = new CountDownLatch(1);
+    private OutputSpool spool; // set by start, before the uploader thread starts
+    private Future<?> uploader; // set by start
+    private volatile String failure;
+    private long uploaded; // confined to the uploader thread
+
+    BlobUpload(String executionId, String role, BlobTarget target, BlobClient client) {
+        this.executionId = executionId;
+        this.role = role;
+        this.target = target;
+        this.client = client;
+    }
+
+    /** Creates the append blob (nothing to do for a plain URL); fails with the operator's message. */
+    void create() throws BlobException, InterruptedException {
+        if (!target.appendBlob()) {
+            return;
+        }
+        try {
+            client.createAppendBlob(target);
+        } catch (BlobException e) {
+            throw new BlobException("Cannot create the " + role + " blob at " + target.redacted() + ": " + e.getMessage());
+        }
+    }
+
+    /** Opens the spool {@code file} and starts the uploader on {@code workers}. */
+    void start(Path file, ExecutorService workers) {
+        try {
+            spool = OutputSpool.create(file);
+            uploader = workers.submit(this);
+        } catch (IOException e) {
+            fail("the output could not be spooled: " + e.getMessage());
+        } catch (RejectedExecutionException e) {
+            fail("the agent is stopping");
+        }
+    }
+
+    /** Where the pump copies each chunk it queues; discards when the spool could not be opened. */
+    Consumer<ByteBuffer> sink() {
+        OutputSpool open = spool;
+        return open != null ? open : chunk -> { };
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!finishing.await(INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (target.appendBlob()) {
+                    appendNewBytes();
+                }
+            }
+            uploadRest();
+        } catch (BlobException e) {
+            fail(e.getMessage());
+        } catch (InterruptedException e) {
+            fail("interrupted");
+        }
+    }
+
+    private void uploadRest() throws BlobException, InterruptedException {
+        if (spool.failure() != null) {
+            fail(spool.failure());
+        } else if (target.appendBlob()) {
+            appendNewBytes();
+        } else {
+            client.put(target, spool, spool.size());
+        }
+    }
+
+    /** Appends what was spooled since the last block, in blocks of at most {@link #MAX_BLOCK}. */
+    private void appendNewBytes() throws BlobException, InterruptedException {
+        long size = spool.size();
+        while (uploaded < size) {
+            long length = Math.min(MAX_BLOCK, size - uploaded);
+            client.appendBlock(target, spool, uploaded, length);
+            uploaded += length;
+        }
+    }
+
+    /** Tells the uploader that the spool is final: it uploads what is left and ends. */
+    void endOfStream() {
+        finishing.countDown();
+    }
+
+    /**
+     * Waits for the uploader, after {@link #endOfStream}, until {@code deadlineNanos}
+     * (System.nanoTime); an upload still running then is abandoned. Returns the failure as
+     * " (output upload to host failed: reason)", or "" when the whole stream arrived.
+     */
+    String result(long deadlineNanos) throws InterruptedException {
+        if (uploader != null) {
+            await(deadlineNanos);
+        }
+        String why = failure;
+        if (why == null) {
+            return "";
+        }
+        LOG.warning(() -> "Execution " + executionId + ": " + role + " upload to " + target.redacted() + " failed: " + why);
+        return " (" + role + " upload to " + target.host() + " failed: " + why + ")";
+    }
+
+    private void await(long deadlineNanos) throws InterruptedException {
+        try {
+            uploader.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            fail("not finished within the upload time limit");
+            uploader.cancel(true);
+        } catch (ExecutionException e) {
+            fail(e.getCause().toString());
+        }
+    }
+
+    /** Records the first failure only. */
+    private synchronized void fail(String why) {
+        if (failure == null) {
+            failure = why;
+        }
+    }
+
+    /** Closes the spool. */
+    void close() {
+        if (spool == null) {
+            return;
+        }
+        try {
+            spool.close();
+        } catch (IOException e) {
+            LOG.fine(() -> "Cannot close the " + role + " spool of " + executionId + ": " + e.getMessage());
+        }
+    }
+}
