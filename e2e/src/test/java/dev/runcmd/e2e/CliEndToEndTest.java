@@ -64,6 +64,18 @@ class CliEndToEndTest {
         assertEquals("started\n", logs.stdout());
     }
 
+    @Test
+    void executionsListsEveryRunNewestFirst() throws Exception {
+        cli("create", "--name", "cli-history", "--script", "exit 1");
+        cli("create", "--name", "cli-history", "--script", "exit 0");
+        Run history = cli("executions", "--name", "cli-history", "-o", "json");
+        assertEquals(0, history.exitCode(), history.toString());
+        com.fasterxml.jackson.databind.JsonNode runs = Api.JSON.readTree(history.stdout()).path("value");
+        assertEquals(2, runs.size(), history.stdout());
+        assertEquals("Succeeded", runs.path(0).path("executionState").asText());
+        assertEquals("Failed", runs.path(1).path("executionState").asText());
+    }
+
     private static Run cli(String... args) throws Exception {
         Process process = start(args);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "runcmd " + String.join(" ", args) + " did not end");

@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 /** {@code runcmd run-command show|list|delete}; {@code create} is its own class. */
 @Command(name = "run-command", mixinStandardHelpOptions = true, description = "Manage run commands on a machine.",
         subcommands = {RunCommandCreate.class, RunCommandCommand.Show.class, RunCommandCommand.ListAll.class,
-                RunCommandCommand.Delete.class, RunCommandLogs.class, RunCommandCancel.class})
+                RunCommandCommand.Delete.class, RunCommandLogs.class, RunCommandCancel.class,
+                RunCommandExecutions.class})
 public final class RunCommandCommand {
 
     static final List<String> HEADERS = List.of("NAME", "PROVISIONING", "EXECUTION", "EXIT", "START", "END");
