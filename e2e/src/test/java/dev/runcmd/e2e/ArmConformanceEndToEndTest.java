@@ -17,9 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The black-box conformance checks of the Azure reference (section 4), against the real processes.
- * Check 10 (validation) is {@link ValidationEndToEndTest}; check 6's blob half is in the agent
- * features test.
+ * The ten black-box conformance checks of the Azure reference (section 4), against the real
+ * processes. {@link ValidationEndToEndTest} covers every error code in more depth, and
+ * {@link BlobUploadEndToEndTest} check 6's blob half.
  */
 class ArmConformanceEndToEndTest {
 
@@ -157,6 +157,29 @@ class ArmConformanceEndToEndTest {
                 "the runs did not overlap: " + a + " / " + b);
         String list = api.get(api.runCommands(MACHINE) + "?$top=1000").text();
         assertTrue(list.contains("\"par-a\"") && list.contains("\"par-b\""), list);
+    }
+
+    @Test
+    void check10BadRequestsGetArmErrorsAndParametersFollowTheLinuxRules() {
+        String noLocation = "{\"properties\":{\"source\":{\"script\":\"true\"}}}";
+        assertEquals("InvalidRequestContent", api.put(api.runCommand(MACHINE, "c10-a"), noLocation).errorCode());
+        assertEquals("InvalidResourceName", api.put(api.runCommand(MACHINE, "bad%21name"), body("true").toString()).errorCode());
+        assertEquals("InvalidResourceName", api.put(api.runCommand(MACHINE, "x".repeat(37)), body("true").toString()).errorCode());
+        String twoSources = "{\"location\":\"x\",\"properties\":{\"source\":{\"script\":\"true\",\"scriptUri\":\"http://h/s\"}}}";
+        assertEquals("InvalidRequestContent", api.put(api.runCommand(MACHINE, "c10-b"), twoSources).errorCode());
+        Api.Answer unknownVersion = api.raw("PUT", api.runCommand(MACHINE, "c10-c") + "?api-version=2024-07-10",
+                body("true").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(400, unknownVersion.status());
+        assertEquals("InvalidApiVersionParameter", unknownVersion.errorCode());
+
+        ObjectNode parameters = body("echo \"$NAMED|$1|$2\"");
+        ObjectNode properties = (ObjectNode) parameters.get("properties");
+        properties.putArray("parameters").add(Api.JSON.createObjectNode().put("name", "NAMED").put("value", "n"))
+                .add(Api.JSON.createObjectNode().put("name", "").put("value", "p1"));
+        properties.putArray("protectedParameters").add(Api.JSON.createObjectNode().put("name", "").put("value", "s1"));
+        api.put(api.runCommand(MACHINE, "c10-params"), parameters.toString());
+        assertEquals("n|p1|s1\n", instanceView(awaitTerminal(api, MACHINE, "c10-params", Duration.ofSeconds(30)))
+                .path("output").asText());
     }
 
     /** GETs an absolute URL the API handed out (it already carries the api-version). */
