@@ -10,12 +10,14 @@ import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 
 /**
  * A gateway for tests: answers each Hello with Welcome, records every agent message with the time
  * it arrived and the stream (1, 2, ...) it came on, and lets the test send commands, break the
- * stream, or take over inbound flow control (request messages one by one).
+ * stream, take over inbound flow control (request messages one by one), or acknowledge what it
+ * received, as the real gateway does after storing it ({@link AckLedger}).
  */
 final class FakeGateway extends AgentServiceGrpc.AgentServiceImplBase {
     /** One message as the gateway received it. */
@@ -26,6 +28,22 @@ final class FakeGateway extends AgentServiceGrpc.AgentServiceImplBase {
     private int streams; // guarded by this
     private volatile boolean manualFlow;
     private volatile int heartbeatSeconds = 30;
+    private volatile AckLedger acks;
+    private volatile BiPredicate<Integer, AgentMessage> breaker = (stream, message) -> false;
+
+    /**
+     * From now on, the first message of each stream (numbered from 1) that matches {@code when} is
+     * dropped unrecorded and unacknowledged, and that stream fails with UNAVAILABLE: a gateway that
+     * goes away with the message still in its transport buffers.
+     */
+    void breakStreamWhen(BiPredicate<Integer, AgentMessage> when) {
+        breaker = when;
+    }
+
+    /** From now on, every Started, Output and Exited is answered with an Ack of what was received. */
+    void acknowledgeWhatArrives() {
+        acks = new AckLedger();
+    }
 
     /** From the next stream on, the gateway requests agent messages only when told to. */
     void useManualFlowControl() {
@@ -50,11 +68,22 @@ final class FakeGateway extends AgentServiceGrpc.AgentServiceImplBase {
             call.request(1);
         }
         return new StreamObserver<>() {
+            private boolean broken; // only touched by this stream's (serialized) inbound callbacks
+
             @Override
             public void onNext(AgentMessage message) {
+                if (broken || breaker.test(index, message)) {
+                    broken = true;
+                    fail(call);
+                    return;
+                }
                 record(message, index);
                 if (message.hasHello()) {
                     welcome(call, index);
+                }
+                AckLedger ledger = acks;
+                if (ledger != null) {
+                    ledger.ack(message).ifPresent(ack -> sendOn(call, ack));
                 }
             }
 
@@ -84,6 +113,14 @@ final class FakeGateway extends AgentServiceGrpc.AgentServiceImplBase {
         notifyAll();
     }
 
+    private synchronized void sendOn(ServerCallStreamObserver<GatewayMessage> call, GatewayMessage message) {
+        try {
+            call.onNext(message);
+        } catch (IllegalStateException e) {
+            // The test broke this stream (failStream) after the message arrived: the Ack is lost.
+        }
+    }
+
     /** Sends {@code message} on the current stream. */
     synchronized void send(GatewayMessage message) {
         current.onNext(message);
@@ -91,7 +128,15 @@ final class FakeGateway extends AgentServiceGrpc.AgentServiceImplBase {
 
     /** Ends the current stream with UNAVAILABLE, as a gateway that goes away would. */
     synchronized void failStream() {
-        current.onError(Status.UNAVAILABLE.withDescription("gateway going away").asRuntimeException());
+        fail(current);
+    }
+
+    private synchronized void fail(ServerCallStreamObserver<GatewayMessage> call) {
+        try {
+            call.onError(Status.UNAVAILABLE.withDescription("gateway going away").asRuntimeException());
+        } catch (IllegalStateException e) {
+            // Already failed.
+        }
     }
 
     /** Asks the agent for {@code n} more messages on the current stream (manual flow control). */
@@ -100,11 +145,16 @@ final class FakeGateway extends AgentServiceGrpc.AgentServiceImplBase {
     }
 
     /** Waits until a message matching {@code match} arrived; fails the test after {@code timeout}. */
-    synchronized Received await(Predicate<AgentMessage> match, Duration timeout) throws InterruptedException {
+    Received await(Predicate<AgentMessage> match, Duration timeout) throws InterruptedException {
+        return awaitReceived(r -> match.test(r.message()), timeout);
+    }
+
+    /** Like {@link #await}, but matching also on arrival time and stream. */
+    synchronized Received awaitReceived(Predicate<Received> match, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             for (Received r : received) {
-                if (match.test(r.message())) {
+                if (match.test(r)) {
                     return r;
                 }
             }

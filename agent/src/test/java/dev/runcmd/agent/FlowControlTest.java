@@ -32,6 +32,7 @@ class FlowControlTest extends AgentTestSupport {
         new Random(42).nextBytes(expected);
         Files.write(data, expected);
         gateway.useManualFlowControl();
+        gateway.acknowledgeWhatArrives();
         startAgentAndAwaitHello();
 
         gateway.send(command(run("f-big", "cat '" + data + "'")));

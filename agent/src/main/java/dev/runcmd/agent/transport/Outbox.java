@@ -8,9 +8,10 @@ import dev.runcmd.proto.agent.v1.AgentMessage;
  * the gateway. Messages leave in the order they were put, on whichever stream is open at the time;
  * while no stream is open they wait.
  *
- * <p>This is the seam for the at-least-once contract: today's implementation is the bounded
- * in-memory {@link OutboundQueue}; a disk spool that keeps unacknowledged output for replay after a
- * reconnect implements this same interface and uses {@link #acknowledge(Ack)} to forget.
+ * <p>This is the seam for the at-least-once contract: the bounded in-memory {@link OutboundQueue}
+ * keeps every written Started, Output and Exited until {@link #acknowledge(Ack)} releases it, and
+ * replays what is unacknowledged on the next stream. A disk spool (surviving an agent restart) would
+ * implement this same interface.
  */
 public interface Outbox {
     /**

@@ -19,7 +19,8 @@ import java.util.logging.Logger;
 
 /**
  * The agent's session with a gateway: opens {@code AgentService.Connect}, sends Hello, waits for
- * Welcome, then lets queued messages flow and sends heartbeats. When the stream ends, or Welcome
+ * Welcome, then lets queued messages flow (unacknowledged ones from earlier streams first) and
+ * sends heartbeats. When the stream ends, or Welcome
  * does not come within {@link #WELCOME_TIMEOUT}, it reconnects after a {@link Backoff} delay (reset
  * by each Welcome), forever, until {@link #stop()}.
  *
@@ -131,6 +132,7 @@ public final class Session {
         cancelTimer();
         state = SessionState.OPEN;
         backoff.reset();
+        queue.rewind();
         writer.open(call);
         long period = welcome.getHeartbeatIntervalSeconds() > 0 ? welcome.getHeartbeatIntervalSeconds() : DEFAULT_HEARTBEAT_SECONDS;
         timer = scheduler.scheduleAtFixedRate(this::beat, period, period, TimeUnit.SECONDS);

@@ -66,21 +66,35 @@ final class StreamWriter {
         }
     }
 
-    /**
-     * Waits until a call is open and its stream ready, then writes {@code message} to it. If the
-     * write throws, that call is cancelled (so the session reconnects) and the exception propagates;
-     * the caller keeps the message for the next stream.
-     */
-    void write(AgentMessage message) throws InterruptedException {
+    /** Waits until a call is open and its stream ready, and returns that call. */
+    SessionCall awaitWritable() throws InterruptedException {
         lock.lockInterruptibly();
         try {
             while (open == null || !open.stream().isReady()) {
                 writable.await();
             }
+            return open;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Writes {@code message} to {@code call} if that call is still the open one and its stream
+     * ready; returns false (nothing written) otherwise. If the write throws, that call is cancelled
+     * (so the session reconnects) and the exception propagates; the caller keeps the message.
+     */
+    boolean write(SessionCall call, AgentMessage message) {
+        lock.lock();
+        try {
+            if (open != call || !call.stream().isReady()) {
+                return false;
+            }
             try {
-                open.stream().onNext(message);
+                call.stream().onNext(message);
+                return true;
             } catch (RuntimeException e) {
-                cancel(open, "write failed: " + e);
+                cancel(call, "write failed: " + e);
                 throw e;
             }
         } finally {

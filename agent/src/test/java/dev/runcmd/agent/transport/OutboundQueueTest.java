@@ -31,10 +31,11 @@ class OutboundQueueTest {
 
         assertBlocked(third);
         assertFalse(queue.offer(beat(4)), "offer drops when full");
-        assertEquals(1, queue.awaitHead().getHeartbeat().getTimeMillis());
-        queue.removeHead();
+        OutboundQueue.Next first = queue.awaitNext();
+        assertEquals(1, first.message().getHeartbeat().getTimeMillis());
+        queue.written(first);
         third.get(5, TimeUnit.SECONDS);
-        assertEquals(2, queue.awaitHead().getHeartbeat().getTimeMillis(), "order kept");
+        assertEquals(2, queue.awaitNext().message().getHeartbeat().getTimeMillis(), "order kept");
         assertEquals(2, queue.highWaterMark());
     }
 
@@ -45,8 +46,7 @@ class OutboundQueueTest {
         queue.put(beat(1));
 
         assertFalse(queue.awaitEmpty(Duration.ofMillis(50)));
-        queue.awaitHead();
-        queue.removeHead();
+        queue.written(queue.awaitNext());
         assertTrue(queue.awaitEmpty(Duration.ofMillis(50)));
     }
 
