@@ -31,18 +31,23 @@ public final class BlobClient {
     /** The Azure Storage REST API version sent with every request. */
     static final String AZURE_VERSION = "2021-12-02";
 
-    private final HttpClient http;
     private final Duration connect;
     private final Duration request;
+    // Created on first use: the JDK client starts a selector thread and loads many classes,
+    // which an agent that never uploads should not pay for in idle memory. Guarded by this.
+    private HttpClient http;
 
     /** Creates a client with the given timeouts. */
     public BlobClient(Duration connect, Duration request) {
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connect)
-                .build();
         this.connect = connect;
         this.request = request;
+    }
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connect).build();
+        }
+        return http;
     }
 
     /** Creates a client with the default timeouts. */
@@ -82,7 +87,7 @@ public final class BlobClient {
 
     private void send(HttpRequest.Builder builder) throws BlobException, InterruptedException {
         CompletableFuture<HttpResponse<Void>> response =
-                http.sendAsync(builder.timeout(request).build(), BodyHandlers.discarding());
+                http().sendAsync(builder.timeout(request).build(), BodyHandlers.discarding());
         try {
             int status = response.get(request.toMillis(), TimeUnit.MILLISECONDS).statusCode();
             if (status >= 300) {

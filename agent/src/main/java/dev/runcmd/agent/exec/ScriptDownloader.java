@@ -36,21 +36,33 @@ public final class ScriptDownloader {
     private static final Logger LOG = Logger.getLogger(ScriptDownloader.class.getName());
     private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
-    private final HttpClient client;
+    private final Duration connect;
     private final Duration total;
     private final long maxBytes;
+    // Created on first use (a selector thread and many classes that idle agents need not hold).
+    // Guarded by this.
+    private HttpClient client;
 
     /** Creates a downloader with the given bounds. */
     public ScriptDownloader(Duration connect, Duration total, long maxBytes) {
-        // HTTP/1.1: an HTTP/2 client holds later requests to a host back while its first
-        // cleartext upgrade attempt is pending, so one slow download would stall the others.
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connect)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
+        this.connect = connect;
         this.total = total;
         this.maxBytes = maxBytes;
+    }
+
+    /*
+     * HTTP/1.1: an HTTP/2 client holds later requests to a host back while its first cleartext
+     * upgrade attempt is pending, so one slow download would stall the others.
+     */
+    private synchronized HttpClient client() {
+        if (client == null) {
+            client = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(connect)
+                    .followRedirects(HttpClient.Redirect.NORMAL)
+                    .build();
+        }
+        return client;
     }
 
     /** Creates a downloader with the default bounds. */
@@ -108,7 +120,7 @@ public final class ScriptDownloader {
 
     private byte[] download(URI target) throws ExecutionFailure, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(target).timeout(total).GET().build();
-        CompletableFuture<HttpResponse<byte[]>> response = client.sendAsync(request,
+        CompletableFuture<HttpResponse<byte[]>> response = client().sendAsync(request,
                 info -> info.statusCode() / 100 == 2 ? new BoundedBody(maxBytes) : BodySubscribers.replacing(null));
         try {
             HttpResponse<byte[]> answer = response.get(total.toMillis(), TimeUnit.MILLISECONDS);
