@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  * following its output live (Server-Sent Events), shows the resource, and stops everything.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, description = "Start the local stack, run one script on this machine showing its output live, stop.")
-final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer> {
 
     static final String SCRIPT = """
             echo "Hello from runcmd on $(hostname), running as $(id -un), pid $$"

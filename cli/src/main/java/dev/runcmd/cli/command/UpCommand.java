@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
  * component (agent first, database last).
  */
 @Command(name = "up", mixinStandardHelpOptions = true, description = "Run PostgreSQL (embedded), the control API, a gateway and an agent for this machine, in the foreground.")
-final class UpCommand implements Callable<Integer> {
+public final class UpCommand implements Callable<Integer> {
 
     @Mixin StackOptions options;
 
