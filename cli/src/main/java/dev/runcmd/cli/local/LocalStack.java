@@ -46,8 +46,17 @@ public final class LocalStack implements AutoCloseable {
     /** Starts PostgreSQL with its cluster under {@code <data-dir>/postgres}. */
     public EmbeddedDatabase startDatabase(int port) throws IOException {
         database = EmbeddedDatabase.start(dataDir.resolve("postgres"), port, logDir().resolve("postgres.log"));
-        started.push(database);
+        started.addLast(database); // stopped last
         return database;
+    }
+
+    /**
+     * Stops PostgreSQL (fast shutdown); the data stays, and {@link #startDatabase(int)} starts it
+     * again, as an operator's restart would. Components keep running and must ride through it.
+     */
+    public void stopDatabase() throws IOException {
+        database.close();
+        started.remove(database);
     }
 
     /** Starts the control API on {@code httpPort} (REST and public gRPC); does not wait. */
@@ -91,11 +100,21 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts an agent with the given JVM options. */
     public ComponentProcess startAgent(AgentIdentity identity, int gatewayPort, List<String> jvmOptions) throws IOException {
+        return startAgent(identity, "127.0.0.1:" + gatewayPort, jvmOptions);
+    }
+
+    /**
+     * Starts an agent that dials {@code gateways}: one {@code host:port} or a comma-separated list,
+     * tried in turn. Its work directory (journal, spool) is {@code <data-dir>/agents/<machine>}, so an
+     * agent started again for the same machine finds what the previous one left.
+     */
+    public ComponentProcess startAgent(AgentIdentity identity, String gateways, List<String> jvmOptions)
+            throws IOException {
         List<String> command = javaCommand(jvmOptions);
         command.add("-jar");
         command.add(artifacts.agentJar().toString());
         command.addAll(List.of(
-                "--gateway", "127.0.0.1:" + gatewayPort,
+                "--gateway", gateways,
                 "--subscription-id", identity.subscriptionId(),
                 "--resource-group", identity.resourceGroup(),
                 "--machine-name", identity.machineName(),

@@ -1,0 +1,133 @@
+package dev.runcmd.chaos;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One iteration: submit commands, strike with one fault at a random moment while they run (and
+ * submit more while the fault lasts), restore every component, then wait until every command has
+ * ended and judge each one ({@link Verdicts}).
+ */
+final class Iteration {
+
+    /** How long every command may take to end once the stack is whole again. */
+    static final Duration SETTLE = Duration.ofSeconds(150);
+
+    private final ChaosStack stack;
+    private final Random random;
+    private final int number;
+    private final Fault fault;
+    private final List<Command> commands = new ArrayList<>();
+    private String detail = "";
+
+    Iteration(ChaosStack stack, Random random, int number, Fault fault) {
+        this.stack = stack;
+        this.random = random;
+        this.number = number;
+        this.fault = fault;
+    }
+
+    Fault fault() {
+        return fault;
+    }
+
+    List<Command> commands() {
+        return commands;
+    }
+
+    /** What was broken and for how long, for the log. */
+    String detail() {
+        return detail;
+    }
+
+    /** Runs the iteration up to the point where every component is whole again. */
+    void run() throws Exception {
+        submitRound();
+        pause(100, 1500);
+        long downMillis = 500 + random.nextInt(4500);
+        switch (fault) {
+            case AGENT_KILL -> killAgent(downMillis);
+            case GATEWAY_KILL -> killGateway(downMillis);
+            case CONTROL_API_KILL -> killControlApi(downMillis);
+            case DATABASE_RESTART -> restartDatabase(downMillis);
+            case CONNECTION_DROP -> dropConnections();
+            case CONNECTION_STALL -> stallConnections(2000 + random.nextInt(10_000));
+        }
+        submitRound();
+    }
+
+    private void killAgent(long downMillis) throws Exception {
+        String machine = pick(stack.machines());
+        stack.killAgent(machine);
+        detail = "agent " + machine + " down " + downMillis + " ms";
+        whileDown(downMillis);
+        stack.startAgent(machine);
+    }
+
+    private void killGateway(long downMillis) throws Exception {
+        ChaosStack.GatewayNode node = pick(stack.gateways());
+        stack.killGateway(node);
+        detail = "gateway " + node.id + " down " + downMillis + " ms";
+        whileDown(downMillis);
+        stack.startGateway(node);
+    }
+
+    private void killControlApi(long downMillis) throws Exception {
+        stack.killControlApi();
+        detail = "control-api down " + downMillis + " ms";
+        whileDown(downMillis);
+        stack.startControlApi();
+    }
+
+    private void restartDatabase(long downMillis) throws Exception {
+        stack.stopDatabase();
+        detail = "PostgreSQL down " + downMillis + " ms";
+        whileDown(downMillis);
+        stack.startDatabase();
+    }
+
+    private void dropConnections() throws Exception {
+        stack.gateways().forEach(node -> node.proxy.drop());
+        detail = "all agent connections reset";
+        pause(200, 2000);
+    }
+
+    private void stallConnections(long millis) throws Exception {
+        stack.gateways().forEach(node -> node.proxy.stall(millis));
+        detail = "all agent connections stalled " + millis + " ms";
+        whileDown(millis);
+    }
+
+    /** Waits out the fault's duration, submitting another round at a random moment in it. */
+    private void whileDown(long downMillis) throws InterruptedException, IOException {
+        long first = random.nextInt((int) Math.max(1, downMillis));
+        Thread.sleep(first);
+        submitRound();
+        Thread.sleep(Math.max(0, downMillis - first));
+    }
+
+    /** Submits one command per machine; a PUT that is not answered 2xx is recorded as not accepted. */
+    private void submitRound() throws IOException {
+        for (String machine : stack.machines()) {
+            Command command = new Command(machine, "it" + number + "-" + commands.size(), 300 + random.nextInt(2500));
+            Path ledger = Verdicts.ledger(stack, machine);
+            Rest.Answer answer = stack.rest().put(stack.rest().runCommand(machine, command.name), command.body(ledger));
+            command.accepted = answer.ok();
+            command.submitAnswer = answer.status() + (answer.ok() ? "" : " " + new String(answer.body(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            commands.add(command);
+        }
+    }
+
+    private void pause(int minMillis, int maxMillis) throws InterruptedException {
+        Thread.sleep(minMillis + random.nextInt(maxMillis - minMillis));
+    }
+
+    private <T> T pick(List<T> items) {
+        return items.get(random.nextInt(items.size()));
+    }
+}

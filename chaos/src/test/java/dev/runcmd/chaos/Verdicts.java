@@ -1,0 +1,148 @@
+package dev.runcmd.chaos;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Judges the commands of an iteration once the stack is whole again. Each accepted command must
+ * reach exactly one terminal state that tells the truth:
+ * <ul>
+ *   <li>Succeeded: exit code 0, its name exactly once in the ledger, and stored stdout and stderr
+ *       byte-identical to what the script wrote;</li>
+ *   <li>Failed with "agent restarted; process lost": only in an iteration that killed an agent, the
+ *       name at most once in the ledger, stored output a prefix of what the script would write.</li>
+ * </ul>
+ * Anything else is wrong. A command not accepted (no 2xx) promised nothing, but if it exists it
+ * obeys the same rules, and no name may ever be in a ledger twice.
+ */
+final class Verdicts {
+
+    static final Set<String> TERMINAL = Set.of("Succeeded", "Failed", "TimedOut", "Canceled");
+    static final String PROCESS_LOST = "agent restarted; process lost";
+
+    /** What became of one command. */
+    enum Outcome { OK, NOT_ACCEPTED, LOST, DUPLICATED, STUCK, WRONG }
+
+    /** One command's outcome and, when it is not OK, why. */
+    record Judgement(Command command, Outcome outcome, String why) {
+    }
+
+    private Verdicts() {
+    }
+
+    /** The ledger file of {@code machine}: the names of the commands that ran there, one per line. */
+    static Path ledger(ChaosStack stack, String machine) throws IOException {
+        Path dir = stack.dataDir().resolve("ledgers");
+        Files.createDirectories(dir);
+        return dir.resolve(machine + ".txt");
+    }
+
+    /** Waits (bounded) for every command of the iteration to end, then judges each. */
+    static List<Judgement> judge(ChaosStack stack, Iteration iteration) throws Exception {
+        long deadline = System.nanoTime() + Iteration.SETTLE.toNanos();
+        for (Command command : iteration.commands()) {
+            awaitEnd(stack, command, deadline);
+        }
+        return iteration.commands().stream().map(command -> judgeOne(stack, iteration.fault(), command)).toList();
+    }
+
+    private static void awaitEnd(ChaosStack stack, Command command, long deadline) throws InterruptedException {
+        while (System.nanoTime() < deadline) {
+            Rest.Answer answer = stack.rest().get(stack.rest().runCommand(command.machine, command.name));
+            if (answer.status() == 404 && !command.accepted) {
+                return;
+            }
+            if (answer.status() == 200 && TERMINAL.contains(state(answer.json()))) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private static String state(JsonNode runCommand) {
+        return runCommand.path("properties").path("instanceView").path("executionState").asText();
+    }
+
+    private static Judgement judgeOne(ChaosStack stack, Fault fault, Command command) {
+        try {
+            return judgeOrThrow(stack, fault, command);
+        } catch (IOException e) {
+            return new Judgement(command, Outcome.WRONG, "cannot judge: " + e);
+        }
+    }
+
+    private static Judgement judgeOrThrow(ChaosStack stack, Fault fault, Command command) throws IOException {
+        long runs = ledgerCount(stack, command);
+        if (runs > 1) {
+            return new Judgement(command, Outcome.DUPLICATED, "ran " + runs + " times");
+        }
+        Rest rest = stack.rest();
+        String path = rest.runCommand(command.machine, command.name);
+        Rest.Answer answer = rest.get(path);
+        if (answer.status() == 404) {
+            return command.accepted
+                    ? new Judgement(command, Outcome.LOST, "accepted (" + command.submitAnswer + ") but gone")
+                    : new Judgement(command, Outcome.NOT_ACCEPTED, command.submitAnswer);
+        }
+        if (answer.status() != 200) {
+            return new Judgement(command, Outcome.WRONG, "GET answered " + answer.status());
+        }
+        JsonNode view = answer.json().path("properties").path("instanceView");
+        String state = view.path("executionState").asText();
+        if (!TERMINAL.contains(state)) {
+            return new Judgement(command, Outcome.STUCK, state + " after " + Iteration.SETTLE.toSeconds() + " s: "
+                    + view.path("executionMessage").asText());
+        }
+        int executions = rest.get(path + "/executions").json().path("value").size();
+        if (executions != 1) {
+            return new Judgement(command, Outcome.DUPLICATED, executions + " executions for one PUT");
+        }
+        return truthful(rest, path, fault, command, view, runs);
+    }
+
+    private static Judgement truthful(Rest rest, String path, Fault fault, Command command, JsonNode view, long runs) {
+        String state = view.path("executionState").asText();
+        String message = view.path("executionMessage").asText();
+        String stdout = text(rest.get(path + "/output?stream=stdout"));
+        String stderr = text(rest.get(path + "/output?stream=stderr"));
+        Outcome accepted = command.accepted ? Outcome.OK : Outcome.NOT_ACCEPTED;
+        if (state.equals("Succeeded")) {
+            if (view.path("exitCode").asInt(-1) != 0 || runs != 1) {
+                return new Judgement(command, Outcome.WRONG, "Succeeded, exit " + view.path("exitCode") + ", ran " + runs);
+            }
+            if (!stdout.equals(command.expectedStdout()) || !stderr.equals(command.expectedStderr())) {
+                return new Judgement(command, Outcome.WRONG, "Succeeded but output differs: stdout " + stdout.length()
+                        + "/" + command.expectedStdout().length() + " bytes, stderr " + stderr.length() + "/"
+                        + command.expectedStderr().length());
+            }
+            return new Judgement(command, accepted, "");
+        }
+        if (state.equals("Failed") && message.contains(PROCESS_LOST) && fault == Fault.AGENT_KILL
+                && command.expectedStdout().startsWith(stdout) && command.expectedStderr().startsWith(stderr)) {
+            return new Judgement(command, accepted, "");
+        }
+        return new Judgement(command, Outcome.WRONG, state + ": " + message);
+    }
+
+    private static String text(Rest.Answer answer) {
+        if (answer.status() != 200) {
+            return "<output answered " + answer.status() + ">";
+        }
+        return new String(answer.body(), StandardCharsets.UTF_8);
+    }
+
+    private static long ledgerCount(ChaosStack stack, Command command) throws IOException {
+        Path ledger = ledger(stack, command.machine);
+        if (!Files.exists(ledger)) {
+            return 0;
+        }
+        try (var lines = Files.lines(ledger)) {
+            return lines.filter(command.name::equals).count();
+        }
+    }
+}
