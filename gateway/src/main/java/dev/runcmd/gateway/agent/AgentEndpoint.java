@@ -1,6 +1,7 @@
 package dev.runcmd.gateway.agent;
 
 import dev.runcmd.gateway.config.GatewayConfig;
+import dev.runcmd.gateway.lifecycle.GatewayLifecycle;
 import dev.runcmd.gateway.session.Outbox;
 import dev.runcmd.proto.agent.v1.AgentMessage;
 import dev.runcmd.proto.agent.v1.AgentServiceGrpc;
@@ -22,25 +23,47 @@ public class AgentEndpoint extends AgentServiceGrpc.AgentServiceImplBase {
 
     private final SessionOpener opener;
     private final ProgressHandler progress;
-    private final int outboxLimit;
-    private final int ingestWindow;
+    private final GatewayLifecycle lifecycle;
+    private final StreamLimits limits;
 
-    AgentEndpoint(SessionOpener opener, ProgressHandler progress, GatewayConfig config) {
+    AgentEndpoint(SessionOpener opener, ProgressHandler progress, GatewayLifecycle lifecycle, GatewayConfig config) {
         if (config.ingestWindow() < 1) {
             throw new IllegalArgumentException("runcmd.gateway.ingest-window must be at least 1: " + config.ingestWindow());
         }
         this.opener = opener;
         this.progress = progress;
-        this.outboxLimit = config.outboxLimit();
-        this.ingestWindow = config.ingestWindow();
+        this.lifecycle = lifecycle;
+        this.limits = new StreamLimits(config.ingestWindow(), config.outboxLimit(), config.maxMessagesPerSecond(),
+                config.messageBurst(), lifecycle::isStopping);
+        MessageRate.validate(limits.maxMessagesPerSecond(), limits.messageBurst());
     }
 
+    /** Opens an agent's stream; once the gateway shuts down, refuses it with UNAVAILABLE "gateway shutting down". */
     @Override
     public StreamObserver<AgentMessage> connect(StreamObserver<GatewayMessage> responses) {
         ServerCallStreamObserver<GatewayMessage> call = (ServerCallStreamObserver<GatewayMessage>) responses;
-        AgentStream stream = new AgentStream(call, new Outbox(call, outboxLimit), UUID.randomUUID().toString(),
-                opener, progress, ingestWindow);
+        if (lifecycle.isStopping()) {
+            call.onError(AgentStream.SHUTTING_DOWN.asRuntimeException());
+            return new RefusedStream();
+        }
+        AgentStream stream = new AgentStream(call, new Outbox(call, limits.outboxLimit()),
+                UUID.randomUUID().toString(), opener, progress, limits);
         stream.start();
         return stream;
+    }
+
+    /** The inbound side of a stream refused at once: whatever the agent still sends is ignored. */
+    private static final class RefusedStream implements StreamObserver<AgentMessage> {
+        @Override
+        public void onNext(AgentMessage message) {
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+        }
+
+        @Override
+        public void onCompleted() {
+        }
     }
 }

@@ -12,6 +12,7 @@ import io.grpc.stub.StreamObserver;
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The inbound side of one agent's stream.
@@ -29,6 +30,10 @@ import java.util.List;
  * in start order on one connection, so they commit in arrival order and the database never waits
  * for the gateway between them. Nothing is acknowledged before it is stored.
  *
+ * <p>Every message after Hello takes a token of the stream's {@link MessageRate}; a flood ends the
+ * stream with RESOURCE_EXHAUSTED. At shutdown ({@link #drain()}) no more messages are requested;
+ * the units already read are stored and acknowledged, then the stream ends with UNAVAILABLE.
+ *
  * <p>Threading: transport callbacks arrive serialized; completions of store work arrive on other
  * threads. Every state field is guarded by {@code this}; session, outbox, transport and store
  * calls happen outside the lock. Units taken under the lock are subscribed by one thread at a time,
@@ -37,6 +42,8 @@ import java.util.List;
 final class AgentStream implements StreamObserver<AgentMessage> {
 
     private static final Status NOT_HELLO = Status.FAILED_PRECONDITION.withDescription("first message must be Hello");
+    /** How a stream ends when its gateway shuts down; the agent reconnects, to another replica. */
+    static final Status SHUTTING_DOWN = Status.UNAVAILABLE.withDescription("gateway shutting down");
 
     private final ServerCallStreamObserver<GatewayMessage> call;
     private final Outbox outbox;
@@ -45,6 +52,8 @@ final class AgentStream implements StreamObserver<AgentMessage> {
     private final ProgressHandler progress;
     private final OutputLane lane;
     private final int window;
+    private final StreamLimits limits;
+    private final MessageRate rate; // guarded by this
     private final Inbox inbox; // guarded by this
     private final ArrayDeque<List<AgentMessage>> taken = new ArrayDeque<>(); // guarded by this
     private StreamState state = StreamState.AWAITING_HELLO; // guarded by this
@@ -53,16 +62,19 @@ final class AgentStream implements StreamObserver<AgentMessage> {
     private boolean runningOutput; // guarded by this; whether the running units are Output units
     private boolean dispatching; // guarded by this
     private boolean halfClosed; // guarded by this
+    private boolean draining; // guarded by this; shutdown: read nothing more, end once idle
 
     AgentStream(ServerCallStreamObserver<GatewayMessage> call, Outbox outbox, String sessionId,
-                SessionOpener opener, ProgressHandler progress, int window) {
+                SessionOpener opener, ProgressHandler progress, StreamLimits limits) {
         this.call = call;
         this.outbox = outbox;
         this.sessionId = sessionId;
         this.opener = opener;
         this.progress = progress;
         this.lane = progress.lane();
-        this.window = window;
+        this.window = limits.ingestWindow();
+        this.limits = limits;
+        this.rate = new MessageRate(limits.maxMessagesPerSecond(), limits.messageBurst(), System.nanoTime());
         this.inbox = new Inbox(window);
     }
 
@@ -100,7 +112,10 @@ final class AgentStream implements StreamObserver<AgentMessage> {
         end(Status.OK);
     }
 
-    /** Takes in an arrival: returns Hello's work, or queues what may start now for {@link #dispatch()}. */
+    /**
+     * Takes in an arrival: returns Hello's work (or a failure that ends the stream), or queues
+     * what may start now for {@link #dispatch()}.
+     */
     private synchronized Uni<Void> arrived(AgentMessage message) {
         if (state == StreamState.CLOSED) {
             return null;
@@ -108,6 +123,10 @@ final class AgentStream implements StreamObserver<AgentMessage> {
         if (state == StreamState.AWAITING_HELLO) {
             running = 1;
             return open(message);
+        }
+        if (!rate.take(System.nanoTime())) {
+            return Uni.createFrom().failure(Status.RESOURCE_EXHAUSTED.withDescription(
+                    "more than " + limits.maxMessagesPerSecond() + " messages per second").asRuntimeException());
         }
         session.heard();
         inbox.add(message);
@@ -119,12 +138,13 @@ final class AgentStream implements StreamObserver<AgentMessage> {
         if (!message.hasHello()) {
             return Uni.createFrom().failure(NOT_HELLO.asRuntimeException());
         }
-        var refusal = HelloValidator.refusal(message.getHello());
+        var refusal = limits.stopping().getAsBoolean() ? Optional.of(SHUTTING_DOWN)
+                : HelloValidator.refusal(message.getHello());
         if (refusal.isPresent()) {
             return Uni.createFrom().failure(refusal.get().asRuntimeException());
         }
         state = StreamState.OPENING;
-        return opener.open(message.getHello(), sessionId, outbox)
+        return opener.open(message.getHello(), sessionId, outbox, this::drain)
                 .invoke(this::opened)
                 .chain(opener::welcome);
     }
@@ -189,6 +209,7 @@ final class AgentStream implements StreamObserver<AgentMessage> {
      */
     private void finished(int credits) {
         boolean drained;
+        boolean idleWhileDraining;
         synchronized (this) {
             running--;
             if (state == StreamState.CLOSED) {
@@ -196,6 +217,7 @@ final class AgentStream implements StreamObserver<AgentMessage> {
             }
             takeStartable();
             drained = running == 0 && halfClosed;
+            idleWhileDraining = running == 0 && draining && !halfClosed;
             if (running == 0 && !halfClosed) {
                 session.handled();
             }
@@ -204,8 +226,40 @@ final class AgentStream implements StreamObserver<AgentMessage> {
             end(Status.OK);
             return;
         }
-        call.request(credits);
+        if (idleWhileDraining) {
+            endAfterFlush();
+            return;
+        }
+        if (!isDraining()) {
+            call.request(credits);
+        }
         dispatch();
+    }
+
+    /**
+     * Shutdown: reads nothing more, finishes storing and acknowledging what was read, then ends
+     * with UNAVAILABLE "gateway shutting down" once the Acks are written. Safe from any thread.
+     */
+    void drain() {
+        boolean idle;
+        synchronized (this) {
+            if (state == StreamState.CLOSED || draining) {
+                return;
+            }
+            draining = true;
+            idle = state != StreamState.OPEN || running == 0;
+        }
+        if (idle) {
+            endAfterFlush();
+        }
+    }
+
+    private synchronized boolean isDraining() {
+        return draining;
+    }
+
+    private void endAfterFlush() {
+        outbox.afterFlush(() -> end(SHUTTING_DOWN));
     }
 
     /** Ends the stream once with {@code status} (null: the transport already ended it). */

@@ -23,8 +23,10 @@ import java.util.function.Function;
  *
  * <p>The returned Uni completes when the message's store work is committed and its Ack (if any)
  * is queued; it fails with the status that must end the stream: UNAVAILABLE for a store
- * failure, FAILED_PRECONDITION or INVALID_ARGUMENT for a protocol violation. A message about an
- * execution that does not exist (deleted, or not a UUID) counts as stored.
+ * failure; INVALID_ARGUMENT for a second Hello, an empty message or a malformed Output;
+ * PERMISSION_DENIED for an execution id that is not a UUID or belongs to another machine;
+ * FAILED_PRECONDITION for Output that would leave a gap. A message about an execution that no
+ * longer exists (deleted with its run command) counts as stored.
  */
 @Singleton
 final class ProgressHandler {
@@ -33,8 +35,11 @@ final class ProgressHandler {
     private final OutputIngest outputs;
     private final GatewayIdentity identity;
     private final Dispatcher dispatcher;
+    private final OwnershipCheck ownership;
 
-    ProgressHandler(ProgressStore progress, OutputIngest outputs, GatewayIdentity identity, Dispatcher dispatcher) {
+    ProgressHandler(ProgressStore progress, OutputIngest outputs, GatewayIdentity identity, Dispatcher dispatcher,
+                    OwnershipCheck ownership) {
+        this.ownership = ownership;
         this.progress = progress;
         this.outputs = outputs;
         this.identity = identity;
@@ -57,24 +62,22 @@ final class ProgressHandler {
 
     private Uni<Void> handle(AgentSession session, AgentMessage message) {
         return switch (message.getKindCase()) {
-            case HELLO -> fail(Status.FAILED_PRECONDITION.withDescription("Hello was already received on this stream"));
-            case ACCEPTED -> withId(message.getAccepted().getExecutionId(),
+            case HELLO -> fail(Status.INVALID_ARGUMENT.withDescription("Hello was already received on this stream"));
+            case ACCEPTED -> withId(session, message.getAccepted().getExecutionId(),
                     id -> progress.accept(id, identity.id(), session.sessionId(), message.getAccepted().getMessage()));
-            case REJECTED -> reject(message.getRejected());
-            case STARTED -> withId(message.getStarted().getExecutionId(),
+            case REJECTED -> reject(session, message.getRejected());
+            case STARTED -> withId(session, message.getStarted().getExecutionId(),
                     id -> progress.start(id, identity.id(), session.sessionId()));
             case OUTPUT -> fail(Status.INTERNAL.withDescription("Output is stored by its unit, not alone"));
             case EXITED -> exit(session, message.getExited());
-            case HEARTBEAT, KIND_NOT_SET -> Uni.createFrom().voidItem();
+            case HEARTBEAT -> Uni.createFrom().voidItem();
+            case KIND_NOT_SET -> fail(Status.INVALID_ARGUMENT.withDescription("message has no kind set"));
         };
     }
 
-    private Uni<Void> reject(Rejected rejected) {
-        if (rejected.getDuplicate()) {
-            return Uni.createFrom().voidItem();
-        }
-        return withId(rejected.getExecutionId(),
-                id -> progress.reject(id, "Rejected by agent: " + rejected.getReason()));
+    private Uni<Void> reject(AgentSession session, Rejected rejected) {
+        return withId(session, rejected.getExecutionId(), id -> rejected.getDuplicate() ? Uni.createFrom().voidItem()
+                : progress.reject(id, "Rejected by agent: " + rejected.getReason()));
     }
 
     private Uni<Void> exit(AgentSession session, Exited exited) {
@@ -82,7 +85,7 @@ final class ProgressHandler {
         String message = exited.getMessage().isEmpty() ? ExitStates.defaultMessage(state) : exited.getMessage();
         ExitReport report = new ExitReport(state, exited.getExitCode(), message,
                 exited.getStdoutBytes(), exited.getStderrBytes());
-        return withId(exited.getExecutionId(), id -> progress.exit(id, report))
+        return withId(session, exited.getExecutionId(), id -> progress.exit(id, report))
                 // Its end may have released executions waiting for it (dependsOn); the sweep is the safety net.
                 .invoke(() -> dispatcher.deliver(session).subscribe().with(sent -> { }, failure -> { }))
                 .invoke(() -> session.ack(Ack.newBuilder()
@@ -91,8 +94,9 @@ final class ProgressHandler {
                         .build()));
     }
 
-    private static Uni<Void> withId(String executionId, Function<UUID, Uni<Void>> work) {
-        return ExecutionIds.parse(executionId).map(work).orElseGet(() -> Uni.createFrom().voidItem());
+    /** Runs {@code work} once the session may report on the execution (see {@link OwnershipCheck}). */
+    private Uni<Void> withId(AgentSession session, String executionId, Function<UUID, Uni<Void>> work) {
+        return ownership.verify(session, executionId).chain(id -> work.apply(id));
     }
 
     private static Uni<Void> fail(Status status) {

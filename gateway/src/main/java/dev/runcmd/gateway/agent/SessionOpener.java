@@ -57,16 +57,18 @@ final class SessionOpener {
      * Records and registers the session of a validated Hello. The registration happens while the
      * machine row is locked, so registry and store agree on the newest session. If the store
      * fails after the registration, both the new session and the one it replaced are ended.
+     * {@code drain} is the stream's shutdown hook (see {@link AgentSession#drain()}).
      */
-    Uni<AgentSession> open(Hello hello, String sessionId, Outbox outbox) {
+    Uni<AgentSession> open(Hello hello, String sessionId, Outbox outbox, Runnable drain) {
         MachineScope scope = hello.getMachine();
         AtomicReference<Registration> registered = new AtomicReference<>();
         return sessions.open(toFacts(hello), identity.id(), sessionId, machineId -> {
                     AgentSession session = new AgentSession(sessionId, machineId, MachineScopes.describe(scope),
-                            heldExecutions(hello), outbox, closer::close);
+                            heldExecutions(hello), outbox, closer::close, drain);
                     registered.set(new Registration(session, registry.register(session)));
                     return session;
                 })
+                .invoke(AgentSession::recorded)
                 .invoke(session -> registered.get().replaced().ifPresent(old -> old.end(REPLACED)))
                 .invoke(session -> LOG.infof("Opened %s (agent %s, %d held)", session,
                         hello.getAgentVersion(), session.held().size()))

@@ -70,4 +70,41 @@ public interface GatewayConfig {
      */
     @WithDefault("16")
     int ingestWindow();
+
+    /**
+     * How long a gateway's {@code heartbeat_at} may lag before any other gateway expires it: its
+     * sessions are deleted, their machines turn Disconnected, its unaccepted Dispatched executions
+     * go back to Pending and its row is deleted. Must be longer than the heartbeat interval.
+     */
+    @WithDefault("30s")
+    Duration lease();
+
+    /**
+     * The grace the watchdog adds to an execution's timeoutInSeconds before it ends a delivered
+     * execution that never reported an exit as Failed (the outcome is unknown).
+     */
+    @WithDefault("2m")
+    Duration watchdogGrace();
+
+    /**
+     * How long the machine of a delivered execution without a timeout may stay Disconnected
+     * before the watchdog ends that execution as Failed (the outcome is unknown).
+     */
+    @WithDefault("24h")
+    Duration lostAfter();
+
+    /** The sustained rate of messages one agent stream may send; more ends it RESOURCE_EXHAUSTED. */
+    @WithDefault("5000")
+    int maxMessagesPerSecond();
+
+    /** How many messages one agent stream may send at once above the sustained rate. */
+    @WithDefault("20000")
+    int messageBurst();
+
+    /**
+     * How long a shutdown waits for the sessions to store and acknowledge what was already read
+     * before it ends them; the rest of quarkus.shutdown.timeout is left for the store clean-up.
+     */
+    @WithDefault("4s")
+    Duration drainTimeout();
 }

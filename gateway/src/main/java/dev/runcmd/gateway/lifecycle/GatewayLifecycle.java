@@ -17,30 +17,34 @@ import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
  * This replica's presence in the store: registration at startup (retried every few seconds while
  * the store is unusable, e.g. before control-api created the schema), a heartbeat every heartbeat
- * interval (which also ends agent sessions gone silent), and an orderly goodbye at shutdown.
+ * interval (which also ends agent sessions gone silent and expires dead gateways, see
+ * {@link LeaseKeeper}), and an orderly goodbye at shutdown.
  */
 @Singleton
 public final class GatewayLifecycle {
 
     private static final Logger LOG = Logger.getLogger(GatewayLifecycle.class);
-    private static final Duration SHUTDOWN_BUDGET = Duration.ofSeconds(5);
+    private static final Duration UNREGISTER_BUDGET = Duration.ofSeconds(4);
     private static final Status SHUTTING_DOWN = Status.UNAVAILABLE.withDescription("gateway shutting down");
 
     private final GatewayStore store;
+    private final LeaseKeeper lease;
     private final SessionRegistry registry;
     private final String gatewayId;
     private final GatewayConfig config;
     private volatile RegistrationState state = RegistrationState.REGISTERING;
     private volatile String address = "";
 
-    public GatewayLifecycle(GatewayStore store, SessionRegistry registry, GatewayIdentity identity,
+    public GatewayLifecycle(GatewayStore store, LeaseKeeper lease, SessionRegistry registry, GatewayIdentity identity,
                             GatewayConfig config) {
         this.store = store;
+        this.lease = lease;
         this.registry = registry;
         this.gatewayId = identity.id();
         this.config = config;
@@ -49,6 +53,11 @@ public final class GatewayLifecycle {
     /** The current registration state. */
     public RegistrationState state() {
         return state;
+    }
+
+    /** True once shutdown began: new agent streams and Hellos are refused with UNAVAILABLE. */
+    public boolean isStopping() {
+        return state == RegistrationState.STOPPING;
     }
 
     /** The address registered for the control API ("" before startup). */
@@ -77,14 +86,39 @@ public final class GatewayLifecycle {
         return port;
     }
 
+    /**
+     * Graceful shutdown, bounded by {@code drain-timeout} plus 4 s (keep quarkus.shutdown.timeout
+     * above that): new streams and Hellos are refused; every session stops reading, stores and
+     * acknowledges what it read, and ends with UNAVAILABLE "gateway shutting down" (the agents
+     * reconnect elsewhere); sessions still open after the drain timeout are ended anyway; then the
+     * gateway unregisters (its unaccepted work back to Pending, its sessions deleted, their
+     * machines Disconnected). If the store is down, the lease expiry of another gateway does that
+     * clean-up later.
+     */
     void stop(@Observes ShutdownEvent stopping) {
         state = RegistrationState.STOPPING;
-        registry.all().forEach(session -> session.end(SHUTTING_DOWN));
+        List<AgentSession> held = registry.all();
+        LOG.infof("Gateway %s shutting down: draining %d session(s)", gatewayId, held.size());
+        held.forEach(AgentSession::drain);
         try {
-            store.unregister(gatewayId).await().atMost(SHUTDOWN_BUDGET);
+            if (!registry.awaitEmpty(config.drainTimeout())) {
+                LOG.warnf("Gateway %s: %d session(s) not drained within %s; ending them", gatewayId,
+                        registry.all().size(), config.drainTimeout());
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        registry.all().forEach(session -> session.end(SHUTTING_DOWN));
+        unregister();
+    }
+
+    private void unregister() {
+        try {
+            store.unregister(gatewayId).await().atMost(UNREGISTER_BUDGET);
             LOG.infof("Gateway %s unregistered", gatewayId);
         } catch (RuntimeException failure) {
-            LOG.warnf("Gateway %s could not unregister: %s", gatewayId, failure.getMessage());
+            LOG.warnf("Gateway %s could not unregister (%s); another gateway will expire its lease",
+                    gatewayId, failure.getMessage());
         }
     }
 
@@ -116,7 +150,7 @@ public final class GatewayLifecycle {
         if (state != RegistrationState.REGISTERED) {
             return Uni.createFrom().voidItem();
         }
-        return store.upsert(gatewayId, address)
+        return lease.renew(address)
                 .onFailure().invoke(failure -> LOG.warnf("Gateway %s heartbeat failed: %s",
                         gatewayId, failure.getMessage()))
                 .onFailure().recoverWithNull();

@@ -25,7 +25,10 @@ public final class AgentSession {
     private final Set<UUID> held;
     private final Outbox outbox;
     private final BiConsumer<AgentSession, Status> endHook;
+    private final Runnable drainHook;
+    private final ExecutionOwnership ownership;
     private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile boolean recorded;
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile boolean busy;
 
@@ -36,15 +39,18 @@ public final class AgentSession {
      * @param held executions the agent said it holds; they are never delivered to this session
      * @param outbox the stream's writer
      * @param endHook runs once when the session ends, with the status its stream ended with
+     * @param drainHook makes the stream stop reading, store what it read, then end (shutdown)
      */
     public AgentSession(String sessionId, long machineId, String machine, Set<UUID> held,
-                        Outbox outbox, BiConsumer<AgentSession, Status> endHook) {
+                        Outbox outbox, BiConsumer<AgentSession, Status> endHook, Runnable drainHook) {
         this.sessionId = sessionId;
         this.machineId = machineId;
         this.machine = machine;
         this.held = Set.copyOf(held);
         this.outbox = outbox;
         this.endHook = endHook;
+        this.drainHook = drainHook;
+        this.ownership = new ExecutionOwnership(machineId);
     }
 
     public String sessionId() {
@@ -58,6 +64,29 @@ public final class AgentSession {
     /** The machine's scope as "subscription/resourceGroup/name". */
     public String machine() {
         return machine;
+    }
+
+    /** What this session knows about the executions its agent reported on (bounded). */
+    public ExecutionOwnership ownership() {
+        return ownership;
+    }
+
+    /** Notes that the session's {@code agent_session} row is committed. */
+    public void recorded() {
+        recorded = true;
+    }
+
+    /** True once the session's {@code agent_session} row was committed (it may be gone since). */
+    public boolean isRecorded() {
+        return recorded;
+    }
+
+    /**
+     * Asks the stream to stop reading, finish storing and acknowledging what it already read,
+     * and then end with UNAVAILABLE "gateway shutting down". Returns at once.
+     */
+    public void drain() {
+        drainHook.run();
     }
 
     /** Executions the agent held when it said Hello. */

@@ -35,6 +35,8 @@ public final class Outbox {
     private final Map<String, Ack> acks = new LinkedHashMap<>(); // guarded by lock
     private int reserved; // guarded by lock
     private boolean closed; // guarded by lock
+    private Runnable flushed; // guarded by lock; runs once nothing waits (shutdown)
+    private boolean closing; // guarded by lock; no more Runs: the stream ends once flushed
 
     /** Wraps the server side of one call; the caller installs {@link #drain()} as onReady handler. */
     public Outbox(ServerCallStreamObserver<GatewayMessage> call, int limit) {
@@ -64,7 +66,7 @@ public final class Outbox {
     /** Reserves room for up to {@code wanted} messages; returns how many were granted (maybe 0). */
     public int reserve(int wanted) {
         synchronized (lock) {
-            int granted = closed ? 0 : Math.max(0, Math.min(wanted, limit - messages.size() - reserved));
+            int granted = closed || closing ? 0 : Math.max(0, Math.min(wanted, limit - messages.size() - reserved));
             reserved += granted;
             return granted;
         }
@@ -106,9 +108,44 @@ public final class Outbox {
 
     /** Writes waiting messages while the call is ready; the call's onReady handler. */
     public void drain() {
+        Runnable then;
         synchronized (lock) {
             drainLocked();
+            then = takeFlushedLocked();
         }
+        if (then != null) {
+            then.run();
+        }
+    }
+
+    /**
+     * Refuses further Runs, and runs {@code then} (outside the lock) once every waiting message
+     * and Ack is written: at once if none waits, else from the onReady handler. Used to end a
+     * stream at shutdown without dropping the Acks of what was stored.
+     */
+    public void afterFlush(Runnable then) {
+        Runnable now;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closing = true;
+            flushed = then;
+            drainLocked();
+            now = takeFlushedLocked();
+        }
+        if (now != null) {
+            now.run();
+        }
+    }
+
+    private Runnable takeFlushedLocked() {
+        if (flushed == null || closed || !messages.isEmpty() || !acks.isEmpty()) {
+            return null;
+        }
+        Runnable then = flushed;
+        flushed = null;
+        return then;
     }
 
     /**

@@ -1,10 +1,12 @@
 package dev.runcmd.gateway.session;
 
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The sessions this gateway holds right now, at most one per machine id.
@@ -24,7 +26,26 @@ public final class SessionRegistry {
 
     /** Removes the session only if it is still the current one of its machine. */
     public boolean removeIfCurrent(AgentSession session) {
-        return sessions.remove(session.machineId(), session);
+        boolean removed = sessions.remove(session.machineId(), session);
+        if (removed) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
+        return removed;
+    }
+
+    /** Waits until no session is held or {@code timeout} passed; returns true when none is held. */
+    public synchronized boolean awaitEmpty(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!sessions.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
     }
 
     /** The current session of a machine, if this gateway holds it. */

@@ -9,7 +9,9 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -53,6 +55,11 @@ public final class ExecutionStore {
     private static final String MACHINES_WITH_PENDING = """
             select distinct machine_id from execution
             where state = 'Pending' and cardinality(waiting_for) = 0 and machine_id = any($1::bigint[])""";
+
+    private static final String FACTS = """
+            select id, machine_id, stdout_bytes + stdout_dropped as stdout_end,
+                   stderr_bytes + stderr_dropped as stderr_end
+            from execution where id = any($1::uuid[])""";
 
     private final Pool pool;
     private final long outputCap;
@@ -106,6 +113,16 @@ public final class ExecutionStore {
                     rows.forEach(row -> ids.add(row.getLong("machine_id")));
                     return ids;
                 });
+    }
+
+    /** What the store knows about each of {@code ids}; an id without a row is absent from the map. */
+    public Uni<Map<UUID, ExecutionFacts>> facts(List<UUID> ids) {
+        return pool.preparedQuery(FACTS).execute(Tuple.of(ids.toArray(new UUID[0]))).map(rows -> {
+            Map<UUID, ExecutionFacts> facts = new HashMap<>();
+            rows.forEach(row -> facts.put(row.getUUID("id"), new ExecutionFacts(row.getLong("machine_id"),
+                    row.getLong("stdout_end"), row.getLong("stderr_end"))));
+            return facts;
+        });
     }
 
     private static ClaimedRun toClaimedRun(Row row) {

@@ -163,7 +163,7 @@ public final class ProgressStore {
     }
 
     /** Unblocks or cancels the executions waiting for this one (which has ended). */
-    private static Uni<Void> releaseDependents(SqlConnection connection, UUID executionId) {
+    static Uni<Void> releaseDependents(SqlConnection connection, UUID executionId) {
         Tuple id = Tuple.of(executionId);
         return connection.preparedQuery(RELEASE_DEPENDENTS).execute(id)
                 .chain(() -> connection.preparedQuery(CANCEL_DEPENDENTS).execute(id))
@@ -176,7 +176,8 @@ public final class ProgressStore {
                 .replaceWithVoid());
     }
 
-    private static Uni<Void> lockRunCommand(SqlConnection connection, UUID executionId) {
+    /** Locks the execution's run command row first, in control-api's lock order. */
+    static Uni<Void> lockRunCommand(SqlConnection connection, UUID executionId) {
         return connection.preparedQuery(LOCK_RUN_COMMAND).execute(Tuple.of(executionId)).replaceWithVoid();
     }
 }
