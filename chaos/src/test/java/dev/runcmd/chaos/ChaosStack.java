@@ -113,6 +113,7 @@ final class ChaosStack implements AutoCloseable {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("runcmd.gateway.heartbeat-interval", "3s");
         settings.put("runcmd.gateway.sweep-interval", "3s");
+        settings.put("runcmd.gateway.lease", "9s");
         settings.putAll(ChaosSettings.extraGatewaySettings());
         return settings;
     }
