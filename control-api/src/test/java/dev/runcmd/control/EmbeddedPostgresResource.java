@@ -1,27 +1,21 @@
 package dev.runcmd.control;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
  * Starts a private PostgreSQL (zonky embedded, on a free port) for the test application and points both the
- * reactive URL and the JDBC URL (used by Flyway and by the tests' direct inserts) at it.
+ * reactive URL and the JDBC URL (used by Flyway and by the tests' direct inserts) at it. Test fields of type
+ * {@link PostgresServer} receive the server, so a test can stop and restart it.
  */
 public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleManager {
 
-    private EmbeddedPostgres postgres;
+    private PostgresServer server;
 
     @Override
     public Map<String, String> start() {
-        try {
-            postgres = EmbeddedPostgres.builder().start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("embedded PostgreSQL did not start", e);
-        }
-        int port = postgres.getPort();
+        server = PostgresServer.create();
+        int port = server.port();
         return Map.of(
                 "quarkus.datasource.reactive.url", "postgresql://localhost:" + port + "/postgres",
                 "quarkus.datasource.jdbc.url", "jdbc:postgresql://localhost:" + port + "/postgres",
@@ -30,13 +24,14 @@ public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleMan
     }
 
     @Override
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(server, new TestInjector.MatchesType(PostgresServer.class));
+    }
+
+    @Override
     public void stop() {
-        try {
-            if (postgres != null) {
-                postgres.close();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("embedded PostgreSQL did not stop", e);
+        if (server != null) {
+            server.destroy();
         }
     }
 }

@@ -9,6 +9,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import dev.runcmd.control.store.StoreFailures;
 import java.io.IOException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -16,8 +17,10 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * The one place where REST failures become responses. Every response body is an ARM error body; no request
- * yields an HTML page or a stack trace. Unexpected failures are logged here with their stack trace and answered
- * with a generic 500 whose message points to the server log.
+ * yields an HTML page or a stack trace. A failure caused by an unreachable PostgreSQL ({@link StoreFailures}) is
+ * answered 503 ServiceUnavailable with {@code Retry-After}, logged as a WARN without a stack trace: the same
+ * request succeeds once the database is back. Other unexpected failures are logged here with their stack trace and
+ * answered with a generic 500 whose message points to the server log.
  */
 public final class ArmExceptionMappers {
 
@@ -73,6 +76,9 @@ public final class ArmExceptionMappers {
      */
     @ServerExceptionMapper
     public RestResponse<ArmError> unreadableBody(IOException e) {
+        if (StoreFailures.isUnreachable(e)) {
+            return storeUnreachable(e);
+        }
         LOG.debugf("Request body could not be read: %s", e.getMessage());
         return respond(400, "InvalidRequestContent", "The request body could not be read.");
     }
@@ -80,8 +86,21 @@ public final class ArmExceptionMappers {
     /** Answers everything unexpected with a generic 500; the details go to the server log only. */
     @ServerExceptionMapper
     public RestResponse<ArmError> internal(Throwable e) {
+        if (StoreFailures.isUnreachable(e)) {
+            return storeUnreachable(e);
+        }
         LOG.error("Request failed with an unexpected error", e);
         return respond(500, "InternalServerError", "an internal error occurred; see the server log");
+    }
+
+    /** 503 ServiceUnavailable with Retry-After: PostgreSQL is down or restarting; nothing of the request is known. */
+    private static RestResponse<ArmError> storeUnreachable(Throwable e) {
+        LOG.warnf("Request failed: the data store is unreachable (%s)", e);
+        return RestResponse.ResponseBuilder.<ArmError>create(503)
+                .entity(ArmError.of(StoreFailures.CODE, StoreFailures.MESSAGE))
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .header("Retry-After", Integer.toString(StoreFailures.RETRY_AFTER_SECONDS))
+                .build();
     }
 
     private static RestResponse<ArmError> respond(int status, String code, String message) {

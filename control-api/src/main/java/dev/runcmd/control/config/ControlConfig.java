@@ -82,6 +82,14 @@ public interface ControlConfig {
         @WithDefault("5s")
         Duration pollInterval();
 
+        /**
+         * How long a follower waits for an unreachable PostgreSQL (stopped, restarting) before it ends with
+         * UNAVAILABLE; meanwhile it keeps its client (keepalives continue) and reads again on every safety poll and
+         * once the LISTEN connection is back.
+         */
+        @WithDefault("60s")
+        Duration storeOutageTimeout();
+
         /** How long an idle Server-Sent Events response stays silent before a {@code : keepalive} comment. */
         @WithDefault("15s")
         Duration keepalive();

@@ -14,8 +14,8 @@ import java.util.List;
 /**
  * Checks a CreateOrUpdateRunCommand request with the rules of the REST PUT body and turns it into the same
  * {@link RunCommandRequest}, failing with INVALID_ARGUMENT that names the field. Messages never contain a
- * parameter value. runcmd.v1 carries an inline script only (no scriptUri, commandId, runAs, blobs or dependsOn
- * yet); REST is the way to those.
+ * parameter value. runcmd.v1 carries an inline script only (no scriptUri, commandId, runAs, blobs, dependsOn or
+ * delivery timeout yet: its executions get the default delivery timeout of 24 hours); REST is the way to those.
  */
 final class CreateRequests {
 
@@ -35,7 +35,8 @@ final class CreateRequests {
         return new RunCommandRequest(request.getLocation(), new LinkedHashMap<>(request.getTagsMap()),
                 ScriptSource.script(request.getScript()), parameters(request.getParametersList(), "parameters"),
                 parameters(request.getProtectedParametersList(), "protected_parameters"), RunAs.AGENT,
-                OutputBlobs.NONE, request.getAsyncExecution(), timeout, List.of());
+                OutputBlobs.NONE, request.getAsyncExecution(), timeout,
+                RunCommandRequestParser.DEFAULT_DELIVERY_TIMEOUT_SECONDS, List.of());
     }
 
     private static List<Parameter> parameters(List<dev.runcmd.proto.v1.Parameter> given, String field) {

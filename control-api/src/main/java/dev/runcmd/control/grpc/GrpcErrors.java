@@ -1,13 +1,15 @@
 package dev.runcmd.control.grpc;
 
 import dev.runcmd.control.arm.ArmException;
+import dev.runcmd.control.store.StoreFailures;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.jboss.logging.Logger;
 
 /**
  * Turns failures of the shared read path into gRPC statuses: 404 becomes NOT_FOUND, 400 INVALID_ARGUMENT, each
- * with the same message as the REST error; anything unexpected becomes INTERNAL, logged here with its stack.
+ * with the same message as the REST error; an unreachable PostgreSQL becomes UNAVAILABLE (retry later); anything
+ * unexpected becomes INTERNAL, logged here with its stack.
  */
 final class GrpcErrors {
 
@@ -23,6 +25,10 @@ final class GrpcErrors {
         }
         if (failure instanceof ArmException arm) {
             return statusOf(arm).withDescription(arm.getMessage()).asRuntimeException();
+        }
+        if (StoreFailures.isUnreachable(failure)) {
+            LOG.warnf("gRPC call failed: the data store is unreachable (%s)", failure);
+            return Status.UNAVAILABLE.withDescription(StoreFailures.MESSAGE).asRuntimeException();
         }
         LOG.error("gRPC call failed with an unexpected error", failure);
         return Status.INTERNAL.withDescription("an internal error occurred; see the server log").asRuntimeException();

@@ -86,7 +86,7 @@ final class GrpcOutputSink implements OutputSink {
         Status status = switch (failure) {
             case DELETED -> Status.NOT_FOUND;
             case STALLED -> Status.RESOURCE_EXHAUSTED;
-            case UNAVAILABLE -> Status.UNAVAILABLE;
+            case UNAVAILABLE, SHUTTING_DOWN -> Status.UNAVAILABLE;
         };
         call.onError(status.withDescription(failure.message()).asRuntimeException());
     }

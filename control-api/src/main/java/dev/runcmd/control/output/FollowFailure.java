@@ -8,7 +8,9 @@ public enum FollowFailure {
     /** The client took nothing for longer than the stall timeout. */
     STALLED("The client read no output for longer than the stall timeout; reconnect from the last offsets received."),
     /** The output store could not be read. */
-    UNAVAILABLE("The output could not be read; retry from the last offsets received.");
+    UNAVAILABLE("The output could not be read; retry from the last offsets received."),
+    /** The control API is shutting down; the client resumes against another replica. */
+    SHUTTING_DOWN("control-api shutting down; resume from the last offsets received.");
 
     private final String message;
 

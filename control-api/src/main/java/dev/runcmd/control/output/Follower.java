@@ -1,5 +1,6 @@
 package dev.runcmd.control.output;
 
+import dev.runcmd.control.store.StoreFailures;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
@@ -16,6 +17,10 @@ import org.jboss.logging.Logger;
  * the client can take more, hands it over event by event while the client is ready, and when caught up either
  * ends (the execution ended, or the client did not ask to follow) or waits for a wake-up.
  *
+ * <p>A read that fails because PostgreSQL is unreachable is tried again on the next poll or wake-up (the hub wakes
+ * every follower when LISTEN is back), so a follower rides through a restart and catches up by offset; an outage
+ * past the outage timeout, or any other read failure, ends it with {@link FollowFailure#UNAVAILABLE}.
+ *
  * <p>Memory: at most one batch per follower. A client that does not read is not read for; it catches up from
  * storage later, so it never slows the agent, the gateway, the store or other clients.
  *
@@ -30,6 +35,7 @@ public final class Follower {
     private static final int READY = 2;
     private static final int TICK = 4;
     private static final int CLOSED = 8;
+    private static final int SHUTDOWN = 16;
 
     private final FollowSpec spec;
     private final OutputSink sink;
@@ -49,6 +55,7 @@ public final class Follower {
     private long unreadySince;
     private long lastReadAt;
     private long lastWriteAt;
+    private final StoreOutage outage;
 
     Follower(FollowSpec spec, OutputSink sink, OutputReader reader, Context context, FollowTimings timings,
             Consumer<Follower> onEnded) {
@@ -58,6 +65,7 @@ public final class Follower {
         this.context = context;
         this.timings = timings;
         this.onEnded = onEnded;
+        this.outage = new StoreOutage(timings.outageNanos());
         this.next = spec.from();
         this.lastReadAt = System.nanoTime();
         this.lastWriteAt = lastReadAt;
@@ -79,6 +87,11 @@ public final class Follower {
         signal(WAKE);
     }
 
+    /** Shutdown: a following follower ends with {@link FollowFailure#SHUTTING_DOWN}; a plain read finishes. */
+    void shutdown() {
+        signal(SHUTDOWN);
+    }
+
     /** Periodic check (about once a second): stall cut-off, safety poll, keepalive. Any thread. */
     void tick() {
         signal(TICK);
@@ -98,6 +111,10 @@ public final class Follower {
             finish();
             return;
         }
+        if ((bits & SHUTDOWN) != 0 && spec.follow()) {
+            fail(FollowFailure.SHUTTING_DOWN);
+            return;
+        }
         dirty |= (bits & WAKE) != 0;
         if ((bits & TICK) != 0) {
             onTick(System.nanoTime());
@@ -110,7 +127,7 @@ public final class Follower {
             fail(FollowFailure.STALLED);
             return;
         }
-        if (state == FollowerState.IDLE && spec.follow() && now - lastReadAt >= timings.pollNanos()) {
+        if (state == FollowerState.IDLE && (spec.follow() || outage.isActive()) && now - lastReadAt >= timings.pollNanos()) {
             dirty = true;
         }
         if (state == FollowerState.IDLE && !dirty && now - lastWriteAt >= timings.keepaliveNanos()
@@ -208,6 +225,7 @@ public final class Follower {
             return;
         }
         state = FollowerState.IDLE;
+        outage.end();
         if (batch.isEmpty()) {
             fail(FollowFailure.DELETED);
             return;
@@ -265,10 +283,16 @@ public final class Follower {
     }
 
     private void onReadFailure(Throwable failure) {
-        if (state != FollowerState.ENDED) {
-            LOG.warnf(failure, "Reading the output of execution %s failed", spec.executionId());
-            fail(FollowFailure.UNAVAILABLE);
+        if (state == FollowerState.ENDED) {
+            return;
         }
+        if (StoreFailures.isUnreachable(failure) && outage.waitOut(System.nanoTime())) {
+            state = FollowerState.IDLE;
+            dirty = false;
+            return;
+        }
+        LOG.warnf(failure, "Reading the output of execution %s failed", spec.executionId());
+        fail(FollowFailure.UNAVAILABLE);
     }
 
     private void fail(FollowFailure failure) {

@@ -19,7 +19,8 @@ public class Followers {
         this.hub = hub;
         this.vertx = vertx;
         ControlConfig.Output output = config.output();
-        this.timings = FollowTimings.of(output.pollInterval(), output.keepalive(), output.stallTimeout());
+        this.timings = FollowTimings.of(output.pollInterval(), output.keepalive(), output.stallTimeout(),
+                output.storeOutageTimeout());
     }
 
     /**

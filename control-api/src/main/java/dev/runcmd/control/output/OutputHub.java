@@ -1,5 +1,6 @@
 package dev.runcmd.control.output;
 
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
@@ -16,6 +17,15 @@ import org.jboss.logging.Logger;
  * process receives {@code runcmd_output} notifications (payload: an execution id, sent at commit by the V2
  * triggers); each wakes that execution's followers. A once-a-second timer ticks every follower for its stall
  * cut-off, its keepalive and its safety poll, which covers notifications lost while the connection was down.
+ *
+ * <p>Lost connection (PostgreSQL restarted): the subscriber reconnects with backoff (250 ms doubling to 10 s) and
+ * LISTENs again; then every follower is woken once and reads from its offsets, so nothing committed meanwhile is
+ * missed.
+ *
+ * <p>Shutdown: when Quarkus starts shutting down ({@link ShutdownDelayInitiatedEvent}, before it waits up to
+ * {@code quarkus.shutdown.timeout} for in-flight requests), every following follower ends with
+ * {@link FollowFailure#SHUTTING_DOWN} and followers registered later end at once, so long-lived streams neither
+ * hold the shutdown up nor end silently: their clients resume from their last offsets against another replica.
  *
  * <p>Thread-safe: the registry is a concurrent map of concurrent sets; the LISTEN callbacks run on the
  * subscriber's event loop and only call {@link Follower#wake}, which never blocks.
@@ -36,6 +46,7 @@ public class OutputHub {
     private volatile ListenState state = ListenState.CONNECTING;
     private volatile PgSubscriber subscriber;
     private volatile long timerId = -1;
+    private volatile boolean draining;
 
     OutputHub(Vertx vertx, ListenSettings settings) {
         this.vertx = vertx;
@@ -47,7 +58,13 @@ public class OutputHub {
         connect(0);
     }
 
+    /** Shutdown begins: ends every following follower; see the class comment. */
+    void onShutdownStarting(@Observes ShutdownDelayInitiatedEvent event) {
+        drain();
+    }
+
     void stop(@Observes ShutdownEvent event) {
+        drain();
         state = ListenState.CLOSED;
         if (timerId >= 0) {
             vertx.cancelTimer(timerId);
@@ -57,13 +74,32 @@ public class OutputHub {
         }
     }
 
-    /** Registers a follower for the wake-ups of its execution until {@link #unregister}. */
+    /**
+     * Registers a follower for the wake-ups of its execution until {@link #unregister}. During shutdown the
+     * follower is told to end as soon as it starts.
+     */
     void register(Follower follower) {
         followers.compute(follower.executionId(), (id, set) -> {
             Set<Follower> result = set == null ? ConcurrentHashMap.newKeySet() : set;
             result.add(follower);
             return result;
         });
+        if (draining) {
+            follower.shutdown();
+        }
+    }
+
+    /**
+     * Tells every follower, now and later, that the application is shutting down. The flag is set before the
+     * registry is walked, and {@link #register} checks it after adding, so no follower escapes.
+     */
+    void drain() {
+        if (!draining) {
+            draining = true;
+            LOG.infof("Shutting down: ending %d output followers so their clients resume elsewhere",
+                    followers.values().stream().mapToInt(Set::size).sum());
+        }
+        forEachFollower(Follower::shutdown);
     }
 
     /** Forgets an ended follower; the last one of an execution removes its entry. */

@@ -99,6 +99,15 @@ public class ExecutionEntity {
     @Column(name = "timeout_seconds")
     public int timeoutSeconds;
 
+    /**
+     * Written once, at the insert: {@code deliver_by = now() + this many seconds}, computed by PostgreSQL on its
+     * own clock (the gateway compares it with the same clock). The deadline is not read back: loaded entities
+     * hold null here.
+     */
+    @Column(name = "deliver_by", updatable = false)
+    @ColumnTransformer(read = "null", write = "now() + cast(? as integer) * interval '1 second'")
+    public Integer deliverWithinSeconds;
+
     /** When it was created. */
     @Column(name = "created_at")
     public OffsetDateTime createdAt;

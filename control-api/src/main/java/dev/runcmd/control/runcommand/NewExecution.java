@@ -34,6 +34,7 @@ final class NewExecution {
         execution.outputBlobUri = command.outputBlobUri;
         execution.errorBlobUri = command.errorBlobUri;
         execution.timeoutSeconds = command.timeoutSeconds;
+        execution.deliverWithinSeconds = command.deliveryTimeoutSeconds;
         execution.createdAt = now;
         return execution;
     }

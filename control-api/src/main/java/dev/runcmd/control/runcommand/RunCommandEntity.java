@@ -95,6 +95,13 @@ public class RunCommandEntity {
     @Column(name = "timeout_seconds")
     public int timeoutSeconds;
 
+    /**
+     * How long each new execution may stay Pending (its machine offline) before the gateway ends it Failed with
+     * "not delivered: machine offline"; runcmd's {@code properties.deliveryTimeoutInSeconds}.
+     */
+    @Column(name = "delivery_timeout_seconds")
+    public int deliveryTimeoutSeconds;
+
     /** A {@link ProvisioningState} value. */
     @Column(name = "provisioning_state")
     public String provisioningState;

@@ -16,11 +16,13 @@ import java.util.Map;
  * @param blobs where to upload the full output
  * @param asyncExecution Azure's asyncExecution flag
  * @param timeoutSeconds the script's timeout, 0 for none
+ * @param deliveryTimeoutSeconds how long each execution may wait, Pending, for its machine before it ends Failed
+ *     (runcmd's {@code properties.deliveryTimeoutInSeconds}, 1..2592000)
  * @param dependsOn names of run commands on the same machine that must succeed first, without duplicates
  */
 public record RunCommandRequest(String location, Map<String, String> tags, ScriptSource source,
         List<Parameter> parameters, List<Parameter> protectedParameters, RunAs runAs, OutputBlobs blobs,
-        boolean asyncExecution, int timeoutSeconds, List<String> dependsOn) {
+        boolean asyncExecution, int timeoutSeconds, int deliveryTimeoutSeconds, List<String> dependsOn) {
 
     /** Leaves out the script, every parameter value, the password and the URLs, which may hold secrets. */
     @Override
@@ -28,6 +30,6 @@ public record RunCommandRequest(String location, Map<String, String> tags, Scrip
         return "RunCommandRequest[location=" + location + ", source=" + source + ", parameters="
                 + parameters.size() + ", protectedParameters=" + protectedParameters.size() + ", runAs=" + runAs
                 + ", blobs=" + blobs + ", asyncExecution=" + asyncExecution + ", timeoutSeconds=" + timeoutSeconds
-                + ", dependsOn=" + dependsOn + "]";
+                + ", deliveryTimeoutSeconds=" + deliveryTimeoutSeconds + ", dependsOn=" + dependsOn + "]";
     }
 }

@@ -32,6 +32,12 @@ public class RunCommandRequestParser {
     /** The longest timeout accepted: two days. */
     public static final int MAX_TIMEOUT_SECONDS = 172_800;
 
+    /** The longest delivery timeout accepted: 30 days. */
+    public static final int MAX_DELIVERY_TIMEOUT_SECONDS = 2_592_000;
+
+    /** The delivery timeout of a request that gives none: 24 hours (the V6 column default). */
+    public static final int DEFAULT_DELIVERY_TIMEOUT_SECONDS = 86_400;
+
     /** The longest runAsUser accepted (Windows allows DOMAIN\\user forms, so no stricter pattern). */
     private static final int MAX_USER_LENGTH = 256;
 
@@ -85,6 +91,9 @@ public class RunCommandRequestParser {
                 RequestJson.bool(member(properties, "asyncExecution"), "properties.asyncExecution", false),
                 RequestJson.integer(member(properties, "timeoutInSeconds"), "properties.timeoutInSeconds", 0,
                         MAX_TIMEOUT_SECONDS, 0),
+                RequestJson.integer(member(properties, "deliveryTimeoutInSeconds"),
+                        "properties.deliveryTimeoutInSeconds", 1, MAX_DELIVERY_TIMEOUT_SECONDS,
+                        DEFAULT_DELIVERY_TIMEOUT_SECONDS),
                 DependsOnParser.parse(member(properties, "dependsOn")));
     }
 

@@ -50,6 +50,7 @@ public record RunCommandView(String id, String name, String type, String locatio
      * @param runAsUser the user the script runs as, absent for the agent's own
      * @param asyncExecution the asyncExecution flag
      * @param timeoutInSeconds the timeout, 0 for none
+     * @param deliveryTimeoutInSeconds how long an execution waits for its offline machine (a runcmd addition)
      * @param outputBlobUri where the full stdout is uploaded, absent for none
      * @param errorBlobUri where the full stderr is uploaded, absent for none
      * @param dependsOn run commands that must succeed first (a runcmd addition)
@@ -58,7 +59,7 @@ public record RunCommandView(String id, String name, String type, String locatio
      */
     public record Properties(Source source, List<Parameter> parameters, List<Parameter> protectedParameters,
             @JsonInclude(JsonInclude.Include.NON_NULL) String runAsUser, boolean asyncExecution,
-            int timeoutInSeconds, @JsonInclude(JsonInclude.Include.NON_NULL) String outputBlobUri,
+            int timeoutInSeconds, int deliveryTimeoutInSeconds, @JsonInclude(JsonInclude.Include.NON_NULL) String outputBlobUri,
             @JsonInclude(JsonInclude.Include.NON_NULL) String errorBlobUri, List<String> dependsOn,
             String provisioningState, InstanceView instanceView) {
     }
@@ -97,7 +98,8 @@ public record RunCommandView(String id, String name, String type, String locatio
                 command.location, JsonColumns.readTags(command.tagsJson), systemData(command),
                 new Properties(new Source(source.script(), source.scriptUri(), source.commandId()),
                         JsonColumns.readParameters(command.parametersJson), List.of(), command.runAsUser,
-                        command.asyncExecution, command.timeoutSeconds, command.outputBlobUri, command.errorBlobUri,
+                        command.asyncExecution, command.timeoutSeconds, command.deliveryTimeoutSeconds,
+                        command.outputBlobUri, command.errorBlobUri,
                         JsonColumns.readNames(command.dependsOnJson), command.provisioningState,
                         instanceView(snapshot)));
     }

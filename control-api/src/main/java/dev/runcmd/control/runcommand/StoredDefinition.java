@@ -44,6 +44,7 @@ class StoredDefinition {
         command.errorBlobUri = request.blobs().errorBlobUri();
         command.asyncExecution = request.asyncExecution();
         command.timeoutSeconds = request.timeoutSeconds();
+        command.deliveryTimeoutSeconds = request.deliveryTimeoutSeconds();
         command.dependsOnJson = JsonColumns.writeNames(request.dependsOn());
         command.lastModifiedBy = ACTOR;
     }
@@ -68,6 +69,7 @@ class StoredDefinition {
         properties.put("errorBlobUri", command.errorBlobUri);
         properties.put("asyncExecution", command.asyncExecution);
         properties.put("timeoutInSeconds", command.timeoutSeconds);
+        properties.put("deliveryTimeoutInSeconds", command.deliveryTimeoutSeconds);
         JsonColumns.readNames(command.dependsOnJson).forEach(properties.putArray("dependsOn")::add);
         return root;
     }

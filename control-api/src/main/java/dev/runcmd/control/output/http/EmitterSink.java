@@ -82,7 +82,7 @@ final class EmitterSink implements OutputSink {
         emitter.fail(switch (failure) {
             case DELETED -> ArmException.resourceNotFound(failure.message());
             case STALLED -> new ArmException(408, "ClientStalled", failure.message());
-            case UNAVAILABLE -> new ArmException(503, "ServiceUnavailable", failure.message());
+            case UNAVAILABLE, SHUTTING_DOWN -> new ArmException(503, "ServiceUnavailable", failure.message());
         });
     }
 
