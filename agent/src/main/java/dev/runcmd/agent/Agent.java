@@ -5,15 +5,18 @@ import dev.runcmd.agent.blob.BlobClient;
 import dev.runcmd.agent.exec.ExecContext;
 import dev.runcmd.agent.exec.ExecDirs;
 import dev.runcmd.agent.exec.Executions;
+import dev.runcmd.agent.exec.HolePuncher;
 import dev.runcmd.agent.exec.Journal;
 import dev.runcmd.agent.exec.PosixScriptLauncher;
 import dev.runcmd.agent.exec.PosixTreeKiller;
 import dev.runcmd.agent.exec.ProcessSpawner;
 import dev.runcmd.agent.exec.ScriptDownloader;
 import dev.runcmd.agent.exec.ScriptLauncher;
+import dev.runcmd.agent.exec.SpoolContext;
 import dev.runcmd.agent.exec.TreeKiller;
 import dev.runcmd.agent.exec.WindowsScriptLauncher;
 import dev.runcmd.agent.exec.WindowsTreeKiller;
+import dev.runcmd.agent.spool.SpoolWatcher;
 import dev.runcmd.agent.transport.OutboundQueue;
 import dev.runcmd.agent.transport.Session;
 import dev.runcmd.agent.transport.SessionState;
@@ -26,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,11 +40,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
- * The composition root: wires the journal, the executions, the outbound queue and the session over
- * the channel it is given (a real one from {@link Main}, an in-process one in tests).
+ * The composition root: wires the journal, the state dirs, the executions, the outbound queue and the
+ * session over the channels it is given (real ones from {@link Main}, one per gateway address;
+ * in-process ones in tests).
  *
- * <p>Lifecycle: {@link #start()} once, then {@link #close()} once (idempotent), which ends every
- * running process tree, tries to deliver their Exited, and shuts the channel down.
+ * <p>Lifecycle: {@link #start()} once (which first takes over what an earlier agent left in the state
+ * dirs, then connects), then {@link #close()} once (idempotent), which ends every running process
+ * tree, tries to deliver their Exited, and shuts the channels down.
  */
 public final class Agent implements AutoCloseable {
     /** The protocol version this agent speaks (see agent.proto). */
@@ -58,7 +64,7 @@ public final class Agent implements AutoCloseable {
     /** True on Windows, where scripts run through PowerShell. */
     private static final boolean WINDOWS = System.getProperty("os.name", "").startsWith("Windows");
 
-    private final ManagedChannel channel;
+    private final List<ManagedChannel> channels;
     private final AgentConfig config;
     private final OutboundQueue queue = new OutboundQueue(OutboundQueue.DEFAULT_CAPACITY);
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(threads("timer"));
@@ -68,34 +74,51 @@ public final class Agent implements AutoCloseable {
     private Executions executions; // set by start
     private Session session; // set by start
     private Path runAsRoot; // set by start
+    private SpoolWatcher watcher; // set by start
     private boolean closed; // guarded by this
 
-    /** Creates the agent; nothing happens until {@link #start()}. The agent owns {@code channel}. */
+    /** Creates the agent with one gateway; nothing happens until {@link #start()}. The agent owns {@code channel}. */
     public Agent(ManagedChannel channel, AgentConfig config) {
-        this.channel = channel;
+        this(List.of(channel), config);
+    }
+
+    /**
+     * Creates the agent with one channel per gateway address, tried in turn; nothing happens until
+     * {@link #start()}. The agent owns {@code channels}.
+     */
+    public Agent(List<ManagedChannel> channels, AgentConfig config) {
+        this.channels = List.copyOf(channels);
         this.config = config;
     }
 
     /**
-     * Prepares the work dir, opens the journal and starts the session.
+     * Prepares the work dir, opens the journal, takes over the executions an earlier agent left
+     * (reporting finished ones, reattaching running ones), removes stale exec dirs and starts the
+     * session.
      *
-     * @throws UncheckedIOException when the work dir or journal is unusable
+     * @throws UncheckedIOException when the work dir, journal or state dirs are unusable
      */
     public synchronized void start() {
         Path workDir = config.workDir();
         Path execRoot = workDir.resolve("exec");
+        runAsRoot = ExecDirs.runAsRootFor(workDir, Path.of(System.getProperty("java.io.tmpdir")));
         try {
             if (!Files.isDirectory(workDir)) {
                 Files.createDirectories(workDir, ExecDirs.OWNER_ONLY);
             }
-            ExecDirs.deleteStale(execRoot);
             journal = Journal.open(workDir.resolve("journal"));
+            watcher = new SpoolWatcher(scheduler, threads("watch"));
+            executions = new Executions(journal, context(execRoot, workDir.resolve("runs")), config.maxConcurrent());
+            Set<String> reattached = executions.recover();
+            ExecDirs.deleteStale(execRoot, reattached);
+            prepareRunAsRoot(runAsRoot, reattached);
         } catch (IOException e) {
             throw new UncheckedIOException("work dir " + workDir + " is unusable: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
         }
-        runAsRoot = ExecDirs.runAsRootFor(workDir, Path.of(System.getProperty("java.io.tmpdir")));
-        executions = new Executions(journal, context(execRoot, runAsRoot), config.maxConcurrent());
-        session = new Session(channel, this::hello, queue, executions, scheduler, threads("session"));
+        session = new Session(channels, this::hello, queue, executions, scheduler, threads("session"));
         LOG.info(() -> "Starting agent " + version() + ": " + config);
         session.start();
     }
@@ -104,7 +127,7 @@ public final class Agent implements AutoCloseable {
      * The executions' shared context. On Linux the scripts run through setsid (and setpriv for
      * run-as users, whose exec dirs live under {@code runAsRoot}); on Windows through PowerShell.
      */
-    private ExecContext context(Path execRoot, Path runAsRoot) {
+    private ExecContext context(Path execRoot, Path runsRoot) {
         ProcessSpawner spawner = new ProcessSpawner();
         ScriptLauncher launcher;
         TreeKiller killer;
@@ -114,20 +137,22 @@ public final class Agent implements AutoCloseable {
         } else {
             launcher = new PosixScriptLauncher(spawner, new Accounts(spawner));
             killer = new PosixTreeKiller(spawner);
-            prepareRunAsRoot(runAsRoot);
         }
+        SpoolContext spool = new SpoolContext(runsRoot, watcher, new HolePuncher(spawner, workers), config.spoolMaxBytes());
         return new ExecContext(queue, launcher, killer, workers, scheduler, new ScriptDownloader(), new BlobClient(),
-                execRoot,
-                runAsRoot, config.killGrace());
+                execRoot, runAsRoot, config.killGrace(), spool);
     }
 
-    /** Prepares the run-as exec root when the agent is root; without it run-as scripts fail to start. */
-    private static void prepareRunAsRoot(Path runAsRoot) {
-        if (!Accounts.agentIsRoot()) {
+    /**
+     * Prepares the run-as exec root when the agent is root (on Linux), keeping the exec dirs of
+     * reattached scripts; without it run-as scripts fail to start.
+     */
+    private static void prepareRunAsRoot(Path runAsRoot, Set<String> keep) {
+        if (WINDOWS || !Accounts.agentIsRoot()) {
             return;
         }
         try {
-            ExecDirs.prepareTraversable(runAsRoot);
+            ExecDirs.prepareTraversable(runAsRoot, keep);
         } catch (IOException e) {
             LOG.warning(() -> "Scripts cannot run as other users: " + e.getMessage());
         }
@@ -182,19 +207,24 @@ public final class Agent implements AutoCloseable {
         if (session != null) {
             session.stop();
         }
+        if (watcher != null) {
+            watcher.close();
+        }
         workers.shutdownNow();
         scheduler.shutdownNow();
         removeRunAsRootIfEmpty();
-        channel.shutdown();
+        channels.forEach(ManagedChannel::shutdown);
         try {
-            if (!channel.awaitTermination(1, TimeUnit.SECONDS)) {
-                channel.shutdownNow();
+            for (ManagedChannel channel : channels) {
+                if (!channel.awaitTermination(1, TimeUnit.SECONDS)) {
+                    channel.shutdownNow();
+                }
             }
             if (journal != null) {
                 journal.close();
             }
         } catch (InterruptedException e) {
-            channel.shutdownNow();
+            channels.forEach(ManagedChannel::shutdownNow);
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             LOG.warning(() -> "Closing the journal failed: " + e.getMessage());

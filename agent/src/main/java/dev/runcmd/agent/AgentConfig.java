@@ -4,7 +4,9 @@ import dev.runcmd.agent.ConfigSources.Value;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,6 +23,8 @@ public final class AgentConfig {
     static final int MAX_KILL_GRACE_SECONDS = 3600;
     static final int DEFAULT_MAX_CONCURRENT = 5;
     static final int MAX_MAX_CONCURRENT = 1000;
+    static final long DEFAULT_SPOOL_MAX_BYTES = 256L * 1024 * 1024;
+    static final long MIN_SPOOL_MAX_BYTES = 1024L * 1024;
 
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[A-Za-z0-9.-]+):(\\d{1,5})");
     private static final Pattern MACHINE_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,54}");
@@ -28,6 +32,7 @@ public final class AgentConfig {
     private static final Pattern RESOURCE_GROUP = Pattern.compile("[A-Za-z0-9_.()-]{1,90}");
 
     private final String gateway;
+    private final List<String> gateways;
     private final String subscriptionId;
     private final String resourceGroup;
     private final String machineName;
@@ -35,10 +40,12 @@ public final class AgentConfig {
     private final Path workDir;
     private final Duration killGrace;
     private final int maxConcurrent;
+    private final long spoolMaxBytes;
 
     private AgentConfig(Map<ConfigKey, Value> values, String hostName, String userHome) throws ConfigException {
         this.hostName = hostName;
-        this.gateway = gateway(values.get(ConfigKey.GATEWAY));
+        this.gateways = gateways(values.get(ConfigKey.GATEWAY));
+        this.gateway = String.join(",", gateways);
         this.subscriptionId = matching(values, ConfigKey.SUBSCRIPTION_ID, SUBSCRIPTION, DEFAULT_SUBSCRIPTION);
         this.resourceGroup = matching(values, ConfigKey.RESOURCE_GROUP, RESOURCE_GROUP, DEFAULT_RESOURCE_GROUP);
         this.machineName = matching(values, ConfigKey.MACHINE_NAME, MACHINE_NAME, HostName.toMachineName(hostName));
@@ -46,6 +53,7 @@ public final class AgentConfig {
         this.killGrace = Duration.ofSeconds(
                 wholeNumber(values, ConfigKey.KILL_GRACE_SECONDS, DEFAULT_KILL_GRACE_SECONDS, 0, MAX_KILL_GRACE_SECONDS));
         this.maxConcurrent = wholeNumber(values, ConfigKey.MAX_CONCURRENT, DEFAULT_MAX_CONCURRENT, 1, MAX_MAX_CONCURRENT);
+        this.spoolMaxBytes = byteCount(values, ConfigKey.SPOOL_MAX_BYTES, DEFAULT_SPOOL_MAX_BYTES, MIN_SPOOL_MAX_BYTES);
     }
 
     /**
@@ -69,9 +77,14 @@ public final class AgentConfig {
         return Usage.TEXT;
     }
 
-    /** The gateway to dial, as HOST:PORT. */
+    /** The gateways to dial, as configured: HOST:PORT[,HOST:PORT...]. */
     public String gateway() {
         return gateway;
+    }
+
+    /** The gateway addresses (HOST:PORT), in the order the agent tries them. */
+    public List<String> gateways() {
+        return gateways;
     }
 
     /** The subscription this machine belongs to. */
@@ -109,16 +122,44 @@ public final class AgentConfig {
         return maxConcurrent;
     }
 
-    private static String gateway(Value value) throws ConfigException {
+    /** The most unacknowledged output bytes kept on disk before running scripts are held back. */
+    public long spoolMaxBytes() {
+        return spoolMaxBytes;
+    }
+
+    private static List<String> gateways(Value value) throws ConfigException {
         if (value == null) {
-            return DEFAULT_GATEWAY;
+            return List.of(DEFAULT_GATEWAY);
         }
-        Matcher m = HOST_PORT.matcher(value.text());
-        int port = m.matches() ? Integer.parseInt(m.group(2)) : 0;
-        if (port < 1 || port > 65535) {
-            throw invalid(ConfigKey.GATEWAY, value, "expected HOST:PORT with a port from 1 to 65535");
+        List<String> addresses = new ArrayList<>();
+        for (String part : value.text().split(",", -1)) {
+            String address = part.trim();
+            Matcher m = HOST_PORT.matcher(address);
+            int port = m.matches() ? Integer.parseInt(m.group(2)) : 0;
+            if (port < 1 || port > 65535) {
+                throw invalid(ConfigKey.GATEWAY, value,
+                        "expected HOST:PORT[,HOST:PORT...] with ports from 1 to 65535");
+            }
+            addresses.add(address);
         }
-        return value.text();
+        return List.copyOf(addresses);
+    }
+
+    private static long byteCount(Map<ConfigKey, Value> values, ConfigKey key, long fallback, long min)
+            throws ConfigException {
+        Value value = values.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            long number = Long.parseLong(value.text());
+            if (number >= min) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below with the same message as a number that is too small.
+        }
+        throw invalid(key, value, "expected a whole number of bytes, at least " + min);
     }
 
     private static String matching(Map<ConfigKey, Value> values, ConfigKey key, Pattern pattern, String fallback)
@@ -170,6 +211,6 @@ public final class AgentConfig {
     public String toString() {
         return "AgentConfig[gateway=" + gateway + ", scope=" + subscriptionId + "/" + resourceGroup + "/"
                 + machineName + ", workDir=" + workDir + ", killGrace=" + killGrace.toSeconds() + "s, maxConcurrent="
-                + maxConcurrent + "]";
+                + maxConcurrent + ", spoolMaxBytes=" + spoolMaxBytes + "]";
     }
 }

@@ -5,7 +5,7 @@ package dev.runcmd.agent;
  * the properties-file key is {@code <key>}, and the environment variable is {@link #env()}.
  */
 enum ConfigKey {
-    /** The gateway to dial, as HOST:PORT. */
+    /** The gateways to dial, as HOST:PORT[,HOST:PORT...]. */
     GATEWAY("gateway", "RUNCMD_GATEWAY"),
     /** The subscription this machine belongs to. */
     SUBSCRIPTION_ID("subscription-id", "RUNCMD_SUBSCRIPTION_ID"),
@@ -18,7 +18,9 @@ enum ConfigKey {
     /** Seconds between SIGTERM and SIGKILL when a process tree is ended. */
     KILL_GRACE_SECONDS("kill-grace-seconds", "RUNCMD_KILL_GRACE_SECONDS"),
     /** How many executions may run at once; more wait in arrival order. */
-    MAX_CONCURRENT("max-concurrent", "RUNCMD_MAX_CONCURRENT");
+    MAX_CONCURRENT("max-concurrent", "RUNCMD_MAX_CONCURRENT"),
+    /** The most unacknowledged output bytes kept on disk before scripts are held back. */
+    SPOOL_MAX_BYTES("spool-max-bytes", "RUNCMD_SPOOL_MAX_BYTES");
 
     private final String key;
     private final String env;

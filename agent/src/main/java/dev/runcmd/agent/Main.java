@@ -46,7 +46,7 @@ public final class Main {
             System.exit(EXIT_USAGE);
             return;
         }
-        Agent agent = new Agent(channel(config), config);
+        Agent agent = new Agent(config.gateways().stream().map(Main::channel).toList(), config);
         Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "runcmd-shutdown"));
         try {
             agent.start();
@@ -57,9 +57,12 @@ public final class Main {
         agent.awaitTermination();
     }
 
-    /** A plaintext channel to the gateway with keepalive pings. */
-    static ManagedChannel channel(AgentConfig config) {
-        return ManagedChannelBuilder.forTarget(config.gateway())
+    /**
+     * A plaintext channel to one gateway address with keepalive pings. A host name is resolved by
+     * grpc's DNS resolver, and pick_first tries every address it resolves to.
+     */
+    static ManagedChannel channel(String gateway) {
+        return ManagedChannelBuilder.forTarget(gateway)
                 .usePlaintext()
                 .keepAliveTime(KEEPALIVE_SECONDS, TimeUnit.SECONDS)
                 .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)

@@ -9,13 +9,14 @@ final class Usage {
             output back. Precedence: flags > environment > config file > defaults.
 
             Options (flag | environment | config-file key | default):
-              --gateway HOST:PORT        RUNCMD_GATEWAY             gateway             127.0.0.1:9090
+              --gateway HOST:PORT[,...]  RUNCMD_GATEWAY             gateway             127.0.0.1:9090 (tried in turn)
               --subscription-id ID       RUNCMD_SUBSCRIPTION_ID     subscription-id     00000000-0000-0000-0000-000000000000
               --resource-group NAME      RUNCMD_RESOURCE_GROUP      resource-group      local
               --machine-name NAME        RUNCMD_MACHINE_NAME        machine-name        the host name, sanitised
               --work-dir DIR             RUNCMD_WORK_DIR            work-dir            ~/.runcmd/agent
               --kill-grace-seconds N     RUNCMD_KILL_GRACE_SECONDS  kill-grace-seconds  5
               --max-concurrent N         RUNCMD_MAX_CONCURRENT      max-concurrent      5 (1-1000; more wait in line)
+              --spool-max-bytes N        RUNCMD_SPOOL_MAX_BYTES     spool-max-bytes     268435456 (at least 1048576)
               --config FILE              RUNCMD_AGENT_CONFIG        (java.util.Properties file with the keys above)
               --help                     print this text and exit
 

@@ -5,7 +5,9 @@ import dev.runcmd.proto.agent.v1.AgentMessage;
 import dev.runcmd.proto.agent.v1.GatewayMessage;
 import dev.runcmd.proto.agent.v1.Output;
 import dev.runcmd.proto.agent.v1.OutputStream;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -29,10 +31,26 @@ final class AckLedger {
                 return Optional.empty();
             }
         }
+        return Optional.of(ackOf(id));
+    }
+
+    /** The Ack of everything stored, one per execution. */
+    synchronized List<GatewayMessage> acksForAll() {
+        List<GatewayMessage> all = new ArrayList<>();
+        offsets.keySet().forEach(id -> all.add(ackOf(id)));
+        return all;
+    }
+
+    /** The contiguous bytes stored of {@code id}'s stdout. */
+    synchronized long stdoutStored(String id) {
+        return offsets.getOrDefault(id, new long[2])[0];
+    }
+
+    private GatewayMessage ackOf(String id) {
         long[] stored = offsets.computeIfAbsent(id, k -> new long[2]);
         Ack ack = Ack.newBuilder().setExecutionId(id).setStdoutOffset(stored[0]).setStderrOffset(stored[1])
                 .setExited(exited.getOrDefault(id, false)).build();
-        return Optional.of(GatewayMessage.newBuilder().setAck(ack).build());
+        return GatewayMessage.newBuilder().setAck(ack).build();
     }
 
     private void store(Output output) {

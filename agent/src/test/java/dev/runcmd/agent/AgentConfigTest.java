@@ -84,6 +84,21 @@ class AgentConfigTest {
     }
 
     @Test
+    void gatewayListAndSpoolBoundAreReadAndChecked() throws Exception {
+        AgentConfig config = AgentConfig.from(Map.of("RUNCMD_SPOOL_MAX_BYTES", "1048576"),
+                new String[] {"--gateway", "gw-a:9090, gw-b:9091,[::1]:9092"});
+
+        assertEquals(List.of("gw-a:9090", "gw-b:9091", "[::1]:9092"), config.gateways());
+        assertEquals(1048576, config.spoolMaxBytes());
+        assertEquals(268435456, AgentConfig.from(Map.of(), new String[0]).spoolMaxBytes());
+        assertEquals(List.of("127.0.0.1:9090"), AgentConfig.from(Map.of(), new String[0]).gateways());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> AgentConfig.from(Map.of(), new String[] {"--spool-max-bytes=1048575"}));
+        assertEquals("invalid spool-max-bytes '1048575' (from flag --spool-max-bytes): expected a whole number of "
+                + "bytes, at least 1048576", e.getMessage());
+    }
+
+    @Test
     void hostNameBecomesAValidMachineName() {
         assertEquals("my-host-example.com", HostName.toMachineName("my host!example.com"));
         assertEquals(54, HostName.toMachineName("h".repeat(80)).length());
@@ -93,7 +108,7 @@ class AgentConfigTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "--bogus x", "--gateway", "--gateway --machine-name m", "--gateway nohostport", "--gateway host:0",
-        "--gateway host:70000", "--kill-grace-seconds abc", "--kill-grace-seconds -1", "--machine-name bad/name",
+        "--gateway host:70000", "--gateway a:1,", "--gateway a:1,,b:2", "--spool-max-bytes lots", "--kill-grace-seconds abc", "--kill-grace-seconds -1", "--machine-name bad/name",
         "--machine-name " + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "--config /nonexistent/file",
         "positional"})
     void invalidFlagsAreRejected(String commandLine) {

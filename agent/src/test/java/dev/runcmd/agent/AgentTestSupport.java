@@ -54,14 +54,28 @@ abstract class AgentTestSupport {
 
     /** Starts an agent with the test's work dir, machine "test-machine" and any extra flags. */
     Agent startAgent(String... extraArgs) throws Exception {
+        return startAgentOn(List.of(channel()), extraArgs);
+    }
+
+    /** Starts an agent like {@link #startAgent} that tries {@code channels} in turn. */
+    Agent startAgentOn(List<ManagedChannel> channels, String... extraArgs) throws Exception {
         List<String> args = new ArrayList<>(List.of("--work-dir", workDir.toString(), "--machine-name", "test-machine",
                 "--subscription-id", "sub-1", "--resource-group", "rg-1"));
         args.addAll(List.of(extraArgs));
         AgentConfig config = AgentConfig.from(java.util.Map.of(), args.toArray(String[]::new));
-        ManagedChannel channel = InProcessChannelBuilder.forName(serverName).build();
-        agent = new Agent(channel, config);
+        agent = new Agent(channels, config);
         agent.start();
         return agent;
+    }
+
+    /** A new in-process channel to the test's gateway. */
+    ManagedChannel channel() {
+        return InProcessChannelBuilder.forName(serverName).build();
+    }
+
+    /** Stops the test's gateway at once, as a crashed gateway would go. */
+    void shutdownGateway() throws InterruptedException {
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
 
     /** Starts an agent and waits until its Hello arrived. */
@@ -94,6 +108,15 @@ abstract class AgentTestSupport {
             }
         }
         return pids;
+    }
+
+    /** {@link #livingGroupMembers} for use in lambdas. */
+    static List<Long> livingGroupMembersUnchecked(long pgid) {
+        try {
+            return livingGroupMembers(pgid);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** True while {@code pid} exists and is not a zombie. */

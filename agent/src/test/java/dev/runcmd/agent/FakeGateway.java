@@ -29,6 +29,7 @@ final class FakeGateway extends AgentServiceGrpc.AgentServiceImplBase {
     private volatile boolean manualFlow;
     private volatile int heartbeatSeconds = 30;
     private volatile AckLedger acks;
+    private volatile boolean acksPaused;
     private volatile BiPredicate<Integer, AgentMessage> breaker = (stream, message) -> false;
 
     /**
@@ -43,6 +44,25 @@ final class FakeGateway extends AgentServiceGrpc.AgentServiceImplBase {
     /** From now on, every Started, Output and Exited is answered with an Ack of what was received. */
     void acknowledgeWhatArrives() {
         acks = new AckLedger();
+    }
+
+    /** From now on, what arrives is recorded in the ledger but not acknowledged, until {@link #resumeAcks()}. */
+    void pauseAcks() {
+        acksPaused = true;
+    }
+
+    /** Acknowledges everything recorded so far on the current stream, and what arrives from now on. */
+    void resumeAcks() {
+        acksPaused = false;
+        AckLedger ledger = acks;
+        if (ledger != null) {
+            ledger.acksForAll().forEach(this::send);
+        }
+    }
+
+    /** What this gateway has stored, or null when it does not acknowledge. */
+    AckLedger ledger() {
+        return acks;
     }
 
     /** From the next stream on, the gateway requests agent messages only when told to. */
@@ -83,7 +103,7 @@ final class FakeGateway extends AgentServiceGrpc.AgentServiceImplBase {
                 }
                 AckLedger ledger = acks;
                 if (ledger != null) {
-                    ledger.ack(message).ifPresent(ack -> sendOn(call, ack));
+                    ledger.ack(message).filter(ack -> !acksPaused).ifPresent(ack -> sendOn(call, ack));
                 }
             }
 

@@ -6,7 +6,9 @@ import dev.runcmd.proto.agent.v1.GatewayMessage;
 import dev.runcmd.proto.agent.v1.OutputStream;
 import dev.runcmd.proto.agent.v1.Parameter;
 import dev.runcmd.proto.agent.v1.Run;
+import dev.runcmd.proto.agent.v1.Output;
 import java.io.ByteArrayOutputStream;
+import java.util.BitSet;
 import java.util.List;
 
 /** Builders and readers for protocol messages in tests. */
@@ -64,5 +66,33 @@ final class Messages {
     /** {@link #streamBytes} as UTF-8 text. */
     static String streamText(List<AgentMessage> messages, OutputStream stream) {
         return new String(streamBytes(messages, stream), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Places every chunk of {@code stream} at its offset, as a gateway stores by offset: a byte
+     * received twice must be the same both times, and every byte up to {@code total} must have arrived.
+     */
+    static byte[] reassemble(List<AgentMessage> messages, OutputStream stream, long total) {
+        byte[] out = new byte[Math.toIntExact(total)];
+        BitSet seen = new BitSet(out.length);
+        for (AgentMessage m : messages) {
+            Output o = m.getOutput();
+            if (!m.hasOutput() || o.getStream() != stream) {
+                continue;
+            }
+            byte[] chunk = o.getData().toByteArray();
+            int at = Math.toIntExact(o.getOffset());
+            for (int i = 0; i < chunk.length; i++) {
+                if (seen.get(at + i) && out[at + i] != chunk[i]) {
+                    throw new AssertionError("different bytes at offset " + (at + i));
+                }
+                out[at + i] = chunk[i];
+            }
+            seen.set(at, at + chunk.length);
+        }
+        if (seen.cardinality() != out.length) {
+            throw new AssertionError(stream + ": " + seen.cardinality() + " of " + out.length + " bytes arrived");
+        }
+        return out;
     }
 }

@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runcmd.proto.agent.v1.AgentMessage;
 import dev.runcmd.proto.agent.v1.ExitState;
-import dev.runcmd.proto.agent.v1.Output;
 import dev.runcmd.proto.agent.v1.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.BitSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -26,9 +24,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Messages written to a stream that breaks are sent again on the next one: the gateway breaks the
- * stream twice while a script writes 4 MB (each time losing the chunk that was arriving), and still
- * ends up with every byte and one Exited.
+ * Progress written to a stream that breaks is sent again on the next one, from the acknowledged
+ * offsets read back from the output files: the gateway breaks the stream twice while a script writes
+ * 4 MB (each time losing the chunk that was arriving), and still ends up with every byte and one
+ * Exited.
  */
 class ReplayTest extends AgentTestSupport {
     private static final int SCRIPT_BYTES = 4_000_000;
@@ -60,13 +59,14 @@ class ReplayTest extends AgentTestSupport {
         Set<AgentMessage> terminal = messages.stream().filter(AgentMessage::hasExited)
                 .map(m -> m.toBuilder().build()).collect(Collectors.toSet());
         assertEquals(1, terminal.size(), "exactly one terminal state, however often it was sent");
-        byte[] stdout = reassemble(messages, OutputStream.STDOUT, exited.getExited().getStdoutBytes());
-        String stderr = new String(reassemble(messages, OutputStream.STDERR, exited.getExited().getStderrBytes()),
+        byte[] stdout = Messages.reassemble(messages, OutputStream.STDOUT, exited.getExited().getStdoutBytes());
+        String stderr = new String(Messages.reassemble(messages, OutputStream.STDERR, exited.getExited().getStderrBytes()),
                 StandardCharsets.UTF_8);
         assertEquals(stderr.substring(0, 64), HexFormat.of().formatHex(sha256(stdout)), "the script's own sha256");
         assertTrue(outputStreams().containsAll(Set.of(1, 2, 3)), "output arrived on three streams: " + outputStreams());
-        awaitTrue("the final Ack empties the replay buffer", PROMPTLY,
-                () -> agent.outboundQueue().unacknowledgedBytes() == 0 && agent.outboundQueue().unacknowledgedCount() == 0);
+        awaitTrue("the final Ack releases the execution and its state dir", PROMPTLY,
+                () -> agent.outboundQueue().inFlightBytes() == 0 && agent.outboundQueue().sourceCount() == 0
+                        && !Files.exists(workDir.resolve("runs").resolve("r-big")));
     }
 
     /** True for a stdout Output whose offset is {@code offset} or beyond. */
@@ -85,32 +85,6 @@ class ReplayTest extends AgentTestSupport {
     private Set<Integer> outputStreams() {
         return gateway.received().stream().filter(r -> r.message().hasOutput())
                 .map(FakeGateway.Received::stream).collect(Collectors.toSet());
-    }
-
-    /**
-     * Places every chunk of {@code stream} at its offset; a byte received twice must be the same
-     * both times, and every byte up to {@code total} must have arrived.
-     */
-    private static byte[] reassemble(List<AgentMessage> messages, OutputStream stream, long total) {
-        byte[] out = new byte[Math.toIntExact(total)];
-        BitSet seen = new BitSet(out.length);
-        for (AgentMessage m : messages) {
-            Output o = m.getOutput();
-            if (!m.hasOutput() || o.getStream() != stream) {
-                continue;
-            }
-            byte[] chunk = o.getData().toByteArray();
-            int at = Math.toIntExact(o.getOffset());
-            for (int i = 0; i < chunk.length; i++) {
-                if (seen.get(at + i) && out[at + i] != chunk[i]) {
-                    throw new AssertionError("different bytes at offset " + (at + i));
-                }
-                out[at + i] = chunk[i];
-            }
-            seen.set(at, at + chunk.length);
-        }
-        assertEquals(out.length, seen.cardinality(), stream + ": every byte arrived");
-        return out;
     }
 
     private static byte[] sha256(byte[] bytes) throws Exception {

@@ -86,8 +86,8 @@ class SessionTest extends AgentTestSupport {
         gateway.send(command(run("s-dup", "echo ran")));
         gateway.await(m -> m.hasRejected() && m.equals(rejectedDuplicate("s-dup")) && countRejected("s-dup") == 2,
                 PROMPTLY);
-        assertEquals(1, gateway.messagesOf("s-dup").stream().filter(AgentMessage::hasStarted).count(),
-                "started exactly once, across an agent restart");
+        assertEquals(1, gateway.messagesOf("s-dup").stream().filter(AgentMessage::hasStarted).distinct().count(),
+                "started exactly once, across an agent restart (the unacknowledged Started is replayed as it was)");
     }
 
     @Test

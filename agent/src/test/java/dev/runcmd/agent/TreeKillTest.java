@@ -23,7 +23,7 @@ class TreeKillTest extends AgentTestSupport {
         long sent = System.nanoTime();
         gateway.send(command(run("t-timeout", "sleep 60 & sleep 60").setTimeoutSeconds(2)));
         long pgid = startedPid("t-timeout");
-        awaitTrue("shell and both sleeps running", PROMPTLY, () -> members(pgid).size() == 3);
+        awaitTrue("wrapper, shell and both sleeps running", PROMPTLY, () -> members(pgid).size() == 4);
         List<Long> tree = members(pgid);
 
         AgentMessage exited = gateway.awaitExited("t-timeout", Duration.ofSeconds(8));
@@ -42,9 +42,9 @@ class TreeKillTest extends AgentTestSupport {
         // The second sleep leaves the process group (and session) through its own setsid.
         gateway.send(command(run("t-cancel", "sleep 60 & setsid sleep 60 & wait")));
         long pgid = startedPid("t-cancel");
-        awaitTrue("shell and both sleeps running", PROMPTLY, () -> descendantsAndSelf(pgid).size() == 3);
+        awaitTrue("wrapper, shell and both sleeps running", PROMPTLY, () -> descendantsAndSelf(pgid).size() == 4);
         List<Long> tree = descendantsAndSelf(pgid);
-        assertEquals(2, members(pgid).size(), "one sleep escaped the group: " + tree);
+        assertEquals(3, members(pgid).size(), "one sleep escaped the group: " + tree);
 
         gateway.send(cancel("t-cancel", "deleted"));
         AgentMessage exited = gateway.awaitExited("t-cancel", Duration.ofSeconds(8));
@@ -74,7 +74,7 @@ class TreeKillTest extends AgentTestSupport {
         startAgentAndAwaitHello();
         gateway.send(command(run("t-stop", "sleep 60 & sleep 60")));
         long pgid = startedPid("t-stop");
-        awaitTrue("shell and both sleeps running", PROMPTLY, () -> members(pgid).size() == 3);
+        awaitTrue("wrapper, shell and both sleeps running", PROMPTLY, () -> members(pgid).size() == 4);
 
         agent.close();
 

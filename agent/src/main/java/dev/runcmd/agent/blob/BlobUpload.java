@@ -1,7 +1,6 @@
 package dev.runcmd.agent.blob;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -11,7 +10,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -21,8 +19,8 @@ import java.util.logging.Logger;
  * once more at the end. For a plain URL: one PUT of the whole spool at the end.
  *
  * <p>The first failed request ends the upload: later bytes are not sent, and {@link #result}
- * reports why. Lifecycle: {@link #create}, then {@link #start} once the exec dir exists, then
- * {@link #endOfStream} once the pump stopped (the spool is final), {@link #result}, then
+ * reports why. Lifecycle: {@link #create}, then {@link #start} once the script was launched, then
+ * {@link #endOfStream} with the stream's final size once it exited, {@link #result}, then
  * {@link #close}.
  */
 final class BlobUpload implements Runnable {
@@ -62,22 +60,16 @@ final class BlobUpload implements Runnable {
         }
     }
 
-    /** Opens the spool {@code file} and starts the uploader on {@code workers}. */
+    /** Opens the script's output {@code file} and starts the uploader on {@code workers}. */
     void start(Path file, ExecutorService workers) {
         try {
-            spool = OutputSpool.create(file);
+            spool = OutputSpool.follow(file);
             uploader = workers.submit(this);
         } catch (IOException e) {
             fail("the output could not be spooled: " + e.getMessage());
         } catch (RejectedExecutionException e) {
             fail("the agent is stopping");
         }
-    }
-
-    /** Where the pump copies each chunk it queues; discards when the spool could not be opened. */
-    Consumer<ByteBuffer> sink() {
-        OutputSpool open = spool;
-        return open != null ? open : chunk -> { };
     }
 
     @Override
@@ -97,18 +89,16 @@ final class BlobUpload implements Runnable {
     }
 
     private void uploadRest() throws BlobException, InterruptedException {
-        if (spool.failure() != null) {
-            fail(spool.failure());
-        } else if (target.appendBlob()) {
+        if (target.appendBlob()) {
             appendNewBytes();
         } else {
-            client.put(target, spool, spool.size());
+            client.put(target, spool, spoolSize());
         }
     }
 
     /** Appends what was spooled since the last block, in blocks of at most {@link #MAX_BLOCK}. */
     private void appendNewBytes() throws BlobException, InterruptedException {
-        long size = spool.size();
+        long size = spoolSize();
         while (uploaded < size) {
             long length = Math.min(MAX_BLOCK, size - uploaded);
             client.appendBlock(target, spool, uploaded, length);
@@ -116,8 +106,19 @@ final class BlobUpload implements Runnable {
         }
     }
 
-    /** Tells the uploader that the spool is final: it uploads what is left and ends. */
-    void endOfStream() {
+    private long spoolSize() throws BlobException {
+        try {
+            return spool.size();
+        } catch (IOException e) {
+            throw new BlobException("the output file cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** Tells the uploader the stream's final size: it uploads what is left and ends. */
+    void endOfStream(long finalSize) {
+        if (spool != null) {
+            spool.seal(finalSize);
+        }
         finishing.countDown();
     }
 

@@ -2,23 +2,22 @@ package dev.runcmd.agent.blob;
 
 import dev.runcmd.proto.agent.v1.OutputStream;
 import dev.runcmd.proto.agent.v1.Run;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The output uploads of one execution: stdout to the Run's {@code output_blob_uri}, stderr to its
- * {@code error_blob_uri}, each only when given. Spools live in the exec dir as
- * {@code .runcmd-stdout} and {@code .runcmd-stderr}.
+ * {@code error_blob_uri}, each only when given. Each upload reads the script's output file in the
+ * execution's run dir as it grows (independent of the gateway stream), up to the final size.
  *
  * <p>Lifecycle, all from the execution: {@link #open} before the script starts (creates append
- * blobs; a failure means the script must not start), {@link #start} once the exec dir exists and
- * before the pumps run, {@link #finish} after the pumps stopped and before Exited is queued, and
- * {@link #close}. The same methods on {@link #NONE} do nothing.
+ * blobs; a failure means the script must not start), {@link #start} once the script was launched,
+ * {@link #finish} after it exited and before Exited is handed out, and {@link #close}. The same
+ * methods on {@link #NONE} do nothing.
  */
 public final class OutputBlobs {
     /** How long {@link #finish} waits for the last uploads of both streams together. */
@@ -59,38 +58,29 @@ public final class OutputBlobs {
         }
     }
 
-    /** Opens the spools in {@code execDir} and starts the uploaders on {@code workers}. */
-    public void start(Path execDir, ExecutorService workers) {
-        uploads.forEach((stream, upload) -> upload.start(execDir.resolve(spoolName(stream)), workers));
-    }
-
-    /** Where the pump of {@code stream} copies each chunk it queues (a no-op when not uploaded). */
-    public Consumer<ByteBuffer> sink(OutputStream stream) {
-        BlobUpload upload = uploads.get(stream);
-        return upload != null ? upload.sink() : chunk -> { };
+    /** Opens each uploaded stream's output file ({@code files}) and starts the uploaders on {@code workers}. */
+    public void start(Function<OutputStream, Path> files, ExecutorService workers) {
+        uploads.forEach((stream, upload) -> upload.start(files.apply(stream), workers));
     }
 
     /**
-     * Uploads what is left and waits for it, at most {@link #FINISH_LIMIT} for both streams.
-     * Returns what to append to the Exited message: "" when everything arrived, else one
-     * " (output upload to host failed: reason)" per failed stream.
+     * Uploads what is left up to the final sizes ({@code stdoutBytes}, {@code stderrBytes}) and waits
+     * for it, at most {@link #FINISH_LIMIT} for both streams. Returns what to append to the Exited
+     * message: "" when everything arrived, else one " (output upload to host failed: reason)" per
+     * failed stream.
      */
-    public String finish() throws InterruptedException {
+    public String finish(long stdoutBytes, long stderrBytes) throws InterruptedException {
         long deadline = System.nanoTime() + FINISH_LIMIT.toNanos();
         StringBuilder failures = new StringBuilder();
-        uploads.values().forEach(BlobUpload::endOfStream);
+        uploads.forEach((stream, upload) -> upload.endOfStream(stream == OutputStream.STDERR ? stderrBytes : stdoutBytes));
         for (BlobUpload upload : uploads.values()) {
             failures.append(upload.result(deadline));
         }
         return failures.toString();
     }
 
-    /** Closes the spools; their files go with the exec dir. */
+    /** Closes the output files the uploads read. */
     public void close() {
         uploads.values().forEach(BlobUpload::close);
-    }
-
-    private static String spoolName(OutputStream stream) {
-        return stream == OutputStream.STDOUT ? ".runcmd-stdout" : ".runcmd-stderr";
     }
 }

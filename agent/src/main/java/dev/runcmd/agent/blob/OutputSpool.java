@@ -6,69 +6,38 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
-import java.util.function.Consumer;
 
 /**
- * One output stream of a script, copied to a file as the pump reads it, so the uploader can send
- * it at its own pace with bounded memory. The file is created owner-only (0600) and never
- * truncated; the exec dir's removal deletes it.
+ * One output stream of a script as its uploader reads it: the script's own output file in the run
+ * dir, read-only, growing while the script runs. Until {@link #seal} its size is the file's current
+ * size; after it, the final size the execution reported (bytes a background process appends later
+ * are not uploaded).
  *
- * <p>Threading: one writer (the stream's pump) calls {@link #accept}; readers may call
- * {@link #size} and {@link #read} at any time and see whole chunks only. A write failure (disk
- * full) is remembered, and the spool stops growing: the output itself still streams to the
- * gateway, only the upload is incomplete, which {@link #failure()} reports.
+ * <p>Threading: {@link #seal} from the execution's waiter; {@link #size} and {@link #read} from the
+ * uploader; positional reads are independent of each other.
  */
-final class OutputSpool implements Consumer<ByteBuffer>, AutoCloseable {
-    private static final FileAttribute<?> OWNER_READ_WRITE =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
-
+final class OutputSpool implements AutoCloseable {
     private final FileChannel channel;
-    private volatile long size; // written only by the pump
-    private volatile String failure;
+    private volatile long sealedSize = -1;
 
     private OutputSpool(FileChannel channel) {
         this.channel = channel;
     }
 
-    /** Creates the spool file {@code file}, which must not exist yet. */
-    static OutputSpool create(Path file) throws IOException {
-        var options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
-        boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
-        FileChannel channel = posix ? FileChannel.open(file, options, OWNER_READ_WRITE) : FileChannel.open(file, options);
-        return new OutputSpool(channel);
+    /** Opens {@code file} (created by the launch) for reading. */
+    static OutputSpool follow(Path file) throws IOException {
+        return new OutputSpool(FileChannel.open(file, StandardOpenOption.READ));
     }
 
-    /**
-     * Appends {@code chunk} (all its remaining bytes, without copying them). Called by the pump with
-     * exactly the bytes it queues as Output.
-     */
-    @Override
-    public void accept(ByteBuffer chunk) {
-        if (failure != null) {
-            return;
-        }
-        try {
-            int n = chunk.remaining();
-            while (chunk.hasRemaining()) {
-                channel.write(chunk);
-            }
-            size += n;
-        } catch (IOException e) {
-            failure = "the output could not be spooled: " + e.getMessage();
-        }
+    /** Fixes the stream's final size. */
+    void seal(long finalSize) {
+        sealedSize = finalSize;
     }
 
-    /** The bytes spooled so far (whole chunks only). */
-    long size() {
-        return size;
-    }
-
-    /** Why the spool stopped growing, or null while it is complete. */
-    String failure() {
-        return failure;
+    /** The bytes available for upload now. */
+    long size() throws IOException {
+        long sealed = sealedSize;
+        return sealed >= 0 ? sealed : channel.size();
     }
 
     /** A stream of bytes {@code [from, from + length)}, read from the file as it is consumed. */
@@ -81,7 +50,7 @@ final class OutputSpool implements Consumer<ByteBuffer>, AutoCloseable {
         channel.close();
     }
 
-    /** Positional reads of one region of the spool; independent of the writer's position. */
+    /** Positional reads of one region of the file. */
     private static final class RegionStream extends InputStream {
         private final FileChannel channel;
         private final long end;
@@ -100,7 +69,7 @@ final class OutputSpool implements Consumer<ByteBuffer>, AutoCloseable {
             }
             int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - position)), position);
             if (n < 0) {
-                throw new IOException("the spool ended before its recorded size");
+                throw new IOException("the output file ended before its recorded size");
             }
             position += n;
             return n;

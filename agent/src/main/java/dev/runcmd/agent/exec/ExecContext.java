@@ -9,7 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * What every {@link Execution} shares: where its messages go, how it starts and ends processes,
- * which threads it may use, and where its exec dir lives.
+ * which threads it may use, and where its exec dir and state dir live.
  *
  * @param outbox where Started, Output and Exited go
  * @param launcher starts scripts
@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param runAsRoot the parent of the exec dirs of scripts run as another user: a directory every
  *     user can traverse (mode 0711), as the work dir may not be
  * @param killGrace time between SIGTERM and SIGKILL for cancel and timeout
+ * @param spool the state dirs on disk and how they are followed
  */
 public record ExecContext(
         Outbox outbox,
@@ -33,4 +34,5 @@ public record ExecContext(
         BlobClient blobClient,
         Path execRoot,
         Path runAsRoot,
-        Duration killGrace) {}
+        Duration killGrace,
+        SpoolContext spool) {}

@@ -68,11 +68,19 @@ public final class ExecDirs {
      * no execution of this agent is running.
      */
     public static void deleteStale(Path execRoot) throws IOException {
+        deleteStale(execRoot, Set.of());
+    }
+
+    /** Like {@link #deleteStale(Path)}, but keeps the exec dirs of the execution ids in {@code keep}. */
+    public static void deleteStale(Path execRoot, Set<String> keep) throws IOException {
         if (!Files.isDirectory(execRoot)) {
             return;
         }
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(execRoot)) {
             for (Path dir : dirs) {
+                if (keep.contains(dir.getFileName().toString())) {
+                    continue;
+                }
                 LOG.info(() -> "Removing stale exec dir " + dir.getFileName());
                 deleteRecursively(dir);
             }
@@ -96,10 +104,10 @@ public final class ExecDirs {
 
     /**
      * Makes {@code root} a directory of this process's user with mode 0711 and removes stale exec
-     * dirs in it. An existing {@code root} that is a symbolic link, not a directory, or owned by
+     * dirs in it (except those of the ids in {@code keep}, whose scripts still run). An existing {@code root} that is a symbolic link, not a directory, or owned by
      * another user is refused: someone else could otherwise steer where the agent writes.
      */
-    public static void prepareTraversable(Path root) throws IOException {
+    public static void prepareTraversable(Path root, Set<String> keep) throws IOException {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectory(root, OWNER_ONLY);
         }
@@ -112,6 +120,6 @@ public final class ExecDirs {
             throw new IOException(root + " belongs to another user");
         }
         Files.setPosixFilePermissions(root, TRAVERSE_ONLY);
-        deleteStale(root);
+        deleteStale(root, keep);
     }
 }

@@ -1,8 +1,9 @@
 package dev.runcmd.agent.exec;
 
-import dev.runcmd.agent.blob.BlobException;
 import dev.runcmd.agent.blob.OutputBlobs;
-import dev.runcmd.proto.agent.v1.AgentMessage;
+import dev.runcmd.agent.spool.OutputTail;
+import dev.runcmd.agent.spool.ProcessRecord;
+import dev.runcmd.agent.spool.RunDir;
 import dev.runcmd.proto.agent.v1.ExitState;
 import dev.runcmd.proto.agent.v1.Exited;
 import dev.runcmd.proto.agent.v1.OutputStream;
@@ -10,6 +11,7 @@ import dev.runcmd.proto.agent.v1.Run;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -17,63 +19,63 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One accepted Run, from launch to Exited. Messages it queues, in order: Started, then Output
- * chunks (both streams interleaved, each in offset order), then exactly one Exited, queued only
- * after the process exited, both pipes reached end-of-file (or were given up 2 s after the exit),
- * and any tree kill finished. A script that cannot be started (its download failed, its run-as
- * user does not exist, ...) yields only Exited{FAILED, -1}. An execution ended before its process
- * started (canceled while it waited for a slot, the agent stopping) yields only Exited with the
- * end's state and exit code -1. Output blobs are created before the launch (failure: Exited{FAILED,
- * -1}); Exited waits for the last upload ({@link OutputBlobs#FINISH_LIMIT}) and notes a failure.
+ * One accepted Run, from launch to Exited. Its progress reaches the gateway through its
+ * {@link OutputTail}, in order: Started, the output read back from its {@link RunDir} files, then
+ * exactly one Exited, set only after the process exited (and any tree kill finished), with the sizes
+ * both files had then as the final sizes (a background process that keeps writing after the script
+ * exited is not waited for). A script that cannot be started (its download failed, ...) yields only
+ * Exited{FAILED, -1}; one ended before its process started yields only Exited with the end's state.
+ * The Exited is recorded in the run dir before it is handed out, so a restart reports the same end.
  *
- * <p>A background process that keeps a pipe open after the script exited is left alone: the
- * agent stops reading that pipe after {@link #DRAIN_AFTER_EXIT} and reports Exited; anything the
- * process writes later is not sent.
+ * <p>An execution is either launched by this agent ({@link #start()}) or found running again after
+ * an agent restart ({@link #reattach}); both are watched, timed out and canceled the same way.
  *
- * <p>Threading: {@link #start()} runs on a worker thread, once the control thread queued Accepted
- * ({@link #markAccepted()}), so Started never overtakes Accepted; {@link #end} from any thread and
- * returns at once; the waiter, pumps and kills run on {@link ExecContext#workers()}. Fields below
- * marked so are guarded by this object's monitor.
+ * <p>Threading: {@link #start()} runs on a worker thread once the control thread queued Accepted
+ * ({@link #markAccepted()}); {@link #end} from any thread, returns at once; the waiter and kills run
+ * on {@link ExecContext#workers()}. Fields marked so are guarded by this object's monitor.
  */
 public final class Execution {
-    /** How long the pipes are drained after the script's process exited. */
-    static final Duration DRAIN_AFTER_EXIT = Duration.ofSeconds(2);
     /** How much longer than the grace period a tree kill may take before it is given up. */
     private static final Duration KILL_SLACK = Duration.ofSeconds(3);
     private static final Logger LOG = Logger.getLogger(Execution.class.getName());
 
-    private final Run run;
+    private final String id;
+    private final Run run; // null when found again after a restart
     private final ExecContext ctx;
-    private final Path execDir;
-    private final Consumer<Execution> onExited;
+    private final RunDir runDir;
+    private final OutputTail tail;
+    private final ExecutionEvents events;
     private final CompletableFuture<Void> exited = new CompletableFuture<>();
     private final CountDownLatch accepted = new CountDownLatch(1);
-    private OutputBlobs blobs = OutputBlobs.NONE; // set by start before the pumps and the waiter run
+    private final AckedPrefixes prefixes;
+    private volatile OutputBlobs blobs = OutputBlobs.NONE; // set by start before the waiter runs
+    private volatile String uploadNote = ""; // set before the waiter runs
     private ExecutionState state = ExecutionState.WAITING; // guarded by this
-    private Process process; // guarded by this
+    private ScriptProcess process; // guarded by this
     private boolean sealed; // guarded by this; true once the process exited: no end request counts after
+    private boolean heldBack; // guarded by this; stopped by the spool bound
     private EndRequest endRequest; // guarded by this
     private Duration endGrace; // guarded by this
     private CompletableFuture<Void> kill; // guarded by this
     private ScheduledFuture<?> timeout; // guarded by this
 
-    /** Creates the execution of {@code run}; {@code onExited} is told once its Exited was queued. */
-    Execution(Run run, ExecContext ctx, Consumer<Execution> onExited) {
+    Execution(String id, Run run, RunDir runDir, OutputTail tail, ExecContext ctx, ExecutionEvents events) {
+        this.id = id;
         this.run = run;
+        this.runDir = runDir;
+        this.tail = tail;
         this.ctx = ctx;
-        Path root = run.getRunAsUser().isEmpty() ? ctx.execRoot() : ctx.runAsRoot();
-        this.execDir = root.resolve(run.getExecutionId());
-        this.onExited = onExited;
+        this.events = events;
+        this.prefixes = new AckedPrefixes(runDir, ctx.spool().puncher());
     }
 
     /** The execution id. */
     public String id() {
-        return run.getExecutionId();
+        return id;
     }
 
     /** The current lifecycle state. */
@@ -81,67 +83,87 @@ public final class Execution {
         return state;
     }
 
-    /** Completes once Exited was queued, or once queueing it was given up because the agent stops. */
+    /** Completes once Exited was handed to the tail, or once that was given up because the agent stops. */
     public CompletableFuture<Void> exited() {
         return exited;
     }
 
-    /** Tells the execution that its Accepted was queued (or given up): it may now queue Started. */
+    OutputTail tail() {
+        return tail;
+    }
+
+    RunDir runDir() {
+        return runDir;
+    }
+
+    /** Tells the execution that its Accepted was queued (or given up): it may now report Started. */
     void markAccepted() {
         accepted.countDown();
     }
 
     /**
-     * Downloads the script if the Run names a URL, launches it and queues Started; pumps and the
-     * waiter take over from there. An end requested before the launch is reported without
-     * starting anything. Blocks while the outbox is full.
+     * Downloads the script if the Run names a URL, launches it and records the process ({@link Launch});
+     * the waiter takes over from there. An end requested before the launch is reported without
+     * starting anything.
      *
-     * @throws InterruptedException when the agent stops meanwhile; the process tree is then killed
+     * @throws InterruptedException when the agent stops meanwhile
      */
     void start() throws InterruptedException {
         accepted.await();
-        if (!proceed()) {
-            endBeforeStart();
-            return;
-        }
-        Process launched;
-        try {
-            Run prepared = ctx.downloader().resolve(run);
-            if (!proceed()) {
-                endBeforeStart();
-                return;
-            }
-            blobs = OutputBlobs.open(prepared, ctx.blobClient());
-            launched = ctx.launcher().launch(prepared, execDir);
-        } catch (ExecutionFailure | BlobException e) {
-            failToStart(e.getMessage());
-            return;
-        } catch (IOException | RuntimeException e) {
-            failToStart("Script could not be started: " + e.getMessage());
-            return;
-        }
-        announce(launched);
+        new Launch(this, run, ctx, runDir).run();
     }
 
     /** True while no end was requested; then the execution is STARTING (called before and after the download). */
-    private synchronized boolean proceed() {
+    synchronized boolean proceed() {
         if (endRequest == null) {
             state = ExecutionState.STARTING;
         }
         return endRequest == null;
     }
 
-    private void announce(Process launched) throws InterruptedException {
-        try {
-            ctx.outbox().put(ExecutionMessages.started(id(), launched.pid()));
-        } catch (InterruptedException e) {
-            ctx.killer().kill(launched.toHandle(), Duration.ZERO);
-            deleteExecDir();
-            finish();
-            throw e;
+    /** The output uploads the launch opened; they read the output files from now on. */
+    void useBlobs(OutputBlobs opened) {
+        blobs = opened;
+        opened.start(runDir::output, ctx.workers());
+    }
+
+    /**
+     * Takes over {@code found}, the still running process of an execution whose agent restarted:
+     * lets it run on if the spool bound had stopped it, arms the rest of its timeout and waits for it.
+     */
+    void reattach(ScriptProcess found, ProcessRecord record) throws InterruptedException {
+        uploadNote = Recovery.uploadNote(record);
+        ctx.killer().resume(found.pid());
+        LOG.info(() -> "Execution " + id + " found running again, pid " + found.pid());
+        watch(found, record);
+    }
+
+    /** Lets Started out, watches the output, arms the timeout and starts the waiter. */
+    void watch(ScriptProcess watched, ProcessRecord record) {
+        tail.started(ExecutionMessages.started(id, watched.pid(), record.startedMillis()));
+        ctx.outbox().wake(tail);
+        ctx.spool().watcher().watch(runDir.path(), this::onOutput);
+        synchronized (this) {
+            process = watched;
+            state = ExecutionState.RUNNING;
+            if (endRequest != null) {
+                startKill();
+            } else if (record.deadlineMillis() > 0) {
+                long left = Math.max(0, record.deadlineMillis() - System.currentTimeMillis());
+                EndRequest timedOut = EndRequest.timedOut(record.timeoutSeconds());
+                timeout = ctx.scheduler().schedule(() -> end(timedOut, ctx.killGrace()), left, TimeUnit.MILLISECONDS);
+            }
         }
-        LOG.info(() -> "Execution " + id() + " started, pid " + launched.pid());
-        run(launched);
+        try {
+            ctx.workers().execute(this::awaitEnd);
+        } catch (RejectedExecutionException e) {
+            LOG.warning(() -> "Agent is stopping; execution " + id + " is not watched any more");
+        }
+    }
+
+    private void onOutput() {
+        ctx.outbox().wake(tail);
+        events.onOutput();
     }
 
     /**
@@ -150,7 +172,7 @@ public final class Execution {
      * Returns at once; returns whether this request was taken.
      */
     public synchronized boolean end(EndRequest request, Duration grace) {
-        if (sealed || endRequest != null || (process != null && !process.isAlive())) {
+        if (sealed || endRequest != null || state == ExecutionState.EXITED) {
             return false;
         }
         endRequest = request;
@@ -161,37 +183,11 @@ public final class Execution {
         return true;
     }
 
-    private void run(Process launched) {
-        blobs.start(execDir, ctx.workers());
-        OutputPump stdout = new OutputPump(id(), OutputStream.STDOUT, launched.getInputStream(), ctx.outbox(),
-                blobs.sink(OutputStream.STDOUT));
-        OutputPump stderr = new OutputPump(id(), OutputStream.STDERR, launched.getErrorStream(), ctx.outbox(),
-                blobs.sink(OutputStream.STDERR));
-        synchronized (this) {
-            process = launched;
-            state = ExecutionState.RUNNING;
-            if (endRequest != null) {
-                startKill();
-            } else if (run.getTimeoutSeconds() > 0) {
-                long seconds = run.getTimeoutSeconds();
-                timeout = ctx.scheduler().schedule(
-                        () -> end(EndRequest.timedOut(seconds), ctx.killGrace()), seconds, TimeUnit.SECONDS);
-            }
-        }
-        try {
-            ctx.workers().execute(stdout);
-            ctx.workers().execute(stderr);
-            ctx.workers().execute(() -> awaitEnd(stdout, stderr));
-        } catch (RejectedExecutionException e) {
-            LOG.warning(() -> "Agent is stopping; execution " + id() + " is not watched any more");
-        }
-    }
-
     private void startKill() {
         state = ExecutionState.ENDING;
-        ProcessHandle handle = process.toHandle();
+        ProcessHandle handle = process.handle();
         Duration grace = endGrace;
-        LOG.info(() -> "Ending execution " + id() + ": " + endRequest.message());
+        LOG.info(() -> "Ending execution " + id + ": " + endRequest.message());
         kill = CompletableFuture.runAsync(() -> {
             try {
                 ctx.killer().kill(handle, grace);
@@ -201,26 +197,65 @@ public final class Execution {
         }, ctx.workers());
     }
 
-    /** The waiter: runs on a worker thread from launch until Exited is queued. */
-    private void awaitEnd(OutputPump stdout, OutputPump stderr) {
+    /**
+     * Holds the script back (SIGSTOP to its group) because the spool is full; returns whether it was
+     * running and is held now. Called by the spool bound, never under another execution's lock.
+     */
+    boolean holdBack() throws InterruptedException {
+        long pid;
+        synchronized (this) {
+            if (state != ExecutionState.RUNNING || heldBack) {
+                return false;
+            }
+            pid = process.pid();
+            heldBack = true;
+        }
+        return ctx.killer().hold(pid);
+    }
+
+    /** Lets a script held back by {@link #holdBack} run again. */
+    void letRun() throws InterruptedException {
+        long pid;
+        synchronized (this) {
+            if (!heldBack || process == null) {
+                return;
+            }
+            heldBack = false;
+            pid = process.pid();
+        }
+        ctx.killer().resume(pid);
+    }
+
+    /** After an Ack: frees acknowledged prefixes of the output files (not while output blobs read them). */
+    void afterAck() {
+        if (blobs == OutputBlobs.NONE || state() == ExecutionState.EXITED) {
+            prefixes.afterAck(tail.acked());
+        }
+    }
+
+    /** The waiter: runs on a worker thread from launch (or reattach) until Exited is handed out. */
+    private void awaitEnd() {
         try {
-            int code = process.waitFor();
-            long endMillis = System.currentTimeMillis();
+            ScriptProcess watched;
+            synchronized (this) {
+                watched = process;
+            }
+            OptionalInt code = watched.awaitExit();
+            long endMillis = watched.isChild() ? System.currentTimeMillis() : runDir.exitMillis();
             CompletableFuture<Void> killing = seal();
             if (killing != null) {
                 awaitKill(killing);
             }
-            long drainUntil = System.nanoTime() + DRAIN_AFTER_EXIT.toNanos();
-            long stdoutBytes = drain(stdout, drainUntil);
-            long stderrBytes = drain(stderr, drainUntil);
-            Exited exited = ExecutionMessages.ended(id(), endRequest(), code, endMillis, stdoutBytes, stderrBytes,
-                    blobs.finish());
-            deleteExecDir();
-            LOG.info(() -> "Execution " + id() + " ended: " + exited.getState() + ", exit code " + code);
-            ctx.outbox().put(AgentMessage.newBuilder().setExited(exited).build());
+            long stdout = runDir.size(OutputStream.STDOUT);
+            long stderr = runDir.size(OutputStream.STDERR);
+            String uploads = blobs.finish(stdout, stderr) + uploadNote;
+            Exited exited = code.isPresent()
+                    ? ExecutionMessages.ended(id, endRequest(), code.getAsInt(), endMillis, stdout, stderr, uploads)
+                    : ExecutionMessages.lost(id, Recovery.PROCESS_LOST, endMillis, stdout, stderr);
+            LOG.info(() -> "Execution " + id + " ended: " + exited.getState() + ", exit code " + exited.getExitCode());
+            complete(exited);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
             finish();
         }
     }
@@ -228,6 +263,7 @@ public final class Execution {
     /** Marks the process as exited; returns the kill in progress, if any. */
     private synchronized CompletableFuture<Void> seal() {
         sealed = true;
+        heldBack = false;
         if (timeout != null) {
             timeout.cancel(false);
         }
@@ -242,49 +278,56 @@ public final class Execution {
         try {
             killing.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            LOG.log(Level.WARNING, "Killing the process tree of " + id() + " did not finish cleanly", e);
+            LOG.log(Level.WARNING, "Killing the process tree of " + id + " did not finish cleanly", e);
         }
     }
 
-    private long drain(OutputPump pump, long untilNanos) throws InterruptedException {
-        if (!pump.awaitEof(Duration.ofNanos(untilNanos - System.nanoTime()))) {
-            LOG.info(() -> "Execution " + id() + ": a background process keeps an output pipe open; "
-                    + "stopped reading it and leaving the process alone");
-        }
-        return pump.stop();
-    }
-
-    private void failToStart(String message) throws InterruptedException {
-        LOG.warning(() -> "Execution " + id() + " did not start: " + message);
-        report(ExitState.FAILED, message);
+    /** Reports a script that could not be started: Exited{FAILED, -1, message}. */
+    void failToStart(String message) {
+        LOG.warning(() -> "Execution " + id + " did not start: " + message);
+        complete(ExecutionMessages.notStarted(id, ExitState.FAILED, message));
     }
 
     /** Reports the end that was requested before the process started (cancel, agent stop). */
-    private void endBeforeStart() throws InterruptedException {
+    void endBeforeStart() {
         EndRequest request = endRequest();
-        LOG.info(() -> "Execution " + id() + " ended before it started: " + request.message());
-        report(request.state(), request.message());
+        LOG.info(() -> "Execution " + id + " ended before it started: " + request.message());
+        complete(ExecutionMessages.notStarted(id, request.state(), request.message()));
     }
 
-    /** Queues Exited{state, exit_code=-1, message} for an execution whose process never ran. */
-    private void report(ExitState exitState, String message) throws InterruptedException {
+    /**
+     * Records {@code exited} in the run dir, removes the exec dir, and hands Exited to the tail, which
+     * sends it once the output up to its final sizes went out.
+     */
+    void complete(Exited exited) {
         try {
-            deleteExecDir();
-            ctx.outbox().put(ExecutionMessages.notStarted(id(), exitState, message));
-        } finally {
-            finish();
+            runDir.writeResult(exited);
+        } catch (IOException e) {
+            LOG.warning(() -> "Cannot record the end of " + id + " (a restart would report it lost): " + e.getMessage());
         }
+        ctx.spool().watcher().unwatch(runDir.path());
+        deleteExecDirs();
+        tail.exited(exited);
+        ctx.outbox().wake(tail);
+        finish();
     }
 
     private synchronized EndRequest endRequest() {
         return endRequest;
     }
 
-    private void deleteExecDir() {
+    /** The exec dir of this execution: under the exec root, or the run-as root for another user. */
+    Path execDir(boolean ownUser) {
+        return (ownUser ? ctx.execRoot() : ctx.runAsRoot()).resolve(id);
+    }
+
+    /** Removes the exec dir (wherever it is: a recovered execution does not know its run-as user). */
+    private void deleteExecDirs() {
         try {
-            ExecDirs.deleteRecursively(execDir);
+            ExecDirs.deleteRecursively(execDir(true));
+            ExecDirs.deleteRecursively(execDir(false));
         } catch (IOException e) {
-            LOG.warning(() -> "Cannot delete exec dir of " + id() + ": " + e.getMessage());
+            LOG.warning(() -> "Cannot delete exec dir of " + id + ": " + e.getMessage());
         }
     }
 
@@ -295,6 +338,6 @@ public final class Execution {
             sealed = true;
         }
         exited.complete(null);
-        onExited.accept(this);
+        events.onExited(this);
     }
 }

@@ -9,12 +9,12 @@ import dev.runcmd.proto.agent.v1.Started;
 final class ExecutionMessages {
     private ExecutionMessages() {}
 
-    /** Started for the process {@code pid}, stamped now. */
-    static AgentMessage started(String id, long pid) {
+    /** Started for the process {@code pid}, which started at {@code startMillis}. */
+    static AgentMessage started(String id, long pid, long startMillis) {
         Started started = Started.newBuilder()
                 .setExecutionId(id)
                 .setPid(pid)
-                .setStartTimeMillis(System.currentTimeMillis())
+                .setStartTimeMillis(startMillis)
                 .build();
         return AgentMessage.newBuilder().setStarted(started).build();
     }
@@ -40,14 +40,29 @@ final class ExecutionMessages {
     }
 
     /** Exited{state, exit_code=-1, message} of an execution whose process never ran, stamped now. */
-    static AgentMessage notStarted(String id, ExitState state, String message) {
-        Exited exited = Exited.newBuilder()
+    static Exited notStarted(String id, ExitState state, String message) {
+        return Exited.newBuilder()
                 .setExecutionId(id)
                 .setState(state)
                 .setExitCode(-1)
                 .setEndTimeMillis(System.currentTimeMillis())
                 .setMessage(message)
                 .build();
-        return AgentMessage.newBuilder().setExited(exited).build();
+    }
+
+    /**
+     * Exited{FAILED, exit_code=-1, message} of an execution whose exit code is unknown (its process
+     * was lost while the agent was away), with the output sizes it reached.
+     */
+    static Exited lost(String id, String message, long endMillis, long stdoutBytes, long stderrBytes) {
+        return Exited.newBuilder()
+                .setExecutionId(id)
+                .setState(ExitState.FAILED)
+                .setExitCode(-1)
+                .setEndTimeMillis(endMillis)
+                .setMessage(message)
+                .setStdoutBytes(stdoutBytes)
+                .setStderrBytes(stderrBytes)
+                .build();
     }
 }

@@ -69,6 +69,14 @@ final class ExecutionSlots<T> {
         return next;
     }
 
+    /**
+     * Counts {@code execution} as running whatever the bound (an execution found running after an
+     * agent restart: it runs already, so it cannot wait).
+     */
+    synchronized void occupy(T execution) {
+        running.add(execution);
+    }
+
     /** Takes {@code execution} out of the line; returns false when it was not waiting (any more). */
     synchronized boolean withdraw(T execution) {
         return waiting.remove(execution);

@@ -1,5 +1,8 @@
 package dev.runcmd.agent.exec;
 
+import dev.runcmd.agent.spool.AckedOffsets;
+import dev.runcmd.agent.spool.OutputTail;
+import dev.runcmd.agent.spool.RunDir;
 import dev.runcmd.agent.transport.GatewayHandler;
 import dev.runcmd.proto.agent.v1.Accepted;
 import dev.runcmd.proto.agent.v1.Ack;
@@ -16,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -27,15 +31,18 @@ import java.util.logging.Logger;
  * The agent's executions and the rules for the gateway's commands. A Run is refused when its id was
  * accepted before (Rejected, duplicate), was canceled before it arrived, is not safe as a directory
  * name, asks for something this machine cannot do, or would overflow the line of waiting
- * executions; otherwise its id is journaled (fsynced), Accepted is queued, and the execution starts
- * on a worker thread, at once if a slot is free, else (Accepted says so) when one frees up, in
- * arrival order. Executions, waiting ones included, are held until the gateway acknowledges their
- * Exited.
+ * executions; otherwise its state dir is created and its id journaled (both durable), Accepted is
+ * queued, and the execution starts on a worker thread, at once if a slot is free, else (Accepted says
+ * so) when one frees up, in arrival order. Executions, waiting ones included, are held until the
+ * gateway acknowledges their Exited; then their state dir is deleted. Executions found in the state
+ * dirs at start-up ({@link #recover}) are held the same way.
+ *
+ * <p>The spool bound ({@link SpoolBudget}) is checked after output and after Acks.
  *
  * <p>Threading: the {@link GatewayHandler} methods run on the session's control thread; the
  * registry below is guarded by this object's monitor.
  */
-public final class Executions implements GatewayHandler {
+public final class Executions implements GatewayHandler, ExecutionEvents {
     /** How many ids of executions canceled before their Run arrived are remembered. */
     static final int MAX_CANCELED_EARLY = 10_000;
     /** How many finished but unacknowledged executions are held; older ones are forgotten. */
@@ -48,6 +55,7 @@ public final class Executions implements GatewayHandler {
     private final Journal journal;
     private final ExecContext ctx;
     private final ExecutionSlots<Execution> slots;
+    private final SpoolBudget budget;
     private final Map<String, Execution> held = new LinkedHashMap<>(); // guarded by this
     private final LinkedHashSet<String> canceledEarly = new LinkedHashSet<>(); // guarded by this
     private boolean stopping; // guarded by this
@@ -57,24 +65,52 @@ public final class Executions implements GatewayHandler {
         this.journal = journal;
         this.ctx = ctx;
         this.slots = new ExecutionSlots<>(maxConcurrent, MAX_WAITING);
+        this.budget = new SpoolBudget(ctx.spool().maxBytes());
+    }
+
+    /**
+     * Takes over the executions an earlier agent left in the state dirs (see {@link Recovery}):
+     * finished ones report their end, running ones are reattached (each takes a slot). Called once,
+     * before the session starts. Returns the ids of the reattached executions, whose exec dirs must
+     * be kept.
+     */
+    public Set<String> recover() throws IOException, InterruptedException {
+        List<Recovery.Found> found = Recovery.scan(ctx, journal, this);
+        synchronized (this) {
+            for (Recovery.Found f : found) {
+                held.put(f.execution().id(), f.execution());
+                ctx.outbox().register(f.execution().tail());
+            }
+        }
+        Set<String> running = new java.util.HashSet<>();
+        for (Recovery.Found f : found) {
+            f.execution().markAccepted();
+            if (f.running() != null) {
+                slots.occupy(f.execution());
+                running.add(f.execution().id());
+                f.execution().reattach(f.running(), f.record());
+            } else {
+                f.execution().complete(f.exited());
+            }
+        }
+        return running;
     }
 
     @Override
     public void onRun(Run run) throws InterruptedException {
         String id = run.getExecutionId();
-        Execution execution = new Execution(run, ctx, this::onExited);
-        Rejected refusal = admit(run, execution);
+        Rejected refusal = admit(run);
         if (refusal != null) {
             LOG.info(() -> "Refusing execution " + id + ": " + refusal.getReason());
             ctx.outbox().put(AgentMessage.newBuilder().setRejected(refusal).build());
             return;
         }
+        Execution execution;
         try {
-            journal.append(id);
+            execution = record(run);
         } catch (IOException e) {
-            forget(id);
             ctx.outbox().put(AgentMessage.newBuilder().setRejected(rejected(id,
-                    "cannot record the execution in the agent's journal: " + e.getMessage(), false)).build());
+                    "cannot record the execution on the agent's disk: " + e.getMessage(), false)).build());
             return;
         }
         String waiting = slots.admit(execution);
@@ -85,6 +121,7 @@ public final class Executions implements GatewayHandler {
                 accepted.setMessage(waiting);
             }
             ctx.outbox().put(AgentMessage.newBuilder().setAccepted(accepted).build());
+            ctx.outbox().register(execution.tail());
         } finally {
             execution.markAccepted();
         }
@@ -112,15 +149,58 @@ public final class Executions implements GatewayHandler {
         }
     }
 
+    /**
+     * Records the acknowledged offsets (the tail skips what is stored), frees acknowledged file
+     * prefixes, and once Exited is acknowledged deletes the state dir and forgets the execution.
+     */
     @Override
-    public void onAck(Ack ack) {
+    public void onAck(Ack ack) throws InterruptedException {
+        ctx.outbox().acknowledge(ack);
+        Execution execution;
         synchronized (this) {
-            Execution execution = held.get(ack.getExecutionId());
-            if (ack.getExited() && execution != null && execution.state() == ExecutionState.EXITED) {
+            execution = held.get(ack.getExecutionId());
+            if (execution == null) {
+                return;
+            }
+            if (execution.tail().exitedAcknowledged() && execution.state() == ExecutionState.EXITED) {
                 held.remove(ack.getExecutionId());
+            } else {
+                execution.afterAck();
+                execution = null;
             }
         }
-        ctx.outbox().acknowledge(ack);
+        if (execution != null) {
+            release(execution);
+        }
+        checkSpool();
+    }
+
+    @Override
+    public void onOutput() {
+        try {
+            checkSpool();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void checkSpool() throws InterruptedException {
+        List<Execution> all;
+        synchronized (this) {
+            all = new ArrayList<>(held.values());
+        }
+        budget.check(all);
+    }
+
+    /** Stops following {@code done} and deletes its state dir: the gateway has all of it. */
+    private void release(Execution done) {
+        ctx.outbox().unregister(done.id());
+        done.tail().close();
+        try {
+            done.runDir().delete();
+        } catch (IOException e) {
+            LOG.warning(() -> "Cannot delete the state dir of " + done.id() + ": " + e.getMessage());
+        }
     }
 
     @Override
@@ -156,8 +236,31 @@ public final class Executions implements GatewayHandler {
         }
     }
 
-    /** Checks {@code run} and, if it may run, holds {@code execution}; returns the refusal otherwise. */
-    private synchronized Rejected admit(Run run, Execution execution) {
+    /**
+     * Creates the state dir of {@code run} and journals its id (both durable, in this order: a state
+     * dir without a journal entry is found and journaled at the next start), and the execution.
+     */
+    private Execution record(Run run) throws IOException {
+        String id = run.getExecutionId();
+        RunDir dir = RunDir.create(ctx.spool().runsRoot(), id);
+        try {
+            journal.append(id);
+        } catch (IOException e) {
+            dir.delete();
+            throw e;
+        }
+        Execution execution = new Execution(id, run, dir, new OutputTail(dir, AckedOffsets.NONE), ctx, this);
+        synchronized (this) {
+            held.put(id, execution);
+        }
+        return execution;
+    }
+
+    /**
+     * Checks {@code run}; returns the refusal, or null when it may run. Only the control thread adds
+     * executions, so the id stays free until {@link #record} holds it.
+     */
+    private synchronized Rejected admit(Run run) {
         String id = run.getExecutionId();
         if (held.containsKey(id) || journal.contains(id)) {
             return rejected(id, "duplicate", true);
@@ -166,15 +269,7 @@ public final class Executions implements GatewayHandler {
                 : canceledEarly.contains(id) ? "canceled before start"
                 : stopping ? "agent is stopping"
                 : ctx.launcher().unsupported(run).orElseGet(slots::refusal);
-        if (why != null) {
-            return rejected(id, why, false);
-        }
-        held.put(id, execution);
-        return null;
-    }
-
-    private synchronized void forget(String id) {
-        held.remove(id);
+        return why != null ? rejected(id, why, false) : null;
     }
 
     /**
@@ -195,8 +290,9 @@ public final class Executions implements GatewayHandler {
         }
     }
 
-    /** Called once an execution queued its Exited: hands its slot on, then forgets old finished ones. */
-    private void onExited(Execution done) {
+    /** Called once an execution handed out its Exited: hands its slot on, then forgets old finished ones. */
+    @Override
+    public void onExited(Execution done) {
         Execution next = slots.release(done);
         if (next != null) {
             launch(next);
@@ -204,13 +300,19 @@ public final class Executions implements GatewayHandler {
         forgetOldest();
     }
 
-    /** Forgets the oldest finished, unacknowledged executions beyond {@link #MAX_UNACKED}. */
+    /**
+     * Forgets (in memory) the oldest finished, unacknowledged executions beyond {@link #MAX_UNACKED};
+     * their state dirs stay, so the next agent start reports them again.
+     */
     private synchronized void forgetOldest() {
         long finished = held.values().stream().filter(e -> e.state() == ExecutionState.EXITED).count();
         Iterator<Execution> oldest = held.values().iterator();
         while (finished > MAX_UNACKED && oldest.hasNext()) {
-            if (oldest.next().state() == ExecutionState.EXITED) {
+            Execution e = oldest.next();
+            if (e.state() == ExecutionState.EXITED) {
                 oldest.remove();
+                ctx.outbox().unregister(e.id());
+                e.tail().close();
                 finished--;
             }
         }

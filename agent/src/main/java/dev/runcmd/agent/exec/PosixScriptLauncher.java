@@ -1,6 +1,8 @@
 package dev.runcmd.agent.exec;
 
 import dev.runcmd.agent.exec.Accounts.Account;
+import dev.runcmd.agent.spool.RunDir;
+import dev.runcmd.proto.agent.v1.OutputStream;
 import dev.runcmd.proto.agent.v1.Parameter;
 import dev.runcmd.proto.agent.v1.Run;
 import dev.runcmd.proto.agent.v1.Shell;
@@ -26,8 +28,14 @@ import java.util.stream.Stream;
  * (never chmod-ed afterwards). A script whose text starts with "#!" is executed directly, so the
  * kernel picks its interpreter; any other runs as {@code /bin/sh <file> <args...>}.
  *
- * <p>Both go through {@code setsid}: the JVM's child is not a group leader, so setsid makes it the
- * leader of a new session and process group and execs in place, and the group id equals the pid.
+ * <p>Both run under a wrapper shell started through {@code setsid}: the JVM's child is not a group
+ * leader, so setsid makes it the leader of a new session and process group and execs the wrapper in
+ * place (group id = pid). The wrapper ({@link #WRAPPER}) runs the script as its child, then writes the
+ * script's exit code to the run dir's {@code exit} file (temporary file and rename) and exits with
+ * that code. It catches TERM, INT and HUP (its child gets the default dispositions back at exec), so
+ * a TERM to the group ends the script while the wrapper survives to record 128 + 15; KILL ends both.
+ * The wrapper runs as the agent's user, outside setpriv, so it can write the file. The script's
+ * stdout and stderr are appended to the run dir's files, never pipes.
  *
  * <p>With {@code run_as_user}, the agent (which must run as root) hands the exec dir and the script
  * to that user and starts {@code setsid setpriv --reuid --regid --init-groups -- ...}: setpriv
@@ -45,6 +53,9 @@ public final class PosixScriptLauncher implements ScriptLauncher {
     static final String SHELL = "/bin/sh";
     /** The file name of the script inside its exec directory. */
     static final String SCRIPT_FILE = "script";
+    /** The wrapper shell's program: $1 is the exit file, the rest the script's command line. */
+    static final String WRAPPER = "trap : TERM INT HUP; e=$1; shift; \"$@\"; c=$?; "
+            + "echo $c > \"$e.tmp\" && mv -f \"$e.tmp\" \"$e\"; exit $c";
 
     private final ProcessSpawner spawner;
     private final Accounts accounts;
@@ -64,12 +75,15 @@ public final class PosixScriptLauncher implements ScriptLauncher {
     }
 
     @Override
-    public Process launch(Run run, Path execDir) throws IOException, ExecutionFailure, InterruptedException {
+    public Process launch(Run run, Path execDir, RunDir runDir)
+            throws IOException, ExecutionFailure, InterruptedException {
         Account account = run.getRunAsUser().isEmpty() ? null : account(run.getRunAsUser());
         Path script = execDir.resolve(SCRIPT_FILE);
-        ProcessBuilder builder = new ProcessBuilder(command(run, script, account))
+        ProcessBuilder builder = new ProcessBuilder(wrapped(runDir.exitFile(), command(run, script, account)))
                 .directory(execDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+                .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(runDir.output(OutputStream.STDOUT).toFile()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(runDir.output(OutputStream.STDERR).toFile()));
         if (account != null) {
             builder.environment().put("HOME", account.home());
             builder.environment().put("USER", account.name());
@@ -84,9 +98,16 @@ public final class PosixScriptLauncher implements ScriptLauncher {
         });
     }
 
-    /** The command line: setsid, setpriv when running as {@code account} (may be null), interpreter, script, args. */
+    /** The full command line: setsid, the wrapper shell with {@code exitFile}, then {@code command}. */
+    static List<String> wrapped(Path exitFile, List<String> command) {
+        List<String> full = new ArrayList<>(List.of("setsid", SHELL, "-c", WRAPPER, "runcmd-wrapper", exitFile.toString()));
+        full.addAll(command);
+        return full;
+    }
+
+    /** The script's command line: setpriv when running as {@code account} (may be null), interpreter, script, args. */
     static List<String> command(Run run, Path script, Account account) {
-        List<String> command = new ArrayList<>(List.of("setsid"));
+        List<String> command = new ArrayList<>();
         if (account != null) {
             command.addAll(List.of("setpriv", "--reuid=" + account.uid(), "--regid=" + account.gid(),
                     "--init-groups", "--"));

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * Ends a script's whole process tree: SIGTERM to its process group, a grace period, then SIGKILL
- * to the group. Descendants that left the group (e.g. by their own {@code setsid}) are found
+ * Ends a script's whole process tree: SIGTERM (then SIGCONT, in case the group was stopped) to its
+ * process group, a grace period, then SIGKILL to the group. Descendants that left the group (e.g. by their own {@code setsid}) are found
  * through {@link ProcessHandle#descendants()} before the TERM, while they are still linked to the
  * script, and get the same two signals one by one.
  *
@@ -45,6 +45,7 @@ public final class PosixTreeKiller implements TreeKiller {
                 .filter(h -> ProcessTable.groupOf(h.pid()).orElse(pgid) != pgid)
                 .toList();
         signalGroup(pgid, "TERM");
+        signalGroup(pgid, "CONT"); // a group held back by the spool bound acts on TERM only once continued
         if (ProcessTable.groupOf(pgid).orElse(pgid) != pgid) {
             main.destroy(); // setsid has not run yet, so the group does not exist yet
         }
@@ -58,6 +59,32 @@ public final class PosixTreeKiller implements TreeKiller {
         outsiders.forEach(ProcessHandle::destroyForcibly);
         if (!awaitGone(main, pgid, outsiders, AFTER_KILL)) {
             LOG.warning(() -> "Process tree " + pgid + " still has processes after SIGKILL");
+        }
+    }
+
+    @Override
+    public boolean hold(long pgid) throws InterruptedException {
+        return signal(pgid, "STOP");
+    }
+
+    @Override
+    public boolean resume(long pgid) throws InterruptedException {
+        return signal(pgid, "CONT");
+    }
+
+    /**
+     * Sends {@code signal} (a name such as STOP or CONT) to the process group {@code pgid}; returns
+     * false when the group does not exist (any more) or kill could not be run.
+     */
+    private boolean signal(long pgid, String signal) throws InterruptedException {
+        if (pgid <= 1) {
+            throw new IllegalArgumentException("refusing to signal process group " + pgid);
+        }
+        try {
+            return spawner.run(HELPER_TIMEOUT, "kill", "-" + signal, "--", "-" + pgid) == 0;
+        } catch (IOException e) {
+            LOG.warning(() -> "Cannot run kill: " + e.getMessage());
+            return false;
         }
     }
 
@@ -75,6 +102,9 @@ public final class PosixTreeKiller implements TreeKiller {
     }
 
     private static void signalMembers(long pgid, String signal) {
+        if (!signal.equals("TERM") && !signal.equals("KILL")) {
+            return;
+        }
         for (long pid : ProcessTable.runningMembers(pgid)) {
             ProcessHandle.of(pid).ifPresent(h -> {
                 if (signal.equals("KILL")) {

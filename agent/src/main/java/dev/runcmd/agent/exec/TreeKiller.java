@@ -16,4 +16,17 @@ public interface TreeKiller {
      * nothing of it runs any more, or once the forced kill was given a little time to work.
      */
     void kill(ProcessHandle main, Duration grace) throws InterruptedException;
+
+    /**
+     * Holds the tree led by {@code pid} back (POSIX: SIGSTOP to its process group); returns whether
+     * that was done. The default cannot, e.g. on Windows.
+     */
+    default boolean hold(long pid) throws InterruptedException {
+        return false;
+    }
+
+    /** Lets a tree held back by {@link #hold} run again (POSIX: SIGCONT to its group); returns whether that was done. */
+    default boolean resume(long pid) throws InterruptedException {
+        return false;
+    }
 }

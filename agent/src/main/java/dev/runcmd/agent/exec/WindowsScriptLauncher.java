@@ -1,5 +1,7 @@
 package dev.runcmd.agent.exec;
 
+import dev.runcmd.agent.spool.RunDir;
+import dev.runcmd.proto.agent.v1.OutputStream;
 import dev.runcmd.proto.agent.v1.Parameter;
 import dev.runcmd.proto.agent.v1.Run;
 import dev.runcmd.proto.agent.v1.Shell;
@@ -23,6 +25,10 @@ import java.util.stream.Stream;
  * <p>Parameters, public first and then protected, in their order: a named one becomes
  * {@code -name value}, an unnamed one a positional value; empty values are skipped. Names must be
  * PowerShell parameter names (letters, digits, underscore).
+ *
+ * <p>Output is appended to the run dir's files. There is no exit-code wrapper on Windows: the exit
+ * code comes from the process itself, so an execution whose agent restarted is reported as lost
+ * (reattaching is not supported on Windows).
  *
  * <p>Windows has no process groups: {@link WindowsTreeKiller} ends the tree by parent links.
  * {@code run_as_user} is not supported yet (it needs a logon with {@code run_as_password}); such
@@ -56,9 +62,11 @@ public final class WindowsScriptLauncher implements ScriptLauncher {
     }
 
     @Override
-    public Process launch(Run run, Path execDir) throws IOException {
+    public Process launch(Run run, Path execDir, RunDir runDir) throws IOException {
         Path script = execDir.resolve(SCRIPT_FILE);
-        ProcessBuilder builder = new ProcessBuilder(commandLine(run, script)).directory(execDir.toFile());
+        ProcessBuilder builder = new ProcessBuilder(commandLine(run, script)).directory(execDir.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(runDir.output(OutputStream.STDOUT).toFile()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(runDir.output(OutputStream.STDERR).toFile()));
         Process process = spawner.start(builder, () -> write(execDir, script, run.getScript()));
         process.getOutputStream().close();
         return process;

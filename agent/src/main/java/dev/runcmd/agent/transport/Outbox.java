@@ -4,26 +4,33 @@ import dev.runcmd.proto.agent.v1.Ack;
 import dev.runcmd.proto.agent.v1.AgentMessage;
 
 /**
- * Where producers (output pumps, the execution lifecycle, the heartbeat timer) leave messages for
- * the gateway. Messages leave in the order they were put, on whichever stream is open at the time;
- * while no stream is open they wait.
- *
- * <p>This is the seam for the at-least-once contract: the bounded in-memory {@link OutboundQueue}
- * keeps every written Started, Output and Exited until {@link #acknowledge(Ack)} releases it, and
- * replays what is unacknowledged on the next stream. A disk spool (surviving an agent restart) would
- * implement this same interface.
+ * Where the agent leaves messages for the gateway. Two kinds: small control messages (Accepted,
+ * Rejected, Heartbeat) are queued with {@link #put}/{@link #offer} and written once, in order; the
+ * progress of an execution (Started, Output, Exited) is pulled from its registered
+ * {@link ProgressSource} whenever the stream can take a message, and replayed from the last
+ * acknowledged point after a new stream opens. A control message queued before a source is
+ * registered is written before anything of that source.
  */
 public interface Outbox {
     /**
-     * Adds a message, blocking while the outbox is full. This is the back-pressure path: a pump
-     * blocked here stops reading its pipe, so the script blocks on write.
+     * Queues a control message, blocking while the control queue is full.
      *
      * @throws InterruptedException when the agent is stopping
+     * @throws IllegalArgumentException for Started, Output or Exited, which come from sources
      */
     void put(AgentMessage message) throws InterruptedException;
 
-    /** Adds a message if there is room now; returns false (dropping it) otherwise. */
+    /** Queues a control message if there is room now; returns false (dropping it) otherwise. */
     boolean offer(AgentMessage message);
+
+    /** Adds the progress of one execution; it is pulled from now on. */
+    void register(ProgressSource source);
+
+    /** Removes the progress of {@code executionId} (it was acknowledged to the end, or given up). */
+    void unregister(String executionId);
+
+    /** Tells the outbox that {@code source} may have something new to send. Cheap; any thread. */
+    void wake(ProgressSource source);
 
     /** The gateway stored the execution's progress up to the offsets in {@code ack}. */
     void acknowledge(Ack ack);

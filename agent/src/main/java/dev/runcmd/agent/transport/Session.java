@@ -9,7 +9,9 @@ import dev.runcmd.proto.agent.v1.Welcome;
 import io.grpc.Channel;
 import io.grpc.Status;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -19,10 +21,16 @@ import java.util.logging.Logger;
 
 /**
  * The agent's session with a gateway: opens {@code AgentService.Connect}, sends Hello, waits for
- * Welcome, then lets queued messages flow (unacknowledged ones from earlier streams first) and
- * sends heartbeats. When the stream ends, or Welcome
- * does not come within {@link #WELCOME_TIMEOUT}, it reconnects after a {@link Backoff} delay (reset
- * by each Welcome), forever, until {@link #stop()}.
+ * Welcome, then lets queued messages flow (each execution's unacknowledged progress replayed first)
+ * and sends heartbeats. When the stream ends, or Welcome does not come within
+ * {@link #WELCOME_TIMEOUT}, it reconnects after a {@link Backoff} delay (reset by each Welcome),
+ * forever, until {@link #stop()}. A gateway that ends the stream with UNAVAILABLE "gateway shutting
+ * down" is left at once, after a small jitter only ({@link #SHUTDOWN_JITTER}).
+ *
+ * <p>Several gateways: the session is given one channel per configured gateway address, and each
+ * connection attempt uses the next one, round robin (after a failed connect or a broken session).
+ * A channel whose host name resolves to several addresses tries them itself (grpc's DNS resolver
+ * with pick_first).
  *
  * <p>Threading: state changes happen under this object's monitor, from gRPC callback threads and
  * the scheduler; commands (Run, Cancel, Ack) are handed to the {@link SessionControl} thread.
@@ -38,10 +46,14 @@ public final class Session {
      * callback after every chunk; 256 KiB keeps a few chunks in flight with fewer hand-offs.
      */
     static final int TRANSPORT_BUFFER_BYTES = 256 * 1024;
+    /** The most a reconnect waits after a gateway announced its shutdown (spreads a fleet a little). */
+    static final Duration SHUTDOWN_JITTER = Duration.ofMillis(250);
+    /** The description a gateway gives with UNAVAILABLE when it shuts down on purpose. */
+    static final String SHUTTING_DOWN = "gateway shutting down";
 
     private static final Logger LOG = Logger.getLogger(Session.class.getName());
 
-    private final Channel channel;
+    private final List<? extends Channel> channels;
     private final Supplier<Hello> hello;
     private final OutboundQueue queue;
     private final ScheduledExecutorService scheduler;
@@ -52,14 +64,19 @@ public final class Session {
     private SessionState state = SessionState.IDLE; // guarded by this
     private SessionCall current; // guarded by this; the live call, null while backing off or closed
     private ScheduledFuture<?> timer; // guarded by this; welcome timeout, heartbeat or reconnect
+    private int attempts; // guarded by this; connection attempts so far, picks the channel
 
     /**
-     * Creates a session. The channel and scheduler are borrowed (the caller shuts them down); the
-     * session owns its sender thread and control thread, both made by {@code threads}.
+     * Creates a session over {@code channels} (one per gateway address, tried in turn). The channels
+     * and scheduler are borrowed (the caller shuts them down); the session owns its sender thread and
+     * control thread, both made by {@code threads}.
      */
-    public Session(Channel channel, Supplier<Hello> hello, OutboundQueue queue, GatewayHandler handler,
-            ScheduledExecutorService scheduler, ThreadFactory threads) {
-        this.channel = channel;
+    public Session(List<? extends Channel> channels, Supplier<Hello> hello, OutboundQueue queue,
+            GatewayHandler handler, ScheduledExecutorService scheduler, ThreadFactory threads) {
+        if (channels.isEmpty()) {
+            throw new IllegalArgumentException("at least one gateway channel is needed");
+        }
+        this.channels = List.copyOf(channels);
         this.hello = hello;
         this.queue = queue;
         this.scheduler = scheduler;
@@ -103,9 +120,10 @@ public final class Session {
             return;
         }
         SessionCall call = new SessionCall(this, backoff.attempts() + 1);
+        Channel channel = channels.get(attempts++ % channels.size());
         current = call;
         state = SessionState.CONNECTING;
-        LOG.fine(() -> "Connecting to the gateway, attempt " + call.attempt());
+        LOG.fine(() -> "Connecting to gateway " + channel.authority() + ", attempt " + call.attempt());
         AgentServiceGrpc.newStub(channel).withOnReadyThreshold(TRANSPORT_BUFFER_BYTES).connect(call);
         writer.writeFirst(call, AgentMessage.newBuilder().setHello(hello.get()).build());
         timer = scheduler.schedule(() -> onWelcomeTimeout(call), WELCOME_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -170,7 +188,7 @@ public final class Session {
         }
         boolean refused = isRefusal(status);
         boolean wasOpen = state == SessionState.OPEN;
-        Duration delay = refused ? Backoff.CAP : backoff.next();
+        Duration delay = refused ? Backoff.CAP : isShutdown(status) ? smallJitter() : backoff.next();
         if (refused) {
             backoff.next();
         }
@@ -190,6 +208,16 @@ public final class Session {
             case UNAUTHENTICATED, PERMISSION_DENIED, FAILED_PRECONDITION, INVALID_ARGUMENT, UNIMPLEMENTED -> true;
             default -> false;
         };
+    }
+
+    /** The gateway went away on purpose; its peers are fine, so the agent moves on at once. */
+    private static boolean isShutdown(Status status) {
+        return status.getCode() == Status.Code.UNAVAILABLE && status.getDescription() != null
+                && status.getDescription().contains(SHUTTING_DOWN);
+    }
+
+    private static Duration smallJitter() {
+        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(SHUTDOWN_JITTER.toMillis() + 1));
     }
 
     private static String describe(Status status) {

@@ -1,0 +1,102 @@
+package dev.runcmd.agent.exec;
+
+import dev.runcmd.agent.spool.OutputTail;
+import dev.runcmd.agent.spool.ProcessRecord;
+import dev.runcmd.agent.spool.RunDir;
+import dev.runcmd.proto.agent.v1.ExitState;
+import dev.runcmd.proto.agent.v1.Exited;
+import dev.runcmd.proto.agent.v1.OutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.logging.Logger;
+
+/**
+ * What an agent finds at start-up, before it connects: every state dir in {@code <work-dir>/runs} is
+ * an execution accepted by an earlier agent whose end the gateway has not acknowledged. Each becomes
+ * an {@link Execution} again, its tail replaying from the acknowledged offsets:
+ * <ul>
+ *   <li>its end was recorded ({@code result}): that same Exited again;
+ *   <li>never launched (no {@code process} file): Exited{FAILED, -1, {@value #NEVER_STARTED}}; it is
+ *       never launched now;
+ *   <li>the wrapper recorded an exit code ({@code exit}): the script completed while the agent was
+ *       away; Exited with that code (0 SUCCEEDED, else FAILED);
+ *   <li>the process still runs (same pid and start time): it is reattached ({@link Found#running});
+ *   <li>otherwise the process is gone: Exited{FAILED, -1, {@value #PROCESS_LOST}}.
+ * </ul>
+ * Started is replayed too wherever the script was launched. The ids are made sure to be in the
+ * journal, so a re-delivered Run is refused as a duplicate.
+ */
+final class Recovery {
+    /** The Exited message of a script whose process ended unseen, without a recorded exit code. */
+    static final String PROCESS_LOST = "agent restarted; process lost";
+    /** The Exited message of an execution that was accepted but not launched when the agent went away. */
+    static final String NEVER_STARTED = "agent restarted before the script started; not run";
+
+    private static final Logger LOG = Logger.getLogger(Recovery.class.getName());
+
+    private Recovery() {}
+
+    /**
+     * One execution found again: its end ({@code exited}), or the process to reattach
+     * ({@code running}, with its {@code record}) when it still runs.
+     */
+    record Found(Execution execution, Exited exited, ScriptProcess running, ProcessRecord record) {}
+
+    /** Finds every execution in the state dirs under the context's runs root. */
+    static List<Found> scan(ExecContext ctx, Journal journal, ExecutionEvents events) throws IOException {
+        List<Found> found = new ArrayList<>();
+        for (RunDir dir : RunDir.list(ctx.spool().runsRoot())) {
+            if (!ExecDirs.isSafeId(dir.id())) {
+                LOG.warning(() -> "Ignoring " + dir + ": not an execution id");
+                continue;
+            }
+            if (!journal.contains(dir.id())) {
+                journal.append(dir.id());
+            }
+            found.add(classify(dir, ctx, events));
+        }
+        return found;
+    }
+
+    private static Found classify(RunDir dir, ExecContext ctx, ExecutionEvents events) throws IOException {
+        String id = dir.id();
+        OutputTail tail = new OutputTail(dir, dir.readAcked());
+        Execution execution = new Execution(id, null, dir, tail, ctx, events);
+        Optional<ProcessRecord> record = dir.readProcess();
+        record.ifPresent(r -> tail.started(ExecutionMessages.started(id, r.pid(), r.startedMillis())));
+        Optional<Exited> result = dir.readResult();
+        if (result.isPresent()) {
+            LOG.info(() -> "Execution " + id + " had ended; reporting its end again");
+            return new Found(execution, result.get(), null, null);
+        }
+        if (record.isEmpty()) {
+            LOG.warning(() -> "Execution " + id + " was accepted but never started; it will not run");
+            return new Found(execution, ExecutionMessages.notStarted(id, ExitState.FAILED, NEVER_STARTED), null, null);
+        }
+        OptionalInt code = dir.readExit();
+        if (code.isPresent()) {
+            LOG.info(() -> "Execution " + id + " completed while the agent was away, exit code " + code.getAsInt());
+            return new Found(execution, completed(dir, code.getAsInt(), record.get()), null, null);
+        }
+        Optional<ScriptProcess> running = ScriptProcess.find(record.get(), dir);
+        if (running.isPresent()) {
+            return new Found(execution, null, running.get(), record.get());
+        }
+        LOG.warning(() -> "Execution " + id + ": its process ended while the agent was away, exit code unknown");
+        return new Found(execution, ExecutionMessages.lost(id, PROCESS_LOST + uploadNote(record.get()),
+                System.currentTimeMillis(), dir.size(OutputStream.STDOUT), dir.size(OutputStream.STDERR)), null, null);
+    }
+
+    private static Exited completed(RunDir dir, int code, ProcessRecord record) {
+        return ExecutionMessages.ended(dir.id(), null, code, dir.exitMillis(), dir.size(OutputStream.STDOUT),
+                dir.size(OutputStream.STDERR), uploadNote(record));
+    }
+
+    /** What an Exited message notes when the Run's output uploads were cut off by a restart. */
+    static String uploadNote(ProcessRecord record) {
+        return record.uploads() ? " (output upload interrupted by an agent restart)" : "";
+    }
+}

@@ -1,0 +1,59 @@
+package dev.runcmd.agent.spool;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/** Small file operations with explicit durability: atomic replace, directory fsync, private modes. */
+final class Durable {
+    private Durable() {}
+
+    /**
+     * Replaces {@code file} with {@code bytes} atomically (a temporary file renamed over it), so a
+     * reader sees the old or the new content, never a torn one. With {@code sync}, the data and the
+     * rename are fsynced before this returns.
+     */
+    static void replace(Path file, byte[] bytes, boolean sync) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+            if (sync) {
+                out.force(true);
+            }
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        if (sync) {
+            syncDir(file.getParent());
+        }
+    }
+
+    /** Makes the entries of {@code dir} durable; a no-op where directories cannot be opened (Windows). */
+    static void syncDir(Path dir) throws IOException {
+        if (!isPosix(dir)) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    /** Mode 0700 where the file system has POSIX permissions; nothing elsewhere. */
+    static FileAttribute<?>[] ownerOnlyDir(Path near) {
+        return isPosix(near) ? new FileAttribute<?>[] {
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))} : new FileAttribute<?>[0];
+    }
+
+    private static boolean isPosix(Path path) {
+        return path.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+}

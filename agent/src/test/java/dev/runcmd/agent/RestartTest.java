@@ -1,0 +1,163 @@
+package dev.runcmd.agent;
+
+import static dev.runcmd.agent.Messages.command;
+import static dev.runcmd.agent.Messages.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.runcmd.proto.agent.v1.AgentMessage;
+import dev.runcmd.proto.agent.v1.ExitState;
+import dev.runcmd.proto.agent.v1.HeldExecution;
+import dev.runcmd.proto.agent.v1.OutputStream;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent is killed with SIGKILL (a child JVM) while a script runs, and a new agent with the same
+ * work dir takes over: a running script is reattached, a finished one reports its real exit code, a
+ * lost one is reported FAILED with exit code -1; every byte arrives, and no script runs twice.
+ */
+class RestartTest {
+    private static final Duration PROMPTLY = AgentTestSupport.PROMPTLY;
+    private static final Duration AGENT_START = Duration.ofSeconds(20);
+
+    @TempDir
+    Path workDir;
+    @TempDir
+    Path scratch;
+    private FakeGateway gateway;
+    private Server server;
+    private Process agent;
+    private int agents;
+
+    @BeforeEach
+    void startGateway() throws Exception {
+        gateway = new FakeGateway();
+        gateway.acknowledgeWhatArrives();
+        server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).addService(gateway).build().start();
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        if (agent != null) {
+            agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void runningScriptIsReattachedAndEveryByteArrivesOnce() throws Exception {
+        startAgentAndAwaitHello();
+        gateway.send(command(run("x-run", once("x-run") + "i=0; while [ $i -lt 300 ]; do echo \"line $i\"; "
+                + "i=$((i+1)); sleep 0.01; done; exit 7")));
+        gateway.await(m -> m.hasOutput() && m.getOutput().getData().toStringUtf8().contains("line 5"), PROMPTLY);
+
+        killAgent();
+        AgentMessage hello = startAgentAndAwaitHello();
+        AgentMessage exited = gateway.awaitExited("x-run", Duration.ofSeconds(15));
+
+        assertEquals(List.of(HeldExecution.newBuilder().setExecutionId("x-run").setRunning(true).build()),
+                hello.getHello().getHeldList(), "the new agent found the script still running");
+        AgentTestSupport.assertExited(exited, ExitState.FAILED, 7);
+        assertEquals(expectedLines(300), stdout("x-run", exited));
+        assertOneEndAndOneRun("x-run");
+    }
+
+    @Test
+    void scriptThatFinishedWhileTheAgentWasDownReportsItsRealExitCode() throws Exception {
+        startAgentAndAwaitHello();
+        Path go = scratch.resolve("go");
+        gateway.send(command(run("x-done", once("x-done") + "echo before; while [ ! -e '" + go
+                + "' ]; do sleep 0.02; done; echo after; exit 3")));
+        gateway.await(m -> m.hasOutput() && m.getOutput().getData().toStringUtf8().equals("before\n"), PROMPTLY);
+
+        killAgent();
+        Files.createFile(go);
+        AgentTestSupport.awaitTrue("the script recorded its exit", PROMPTLY,
+                () -> Files.exists(workDir.resolve("runs").resolve("x-done").resolve("exit")));
+        startAgentAndAwaitHello();
+        AgentMessage exited = gateway.awaitExited("x-done", PROMPTLY);
+
+        AgentTestSupport.assertExited(exited, ExitState.FAILED, 3);
+        assertEquals("before\nafter\n", stdout("x-done", exited));
+        assertOneEndAndOneRun("x-done");
+    }
+
+    @Test
+    void processKilledWhileTheAgentWasDownIsReportedLost() throws Exception {
+        startAgentAndAwaitHello();
+        gateway.send(command(run("x-lost", once("x-lost") + "echo start; sleep 60")));
+        long pgid = gateway.await(AgentMessage::hasStarted, PROMPTLY).message().getStarted().getPid();
+        gateway.await(m -> m.hasOutput() && m.getOutput().getData().toStringUtf8().equals("start\n"), PROMPTLY);
+
+        killAgent();
+        new ProcessBuilder("kill", "-KILL", "--", "-" + pgid).start().waitFor(5, TimeUnit.SECONDS);
+        AgentTestSupport.awaitTrue("the script's group is gone", PROMPTLY,
+                () -> AgentTestSupport.livingGroupMembersUnchecked(pgid).isEmpty());
+        startAgentAndAwaitHello();
+        AgentMessage exited = gateway.awaitExited("x-lost", PROMPTLY);
+
+        AgentTestSupport.assertExited(exited, ExitState.FAILED, -1);
+        assertEquals("agent restarted; process lost", exited.getExited().getMessage());
+        assertEquals("start\n", stdout("x-lost", exited));
+        assertOneEndAndOneRun("x-lost");
+    }
+
+    /** A script prefix that records one run of {@code id} in the scratch dir. */
+    private String once(String id) {
+        return "echo " + id + " >> '" + scratch.resolve("ran-" + id) + "'; ";
+    }
+
+    private void assertOneEndAndOneRun(String id) throws Exception {
+        assertEquals(1, gateway.messagesOf(id).stream().filter(AgentMessage::hasExited).distinct().count(),
+                "one terminal state, however often it was sent");
+        assertEquals(List.of(id), Files.readAllLines(scratch.resolve("ran-" + id)), "the script ran once");
+    }
+
+    private String stdout(String id, AgentMessage exited) {
+        return new String(Messages.reassemble(gateway.messagesOf(id), OutputStream.STDOUT,
+                exited.getExited().getStdoutBytes()), StandardCharsets.UTF_8);
+    }
+
+    /** Starts the agent as a child JVM on the shared work dir and waits for its Hello. */
+    private AgentMessage startAgentAndAwaitHello() throws Exception {
+        int index = ++agents;
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        agent = new ProcessBuilder(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "--gateway", "127.0.0.1:" + server.getPort(), "--work-dir", workDir.toString(),
+                "--machine-name", "restart-test")
+                .redirectErrorStream(true)
+                .redirectOutput(scratch.resolve("agent-" + index + ".log").toFile())
+                .start();
+        gateway.await(m -> m.hasHello() && hellos().size() >= index, AGENT_START);
+        return hellos().get(index - 1);
+    }
+
+    private List<AgentMessage> hellos() {
+        return gateway.received().stream().map(FakeGateway.Received::message).filter(AgentMessage::hasHello).toList();
+    }
+
+    /** SIGKILL, as a crash or an OOM kill would end the agent. */
+    private void killAgent() throws InterruptedException {
+        agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    private static String expectedLines(int n) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            text.append("line ").append(i).append('\n');
+        }
+        return text.toString();
+    }
+}
