@@ -88,6 +88,24 @@ class ReliabilityTest extends GatewayTestSupport {
     }
 
     @Test
+    void deliveredExecutionsTheAgentNoLongerHoldsEndAtItsHello() throws Exception {
+        long machineId = db.insertMachine(subscription, "wiped-01");
+        UUID kept = running(machineId, "kept", 5);
+        UUID forgotten = running(machineId, "forgotten", 5);
+        try (FakeAgent agent = FakeAgent.connect(channel)) {
+            agent.send(FakeAgent.hello(subscription, "wiped-01").toBuilder()
+                    .addHeld(HeldExecution.newBuilder().setExecutionId(kept.toString()).setRunning(true)).build());
+            agent.next(WELCOME);
+
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> "Failed".equals(db.execution(forgotten).getString("state")));
+            assertEnded(forgotten, "the agent no longer holds this execution (its work directory was lost or"
+                    + " replaced); the outcome is unknown", "Succeeded");
+            assertEquals("Running", db.execution(kept).getString("state"));
+        }
+    }
+
+    @Test
     void deadGatewayIsExpiredByTheLease() {
         long machineId = db.insertMachine(subscription, "orphan-01");
         String dead = "gw-dead-" + UUID.randomUUID();

@@ -10,6 +10,7 @@ import dev.runcmd.gateway.session.SessionRegistry;
 import dev.runcmd.gateway.store.MachineFacts;
 import dev.runcmd.gateway.store.SessionStore;
 import dev.runcmd.gateway.store.StoreFailures;
+import dev.runcmd.gateway.store.WatchdogStore;
 import dev.runcmd.proto.agent.v1.GatewayMessage;
 import dev.runcmd.proto.agent.v1.HeldExecution;
 import dev.runcmd.proto.agent.v1.Hello;
@@ -41,10 +42,12 @@ final class SessionOpener {
     private final SessionCloser closer;
     private final Dispatcher dispatcher;
     private final GatewayIdentity identity;
+    private final WatchdogStore watchdog;
     private final int heartbeatSeconds;
 
     SessionOpener(SessionStore sessions, SessionRegistry registry, SessionCloser closer, Dispatcher dispatcher,
-                  GatewayIdentity identity, GatewayConfig config) {
+                  GatewayIdentity identity, GatewayConfig config, WatchdogStore watchdog) {
+        this.watchdog = watchdog;
         this.sessions = sessions;
         this.registry = registry;
         this.closer = closer;
@@ -75,13 +78,26 @@ final class SessionOpener {
                 .onFailure().invoke(failure -> abandon(registered.get(), failure));
     }
 
-    /** Sends Welcome, then delivers the machine's Pending executions to the new session. */
+    /**
+     * Sends Welcome, ends the delivered executions the agent no longer holds (see {@link
+     * WatchdogStore#endDisowned}; a failure is logged and left to the next Hello), then delivers the
+     * machine's Pending executions to the new session.
+     */
     Uni<Void> welcome(AgentSession session) {
         session.send(GatewayMessage.newBuilder().setWelcome(Welcome.newBuilder()
                 .setSessionId(session.sessionId())
                 .setGatewayId(identity.id())
                 .setHeartbeatIntervalSeconds(heartbeatSeconds)).build());
-        return dispatcher.deliver(session).replaceWithVoid();
+        return watchdog.endDisowned(session.machineId(), session.sessionId(), session.held())
+                .invoke(ended -> {
+                    if (ended > 0) {
+                        LOG.warnf("%s: %d delivered execution(s) the agent no longer holds ended Failed", session, ended);
+                    }
+                })
+                .onFailure().invoke(failure -> LOG.warnf("%s: checking for executions the agent no longer holds"
+                        + " failed: %s", session, failure.getMessage()))
+                .onFailure().recoverWithItem(0)
+                .chain(() -> dispatcher.deliver(session)).replaceWithVoid();
     }
 
     private static void abandon(Registration registration, Throwable failure) {

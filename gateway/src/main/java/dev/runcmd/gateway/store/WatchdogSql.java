@@ -75,6 +75,20 @@ final class WatchdogSql {
                   and provisioning_state in ('Creating', 'Updating'))
             select id from ended""";
 
+    /** The message of an execution its agent no longer holds (see {@link WatchdogStore#endDisowned}). */
+    static final String DISOWNED_MESSAGE = "the agent no longer holds this execution (its work directory was lost"
+            + " or replaced); the outcome is unknown";
+
+    static final String FIND_DISOWNED = "select e.id from execution e where e.state in ('Dispatched', 'Running') and "
+            + DELIVERED + " and e.machine_id = $1 and e.id <> all($2::uuid[])"
+            + " and e.session_id is distinct from $3 limit 500";
+
+    static final String END_DISOWNED = "with ended as (update execution e set state = 'Failed', exit_code = null,"
+            + " end_time = now(), message = '" + DISOWNED_MESSAGE + "'"
+            + " where e.id = $1 and " + DELIVERED + " and e.machine_id = $2 and e.id <> all($3::uuid[])"
+            + " and e.session_id is distinct from $4"
+            + " returning e.id)" + RAN;
+
     private WatchdogSql() {
     }
 }

@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -53,6 +54,20 @@ public final class WatchdogStore {
     /** Ends Pending executions past their {@code deliver_by}, at most {@code limit}; emits how many ended. */
     public Uni<Integer> endUndelivered(int limit) {
         return endEach(WatchdogSql.FIND_UNDELIVERED, Tuple.of(limit), WatchdogSql.END_UNDELIVERED, Tuple::of);
+    }
+
+    /**
+     * Ends the delivered executions of {@code machineId} that its agent, saying Hello, did not list
+     * as held: an agent holds every execution it accepted until the gateway acknowledged its Exited,
+     * so one it does not list was lost with the agent's state (its work directory wiped, the agent
+     * reinstalled) and will never be reported. Executions delivered on the new session {@code
+     * sessionId} itself are left alone (a Run may reach the agent before this check). Emits how
+     * many ended.
+     */
+    public Uni<Integer> endDisowned(long machineId, String sessionId, Set<UUID> held) {
+        UUID[] heldIds = held.toArray(UUID[]::new);
+        return endEach(WatchdogSql.FIND_DISOWNED, Tuple.of(machineId, heldIds, sessionId), WatchdogSql.END_DISOWNED,
+                id -> Tuple.of(id, machineId, heldIds, sessionId));
     }
 
     private Uni<Integer> endEach(String find, Tuple findValues, String end, Function<UUID, Tuple> endValues) {
