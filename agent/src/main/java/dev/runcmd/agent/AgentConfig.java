@@ -25,6 +25,7 @@ public final class AgentConfig {
     static final int MAX_MAX_CONCURRENT = 1000;
     static final long DEFAULT_SPOOL_MAX_BYTES = 256L * 1024 * 1024;
     static final long MIN_SPOOL_MAX_BYTES = 1024L * 1024;
+    static final StopMode DEFAULT_STOP_MODE = StopMode.DETACH;
 
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[A-Za-z0-9.-]+):(\\d{1,5})");
     private static final Pattern MACHINE_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,54}");
@@ -41,6 +42,7 @@ public final class AgentConfig {
     private final Duration killGrace;
     private final int maxConcurrent;
     private final long spoolMaxBytes;
+    private final StopMode stopMode;
 
     private AgentConfig(Map<ConfigKey, Value> values, String hostName, String userHome) throws ConfigException {
         this.hostName = hostName;
@@ -54,6 +56,7 @@ public final class AgentConfig {
                 wholeNumber(values, ConfigKey.KILL_GRACE_SECONDS, DEFAULT_KILL_GRACE_SECONDS, 0, MAX_KILL_GRACE_SECONDS));
         this.maxConcurrent = wholeNumber(values, ConfigKey.MAX_CONCURRENT, DEFAULT_MAX_CONCURRENT, 1, MAX_MAX_CONCURRENT);
         this.spoolMaxBytes = byteCount(values, ConfigKey.SPOOL_MAX_BYTES, DEFAULT_SPOOL_MAX_BYTES, MIN_SPOOL_MAX_BYTES);
+        this.stopMode = stopMode(values.get(ConfigKey.STOP_MODE));
     }
 
     /**
@@ -125,6 +128,22 @@ public final class AgentConfig {
     /** The most unacknowledged output bytes kept on disk before running scripts are held back. */
     public long spoolMaxBytes() {
         return spoolMaxBytes;
+    }
+
+    /** What the agent does with running scripts when it is stopped; {@link StopMode#DETACH} by default. */
+    public StopMode stopMode() {
+        return stopMode;
+    }
+
+    private static StopMode stopMode(Value value) throws ConfigException {
+        if (value == null) {
+            return DEFAULT_STOP_MODE;
+        }
+        StopMode mode = StopMode.parse(value.text());
+        if (mode == null) {
+            throw invalid(ConfigKey.STOP_MODE, value, "expected detach or cancel");
+        }
+        return mode;
     }
 
     private static List<String> gateways(Value value) throws ConfigException {
@@ -211,6 +230,6 @@ public final class AgentConfig {
     public String toString() {
         return "AgentConfig[gateway=" + gateway + ", scope=" + subscriptionId + "/" + resourceGroup + "/"
                 + machineName + ", workDir=" + workDir + ", killGrace=" + killGrace.toSeconds() + "s, maxConcurrent="
-                + maxConcurrent + ", spoolMaxBytes=" + spoolMaxBytes + "]";
+                + maxConcurrent + ", spoolMaxBytes=" + spoolMaxBytes + ", stopMode=" + stopMode.text() + "]";
     }
 }

@@ -20,7 +20,9 @@ enum ConfigKey {
     /** How many executions may run at once; more wait in arrival order. */
     MAX_CONCURRENT("max-concurrent", "RUNCMD_MAX_CONCURRENT"),
     /** The most unacknowledged output bytes kept on disk before scripts are held back. */
-    SPOOL_MAX_BYTES("spool-max-bytes", "RUNCMD_SPOOL_MAX_BYTES");
+    SPOOL_MAX_BYTES("spool-max-bytes", "RUNCMD_SPOOL_MAX_BYTES"),
+    /** What a stopping agent does with running scripts: leave them running (detach) or end them (cancel). */
+    STOP_MODE("stop-mode", "RUNCMD_STOP_MODE");
 
     private final String key;
     private final String env;

@@ -17,6 +17,7 @@ final class Usage {
               --kill-grace-seconds N     RUNCMD_KILL_GRACE_SECONDS  kill-grace-seconds  5
               --max-concurrent N         RUNCMD_MAX_CONCURRENT      max-concurrent      5 (1-1000; more wait in line)
               --spool-max-bytes N        RUNCMD_SPOOL_MAX_BYTES     spool-max-bytes     268435456 (at least 1048576)
+              --stop-mode MODE           RUNCMD_STOP_MODE           stop-mode           detach (scripts run on) or cancel (ended)
               --config FILE              RUNCMD_AGENT_CONFIG        (java.util.Properties file with the keys above)
               --help                     print this text and exit
 
