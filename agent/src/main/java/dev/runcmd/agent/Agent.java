@@ -45,8 +45,9 @@ import java.util.logging.Logger;
  * in-process ones in tests).
  *
  * <p>Lifecycle: {@link #start()} once (which first takes over what an earlier agent left in the state
- * dirs, then connects), then {@link #close()} once (idempotent), which ends every running process
- * tree, tries to deliver their Exited, and shuts the channels down.
+ * dirs, then connects), then {@link #close()} once (idempotent), which either leaves the running
+ * scripts to the next agent ({@link StopMode#DETACH}) or ends them ({@link StopMode#CANCEL}), gives
+ * queued messages about a second to leave, and shuts the channels down.
  */
 public final class Agent implements AutoCloseable {
     /** The protocol version this agent speaks (see agent.proto). */
@@ -55,10 +56,12 @@ public final class Agent implements AutoCloseable {
     static final List<String> LINUX_CAPABILITIES = List.of("shell", "cancel", "timeout", "scriptUri", "runAsUser");
     /** What a Windows agent can do, announced in Hello. */
     static final List<String> WINDOWS_CAPABILITIES = List.of("powershell", "cancel", "timeout", "scriptUri");
-    /** Grace between TERM and KILL when the agent itself stops. */
+    /** Grace between TERM and KILL when the agent itself stops in cancel mode. */
     static final Duration STOP_GRACE = Duration.ofSeconds(2);
     /** How long the agent tries to deliver the last Exited messages when it stops. */
     static final Duration STOP_FLUSH = Duration.ofSeconds(1);
+    /** How long a detaching agent waits for script launches already under way to record their process. */
+    static final Duration DETACH_LAUNCH_WAIT = Duration.ofSeconds(2);
 
     private static final Logger LOG = Logger.getLogger(Agent.class.getName());
     /** True on Windows, where scripts run through PowerShell. */
@@ -159,9 +162,11 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * Stops: ends running process trees (TERM, 2 s grace, KILL) reporting
-     * Exited{CANCELED, "agent stopped"}, gives those messages about a second to leave, then closes
-     * the session and the channel. Safe to call more than once and before {@link #start()}.
+     * Stops: no further Run is taken; in detach mode running scripts are left running with their
+     * state dirs (the next agent on this work dir takes them over), in cancel mode their process trees
+     * are ended (TERM, 2 s grace, KILL) and reported as Exited{CANCELED, "agent stopped"}. Then queued
+     * messages get about a second to leave, and the session and the channels are closed. Safe to call
+     * more than once and before {@link #start()}.
      */
     @Override
     public void close() {
@@ -197,10 +202,28 @@ public final class Agent implements AutoCloseable {
     }
 
     private void stopExecutions() throws InterruptedException {
-        if (executions != null) {
-            executions.stopAll(STOP_GRACE, STOP_GRACE.plusSeconds(2));
-            queue.awaitEmpty(STOP_FLUSH);
+        if (executions == null) {
+            return;
         }
+        if (stopMode() == StopMode.DETACH) {
+            int left = executions.detachAll(DETACH_LAUNCH_WAIT);
+            LOG.info(() -> "Agent stopping: " + left + " script(s) left running for the next agent to take over");
+        } else {
+            executions.stopAll(STOP_GRACE, STOP_GRACE.plusSeconds(2));
+        }
+        queue.awaitEmpty(STOP_FLUSH);
+    }
+
+    /**
+     * The configured stop mode; on Windows always cancel, as a script there cannot be taken over by
+     * the next agent (no exit-code wrapper) and would be reported lost while it runs on.
+     */
+    private StopMode stopMode() {
+        if (WINDOWS && config.stopMode() == StopMode.DETACH) {
+            LOG.info("Stop mode detach is not available on Windows; running scripts are ended instead");
+            return StopMode.CANCEL;
+        }
+        return config.stopMode();
     }
 
     private void release() {

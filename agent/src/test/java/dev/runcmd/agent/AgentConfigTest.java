@@ -84,6 +84,22 @@ class AgentConfigTest {
     }
 
     @Test
+    void stopModeIsDetachByDefaultAndComesFromFileEnvironmentOrFlag() throws Exception {
+        Path file = Files.writeString(dir.resolve("s.properties"), "stop-mode=cancel");
+
+        assertEquals(StopMode.DETACH, AgentConfig.from(Map.of(), new String[0]).stopMode());
+        assertEquals(StopMode.CANCEL,
+                AgentConfig.from(Map.of("RUNCMD_AGENT_CONFIG", file.toString()), new String[0]).stopMode());
+        assertEquals(StopMode.CANCEL, AgentConfig.from(Map.of("RUNCMD_STOP_MODE", "cancel"), new String[0]).stopMode());
+        assertEquals(StopMode.DETACH, AgentConfig.from(Map.of("RUNCMD_STOP_MODE", "cancel"),
+                new String[] {"--stop-mode=detach"}).stopMode());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> AgentConfig.from(Map.of("RUNCMD_STOP_MODE", "kill"), new String[0]));
+        assertEquals("invalid stop-mode 'kill' (from environment RUNCMD_STOP_MODE): expected detach or cancel",
+                e.getMessage());
+    }
+
+    @Test
     void gatewayListAndSpoolBoundAreReadAndChecked() throws Exception {
         AgentConfig config = AgentConfig.from(Map.of("RUNCMD_SPOOL_MAX_BYTES", "1048576"),
                 new String[] {"--gateway", "gw-a:9090, gw-b:9091,[::1]:9092"});

@@ -52,7 +52,10 @@ abstract class AgentTestSupport {
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    /** Starts an agent with the test's work dir, machine "test-machine" and any extra flags. */
+    /**
+     * Starts an agent with the test's work dir, machine "test-machine", stop mode cancel (so that no
+     * test leaves a script running behind it) and any extra flags (which win).
+     */
     Agent startAgent(String... extraArgs) throws Exception {
         return startAgentOn(List.of(channel()), extraArgs);
     }
@@ -60,7 +63,7 @@ abstract class AgentTestSupport {
     /** Starts an agent like {@link #startAgent} that tries {@code channels} in turn. */
     Agent startAgentOn(List<ManagedChannel> channels, String... extraArgs) throws Exception {
         List<String> args = new ArrayList<>(List.of("--work-dir", workDir.toString(), "--machine-name", "test-machine",
-                "--subscription-id", "sub-1", "--resource-group", "rg-1"));
+                "--subscription-id", "sub-1", "--resource-group", "rg-1", "--stop-mode", "cancel"));
         args.addAll(List.of(extraArgs));
         AgentConfig config = AgentConfig.from(java.util.Map.of(), args.toArray(String[]::new));
         agent = new Agent(channels, config);

@@ -3,6 +3,8 @@ package dev.runcmd.agent;
 import static dev.runcmd.agent.Messages.command;
 import static dev.runcmd.agent.Messages.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runcmd.proto.agent.v1.AgentMessage;
 import dev.runcmd.proto.agent.v1.ExitState;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -25,11 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The agent is killed with SIGKILL (a child JVM) while a script runs, and a new agent with the same
  * work dir takes over: a running script is reattached, a finished one reports its real exit code, a
- * lost one is reported FAILED with exit code -1; every byte arrives, and no script runs twice.
+ * lost one is reported FAILED with exit code -1; every byte arrives, and no script runs twice. A
+ * SIGTERM stops the agent cleanly: by default (detach) the script runs on and the next agent takes it
+ * over; in cancel mode the script is ended and reported CANCELED "agent stopped".
  */
 class RestartTest {
     private static final Duration PROMPTLY = AgentTestSupport.PROMPTLY;
     private static final Duration AGENT_START = Duration.ofSeconds(20);
+    /** Bound on a clean stop: about a second of flush, a 2 s grace in cancel mode, the channel's close. */
+    private static final Duration STOP = Duration.ofSeconds(8);
 
     @TempDir
     Path workDir;
@@ -113,6 +120,50 @@ class RestartTest {
         assertOneEndAndOneRun("x-lost");
     }
 
+    @Test
+    void sigtermLeavesTheScriptRunningAndTheNextAgentTakesItOver() throws Exception {
+        startAgentAndAwaitHello();
+        Path go = scratch.resolve("go-detach");
+        gateway.send(command(run("x-detach", once("x-detach") + "echo before; while [ ! -e '" + go
+                + "' ]; do sleep 0.02; done; echo after; exit 5")));
+        long pgid = gateway.await(AgentMessage::hasStarted, PROMPTLY).message().getStarted().getPid();
+        gateway.await(m -> m.hasOutput() && m.getOutput().getData().toStringUtf8().equals("before\n"), PROMPTLY);
+
+        stopAgent();
+        assertFalse(AgentTestSupport.livingGroupMembers(pgid).isEmpty(), "the script runs on after the agent stop");
+        AgentMessage hello = startAgentAndAwaitHello();
+        Files.createFile(go);
+        AgentMessage exited = gateway.awaitExited("x-detach", PROMPTLY);
+
+        assertEquals(List.of(HeldExecution.newBuilder().setExecutionId("x-detach").setRunning(true).build()),
+                hello.getHello().getHeldList(), "the new agent took the running script over");
+        AgentTestSupport.assertExited(exited, ExitState.FAILED, 5);
+        assertEquals("before\nafter\n", stdout("x-detach", exited));
+        assertOneEndAndOneRun("x-detach");
+    }
+
+    @Test
+    void sigtermWithStopModeCancelEndsTheScriptAndReportsItCanceled() throws Exception {
+        startAgentAndAwaitHello("--stop-mode", "cancel");
+        gateway.send(command(run("x-cancel", "echo start; sleep 60")));
+        long pgid = gateway.await(AgentMessage::hasStarted, PROMPTLY).message().getStarted().getPid();
+        gateway.await(m -> m.hasOutput() && m.getOutput().getData().toStringUtf8().equals("start\n"), PROMPTLY);
+
+        stopAgent();
+        AgentMessage exited = gateway.awaitExited("x-cancel", PROMPTLY);
+
+        assertEquals(List.of(), AgentTestSupport.livingGroupMembers(pgid), "nothing of the script is left");
+        assertEquals(ExitState.CANCELED, exited.getExited().getState(), exited.toString());
+        assertEquals("agent stopped", exited.getExited().getMessage());
+    }
+
+    /** SIGTERM, as systemd or an operator stops the agent: it exits promptly, with the JVM's 128 + 15. */
+    private void stopAgent() throws InterruptedException {
+        agent.destroy();
+        assertTrue(agent.waitFor(STOP.toSeconds(), TimeUnit.SECONDS), "the agent exits promptly after SIGTERM");
+        assertEquals(143, agent.exitValue());
+    }
+
     /** A script prefix that records one run of {@code id} in the scratch dir. */
     private String once(String id) {
         return "echo " + id + " >> '" + scratch.resolve("ran-" + id) + "'; ";
@@ -130,13 +181,15 @@ class RestartTest {
     }
 
     /** Starts the agent as a child JVM on the shared work dir and waits for its Hello. */
-    private AgentMessage startAgentAndAwaitHello() throws Exception {
+    private AgentMessage startAgentAndAwaitHello(String... extraArgs) throws Exception {
         int index = ++agents;
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        agent = new ProcessBuilder(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "--gateway", "127.0.0.1:" + server.getPort(), "--work-dir", workDir.toString(),
-                "--machine-name", "restart-test")
+                "--machine-name", "restart-test"));
+        command.addAll(List.of(extraArgs));
+        agent = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(scratch.resolve("agent-" + index + ".log").toFile())
                 .start();

@@ -71,7 +71,7 @@ class TreeKillTest extends AgentTestSupport {
 
     @Test
     void agentStopEndsRunningExecutionsAndReportsThemCanceled() throws Exception {
-        startAgentAndAwaitHello();
+        startAgentAndAwaitHello("--stop-mode", "cancel");
         gateway.send(command(run("t-stop", "sleep 60 & sleep 60")));
         long pgid = startedPid("t-stop");
         awaitTrue("wrapper, shell and both sleeps running", PROMPTLY, () -> members(pgid).size() == 4);

@@ -4,43 +4,35 @@ import dev.runcmd.agent.blob.OutputBlobs;
 import dev.runcmd.agent.spool.OutputTail;
 import dev.runcmd.agent.spool.ProcessRecord;
 import dev.runcmd.agent.spool.RunDir;
-import dev.runcmd.proto.agent.v1.ExitState;
 import dev.runcmd.proto.agent.v1.Exited;
-import dev.runcmd.proto.agent.v1.OutputStream;
 import dev.runcmd.proto.agent.v1.Run;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * One accepted Run, from launch to Exited. Its progress reaches the gateway through its
  * {@link OutputTail}, in order: Started, the output read back from its {@link RunDir} files, then
- * exactly one Exited, set only after the process exited (and any tree kill finished), with the sizes
- * both files had then as the final sizes (a background process that keeps writing after the script
- * exited is not waited for). A script that cannot be started (its download failed, ...) yields only
+ * exactly one Exited, set only after the process exited (and any tree kill finished; see
+ * {@link ExecutionWaiter}). A script that cannot be started (its download failed, ...) yields only
  * Exited{FAILED, -1}; one ended before its process started yields only Exited with the end's state.
  * The Exited is recorded in the run dir before it is handed out, so a restart reports the same end.
  *
  * <p>An execution is either launched by this agent ({@link #start()}) or found running again after
- * an agent restart ({@link #reattach}); both are watched, timed out and canceled the same way.
+ * an agent restart ({@link #reattach}); both are watched, timed out and canceled the same way. When
+ * the agent stops in detach mode the execution is {@linkplain #detach() detached}: from then on
+ * nothing is launched, ended or timed out, and the next agent takes it over from the state dir.
  *
  * <p>Threading: {@link #start()} runs on a worker thread once the control thread queued Accepted
  * ({@link #markAccepted()}); {@link #end} from any thread, returns at once; the waiter and kills run
  * on {@link ExecContext#workers()}. Fields marked so are guarded by this object's monitor.
  */
 public final class Execution {
-    /** How much longer than the grace period a tree kill may take before it is given up. */
-    private static final Duration KILL_SLACK = Duration.ofSeconds(3);
     private static final Logger LOG = Logger.getLogger(Execution.class.getName());
 
     private final String id;
@@ -50,17 +42,21 @@ public final class Execution {
     private final OutputTail tail;
     private final ExecutionEvents events;
     private final CompletableFuture<Void> exited = new CompletableFuture<>();
+    private final CompletableFuture<Void> settled = new CompletableFuture<>(); // the launch recorded its process, or ended
     private final CountDownLatch accepted = new CountDownLatch(1);
     private final AckedPrefixes prefixes;
+    private final ExecutionFiles files;
     private volatile OutputBlobs blobs = OutputBlobs.NONE; // set by start before the waiter runs
     private volatile String uploadNote = ""; // set before the waiter runs
     private ExecutionState state = ExecutionState.WAITING; // guarded by this
     private ScriptProcess process; // guarded by this
     private boolean sealed; // guarded by this; true once the process exited: no end request counts after
     private boolean heldBack; // guarded by this; stopped by the spool bound
+    private boolean launching; // guarded by this; the launch passed its last check and starts the process
+    private boolean detached; // guarded by this; left to the next agent
     private EndRequest endRequest; // guarded by this
     private Duration endGrace; // guarded by this
-    private CompletableFuture<Void> kill; // guarded by this
+    private TreeKill kill; // guarded by this
     private ScheduledFuture<?> timeout; // guarded by this
 
     Execution(String id, Run run, RunDir runDir, OutputTail tail, ExecContext ctx, ExecutionEvents events) {
@@ -71,6 +67,7 @@ public final class Execution {
         this.ctx = ctx;
         this.events = events;
         this.prefixes = new AckedPrefixes(runDir, ctx.spool().puncher());
+        this.files = new ExecutionFiles(id, runDir, ctx);
     }
 
     /** The execution id. */
@@ -102,23 +99,27 @@ public final class Execution {
     }
 
     /**
-     * Downloads the script if the Run names a URL, launches it and records the process ({@link Launch});
-     * the waiter takes over from there. An end requested before the launch is reported without
-     * starting anything.
-     *
-     * @throws InterruptedException when the agent stops meanwhile
+     * Once Accepted was queued, downloads the script if the Run names a URL, launches it and records
+     * the process ({@link Launch}); the waiter takes over from there. Interrupted when the agent stops.
      */
     void start() throws InterruptedException {
         accepted.await();
         new Launch(this, run, ctx, runDir).run();
     }
 
-    /** True while no end was requested; then the execution is STARTING (called before and after the download). */
+    /** True while no end was requested and the agent did not detach; then the execution is STARTING. */
     synchronized boolean proceed() {
-        if (endRequest == null) {
+        boolean go = endRequest == null && !detached;
+        if (go) {
             state = ExecutionState.STARTING;
         }
-        return endRequest == null;
+        return go;
+    }
+
+    /** Like {@link #proceed()}, right before the process starts: once true, a detach waits for the launch. */
+    synchronized boolean commitLaunch() {
+        launching = proceed();
+        return launching;
     }
 
     /** The output uploads the launch opened; they read the output files from now on. */
@@ -148,17 +149,22 @@ public final class Execution {
             state = ExecutionState.RUNNING;
             if (endRequest != null) {
                 startKill();
-            } else if (record.deadlineMillis() > 0) {
-                long left = Math.max(0, record.deadlineMillis() - System.currentTimeMillis());
-                EndRequest timedOut = EndRequest.timedOut(record.timeoutSeconds());
-                timeout = ctx.scheduler().schedule(() -> end(timedOut, ctx.killGrace()), left, TimeUnit.MILLISECONDS);
+            } else if (record.deadlineMillis() > 0 && !detached) {
+                armTimeout(record);
             }
         }
+        settled.complete(null);
         try {
-            ctx.workers().execute(this::awaitEnd);
+            ctx.workers().execute(new ExecutionWaiter(this, watched));
         } catch (RejectedExecutionException e) {
             LOG.warning(() -> "Agent is stopping; execution " + id + " is not watched any more");
         }
+    }
+
+    private void armTimeout(ProcessRecord record) {
+        long left = Math.max(0, record.deadlineMillis() - System.currentTimeMillis());
+        EndRequest timedOut = EndRequest.timedOut(record.timeoutSeconds());
+        timeout = ctx.scheduler().schedule(() -> end(timedOut, ctx.killGrace()), left, TimeUnit.MILLISECONDS);
     }
 
     private void onOutput() {
@@ -168,11 +174,11 @@ public final class Execution {
 
     /**
      * Asks for the process tree to be ended (TERM, {@code grace}, KILL) and for Exited to report
-     * {@code request}. Only the first request counts, and none after the process exited on its own.
-     * Returns at once; returns whether this request was taken.
+     * {@code request}. Only the first request counts, and none after the process exited on its own or
+     * the execution was detached. Returns at once; returns whether this request was taken.
      */
     public synchronized boolean end(EndRequest request, Duration grace) {
-        if (sealed || endRequest != null || state == ExecutionState.EXITED) {
+        if (sealed || detached || endRequest != null || state == ExecutionState.EXITED) {
             return false;
         }
         endRequest = request;
@@ -185,16 +191,22 @@ public final class Execution {
 
     private void startKill() {
         state = ExecutionState.ENDING;
-        ProcessHandle handle = process.handle();
-        Duration grace = endGrace;
         LOG.info(() -> "Ending execution " + id + ": " + endRequest.message());
-        kill = CompletableFuture.runAsync(() -> {
-            try {
-                ctx.killer().kill(handle, grace);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, ctx.workers());
+        kill = TreeKill.start(ctx, id, process.handle(), endGrace);
+    }
+
+    /**
+     * Leaves this execution to the next agent (detach stop mode): from now on nothing is launched,
+     * ended or timed out. Returns a future that completes once a launch already past its last check has
+     * recorded its process (or failed); it is complete at once when no launch is under way.
+     */
+    synchronized CompletableFuture<Void> detach() {
+        detached = true;
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+        boolean launchUnderWay = launching && process == null && state != ExecutionState.EXITED;
+        return launchUnderWay ? settled : CompletableFuture.completedFuture(null);
     }
 
     /**
@@ -233,35 +245,8 @@ public final class Execution {
         }
     }
 
-    /** The waiter: runs on a worker thread from launch (or reattach) until Exited is handed out. */
-    private void awaitEnd() {
-        try {
-            ScriptProcess watched;
-            synchronized (this) {
-                watched = process;
-            }
-            OptionalInt code = watched.awaitExit();
-            long endMillis = watched.isChild() ? System.currentTimeMillis() : runDir.exitMillis();
-            CompletableFuture<Void> killing = seal();
-            if (killing != null) {
-                awaitKill(killing);
-            }
-            long stdout = runDir.size(OutputStream.STDOUT);
-            long stderr = runDir.size(OutputStream.STDERR);
-            String uploads = blobs.finish(stdout, stderr) + uploadNote;
-            Exited exited = code.isPresent()
-                    ? ExecutionMessages.ended(id, endRequest(), code.getAsInt(), endMillis, stdout, stderr, uploads)
-                    : ExecutionMessages.lost(id, Recovery.PROCESS_LOST, endMillis, stdout, stderr);
-            LOG.info(() -> "Execution " + id + " ended: " + exited.getState() + ", exit code " + exited.getExitCode());
-            complete(exited);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            finish();
-        }
-    }
-
-    /** Marks the process as exited; returns the kill in progress, if any. */
-    private synchronized CompletableFuture<Void> seal() {
+    /** Marks the process as exited (no end request counts after); returns the kill in progress, if any. */
+    synchronized TreeKill seal() {
         sealed = true;
         heldBack = false;
         if (timeout != null) {
@@ -270,29 +255,9 @@ public final class Execution {
         return kill;
     }
 
-    private void awaitKill(CompletableFuture<Void> killing) throws InterruptedException {
-        Duration limit;
-        synchronized (this) {
-            limit = endGrace.plus(KILL_SLACK);
-        }
-        try {
-            killing.get(limit.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.log(Level.WARNING, "Killing the process tree of " + id + " did not finish cleanly", e);
-        }
-    }
-
-    /** Reports a script that could not be started: Exited{FAILED, -1, message}. */
-    void failToStart(String message) {
-        LOG.warning(() -> "Execution " + id + " did not start: " + message);
-        complete(ExecutionMessages.notStarted(id, ExitState.FAILED, message));
-    }
-
-    /** Reports the end that was requested before the process started (cancel, agent stop). */
-    void endBeforeStart() {
-        EndRequest request = endRequest();
-        LOG.info(() -> "Execution " + id + " ended before it started: " + request.message());
-        complete(ExecutionMessages.notStarted(id, request.state(), request.message()));
+    /** Finishes the output uploads; returns what Exited's message must add about them ("" when nothing). */
+    String finishUploads(long stdoutBytes, long stderrBytes) throws InterruptedException {
+        return blobs.finish(stdoutBytes, stderrBytes) + uploadNote;
     }
 
     /**
@@ -300,43 +265,33 @@ public final class Execution {
      * sends it once the output up to its final sizes went out.
      */
     void complete(Exited exited) {
-        try {
-            runDir.writeResult(exited);
-        } catch (IOException e) {
-            LOG.warning(() -> "Cannot record the end of " + id + " (a restart would report it lost): " + e.getMessage());
-        }
-        ctx.spool().watcher().unwatch(runDir.path());
-        deleteExecDirs();
+        files.recordEnd(exited);
         tail.exited(exited);
         ctx.outbox().wake(tail);
-        finish();
+        abandon();
     }
 
-    private synchronized EndRequest endRequest() {
+    /** The end requested so far (cancel, timeout, agent stop), or null. */
+    synchronized EndRequest endRequest() {
         return endRequest;
     }
 
     /** The exec dir of this execution: under the exec root, or the run-as root for another user. */
     Path execDir(boolean ownUser) {
-        return (ownUser ? ctx.execRoot() : ctx.runAsRoot()).resolve(id);
+        return files.execDir(ownUser);
     }
 
-    /** Removes the exec dir (wherever it is: a recovered execution does not know its run-as user). */
-    private void deleteExecDirs() {
-        try {
-            ExecDirs.deleteRecursively(execDir(true));
-            ExecDirs.deleteRecursively(execDir(false));
-        } catch (IOException e) {
-            LOG.warning(() -> "Cannot delete exec dir of " + id + ": " + e.getMessage());
-        }
-    }
-
-    private void finish() {
+    /**
+     * Ends this execution's life in this agent: closes the uploads, marks it EXITED and tells the owner.
+     * Called after Exited was handed out, or without one when the agent stops (the state dir stays).
+     */
+    void abandon() {
         blobs.close();
         synchronized (this) {
             state = ExecutionState.EXITED;
             sealed = true;
         }
+        settled.complete(null);
         exited.complete(null);
         events.onExited(this);
     }

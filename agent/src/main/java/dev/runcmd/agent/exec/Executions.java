@@ -14,11 +14,8 @@ import dev.runcmd.proto.agent.v1.Run;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -33,20 +30,17 @@ import java.util.logging.Logger;
  * name, asks for something this machine cannot do, or would overflow the line of waiting
  * executions; otherwise its state dir is created and its id journaled (both durable), Accepted is
  * queued, and the execution starts on a worker thread, at once if a slot is free, else (Accepted says
- * so) when one frees up, in arrival order. Executions, waiting ones included, are held until the
- * gateway acknowledges their Exited; then their state dir is deleted. Executions found in the state
- * dirs at start-up ({@link #recover}) are held the same way.
+ * so) when one frees up, in arrival order. Executions, waiting ones included, are held
+ * ({@link ExecutionRegistry}) until the gateway acknowledges their Exited; then their state dir is
+ * deleted. Executions found in the state dirs at start-up ({@link #recover}) are held the same way.
  *
- * <p>The spool bound ({@link SpoolBudget}) is checked after output and after Acks.
+ * <p>When the agent stops, its executions are either ended ({@link #stopAll}) or left to the next
+ * agent ({@link #detachAll}). The spool bound ({@link SpoolBudget}) is checked after output and Acks.
  *
- * <p>Threading: the {@link GatewayHandler} methods run on the session's control thread; the
- * registry below is guarded by this object's monitor.
+ * <p>Threading: the {@link GatewayHandler} methods run on the session's control thread, which alone
+ * adds executions; the registry and the slots are safe from any thread.
  */
 public final class Executions implements GatewayHandler, ExecutionEvents {
-    /** How many ids of executions canceled before their Run arrived are remembered. */
-    static final int MAX_CANCELED_EARLY = 10_000;
-    /** How many finished but unacknowledged executions are held; older ones are forgotten. */
-    static final int MAX_UNACKED = 1_000;
     /** How many executions may wait for a free slot; more are refused ("queue full"). */
     static final int MAX_WAITING = 1_000;
 
@@ -56,9 +50,7 @@ public final class Executions implements GatewayHandler, ExecutionEvents {
     private final ExecContext ctx;
     private final ExecutionSlots<Execution> slots;
     private final SpoolBudget budget;
-    private final Map<String, Execution> held = new LinkedHashMap<>(); // guarded by this
-    private final LinkedHashSet<String> canceledEarly = new LinkedHashSet<>(); // guarded by this
-    private boolean stopping; // guarded by this
+    private final ExecutionRegistry registry;
 
     /** Creates the registry running at most {@code maxConcurrent} executions at once; {@code journal} must be open. */
     public Executions(Journal journal, ExecContext ctx, int maxConcurrent) {
@@ -66,6 +58,7 @@ public final class Executions implements GatewayHandler, ExecutionEvents {
         this.ctx = ctx;
         this.slots = new ExecutionSlots<>(maxConcurrent, MAX_WAITING);
         this.budget = new SpoolBudget(ctx.spool().maxBytes());
+        this.registry = new ExecutionRegistry(journal);
     }
 
     /**
@@ -76,13 +69,11 @@ public final class Executions implements GatewayHandler, ExecutionEvents {
      */
     public Set<String> recover() throws IOException, InterruptedException {
         List<Recovery.Found> found = Recovery.scan(ctx, journal, this);
-        synchronized (this) {
-            for (Recovery.Found f : found) {
-                held.put(f.execution().id(), f.execution());
-                ctx.outbox().register(f.execution().tail());
-            }
+        for (Recovery.Found f : found) {
+            registry.add(f.execution());
+            ctx.outbox().register(f.execution().tail());
         }
-        Set<String> running = new java.util.HashSet<>();
+        Set<String> running = new HashSet<>();
         for (Recovery.Found f : found) {
             f.execution().markAccepted();
             if (f.running() != null) {
@@ -132,15 +123,8 @@ public final class Executions implements GatewayHandler, ExecutionEvents {
 
     @Override
     public void onCancel(Cancel cancel) {
-        String id = cancel.getExecutionId();
         String reason = cancel.getReason().isEmpty() ? "canceled" : cancel.getReason();
-        Execution execution;
-        synchronized (this) {
-            execution = held.get(id);
-            if (execution == null && !journal.contains(id)) {
-                remember(canceledEarly, id, MAX_CANCELED_EARLY);
-            }
-        }
+        Execution execution = registry.forCancel(cancel.getExecutionId());
         if (execution != null) {
             execution.end(EndRequest.canceled(reason), ctx.killGrace());
             if (slots.withdraw(execution)) {
@@ -156,21 +140,14 @@ public final class Executions implements GatewayHandler, ExecutionEvents {
     @Override
     public void onAck(Ack ack) throws InterruptedException {
         ctx.outbox().acknowledge(ack);
-        Execution execution;
-        synchronized (this) {
-            execution = held.get(ack.getExecutionId());
-            if (execution == null) {
-                return;
-            }
-            if (execution.tail().exitedAcknowledged() && execution.state() == ExecutionState.EXITED) {
-                held.remove(ack.getExecutionId());
-            } else {
-                execution.afterAck();
-                execution = null;
-            }
+        Execution execution = registry.get(ack.getExecutionId());
+        if (execution == null) {
+            return;
         }
-        if (execution != null) {
+        if (registry.removeIfDone(execution)) {
             release(execution);
+        } else {
+            execution.afterAck();
         }
         checkSpool();
     }
@@ -185,11 +162,7 @@ public final class Executions implements GatewayHandler, ExecutionEvents {
     }
 
     private void checkSpool() throws InterruptedException {
-        List<Execution> all;
-        synchronized (this) {
-            all = new ArrayList<>(held.values());
-        }
-        budget.check(all);
+        budget.check(registry.snapshot());
     }
 
     /** Stops following {@code done} and deletes its state dir: the gateway has all of it. */
@@ -204,35 +177,53 @@ public final class Executions implements GatewayHandler, ExecutionEvents {
     }
 
     @Override
-    public synchronized List<HeldExecution> held() {
-        List<HeldExecution> list = new ArrayList<>();
-        for (Execution e : held.values()) {
-            list.add(HeldExecution.newBuilder()
-                    .setExecutionId(e.id())
-                    .setRunning(e.state() != ExecutionState.EXITED)
-                    .build());
-        }
-        return list;
+    public List<HeldExecution> held() {
+        return registry.heldList();
     }
 
     /**
-     * Refuses further Runs, ends every running execution (TERM, {@code grace}, KILL) with
-     * "agent stopped", and waits at most {@code wait} for their Exited to be queued.
+     * Cancel stop mode: refuses further Runs, ends every running execution (TERM, {@code grace},
+     * KILL) with "agent stopped", and waits at most {@code wait} for their Exited to be queued.
      */
     public void stopAll(Duration grace, Duration wait) throws InterruptedException {
         List<CompletableFuture<Void>> exits = new ArrayList<>();
-        synchronized (this) {
-            stopping = true;
-            for (Execution e : held.values()) {
-                e.end(EndRequest.agentStopped(), grace);
-                exits.add(e.exited());
-            }
+        for (Execution e : registry.stop(false)) {
+            e.end(EndRequest.agentStopped(), grace);
+            exits.add(e.exited());
         }
         slots.withdrawAll().forEach(this::launch); // each reports "agent stopped" without starting
-        try {
-            CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).get(wait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
+        if (!awaitAll(exits, wait)) {
             LOG.warning(() -> "Not every execution reported its end within " + wait.toMillis() + " ms");
+        }
+    }
+
+    /**
+     * Detach stop mode: refuses further Runs and leaves every execution to the next agent. Running
+     * scripts run on untouched (no end, no timeout); waiting ones stay accepted and unlaunched; a
+     * launch already past its last check gets at most {@code wait} to record its process. Every
+     * state dir stays. Returns how many scripts were left running.
+     */
+    public int detachAll(Duration wait) throws InterruptedException {
+        List<Execution> all = registry.stop(true);
+        List<CompletableFuture<Void>> launches = new ArrayList<>();
+        for (Execution e : all) {
+            launches.add(e.detach());
+        }
+        slots.withdrawAll(); // they stay accepted: the next agent reports them not run
+        if (!awaitAll(launches, wait)) {
+            LOG.warning(() -> "A script launch did not finish within " + wait.toMillis() + " ms of the agent stop");
+        }
+        return (int) all.stream().filter(e -> e.state() == ExecutionState.RUNNING
+                || e.state() == ExecutionState.ENDING).count();
+    }
+
+    /** Waits at most {@code wait} for all {@code futures}; returns whether they all completed. */
+    private static boolean awaitAll(List<CompletableFuture<Void>> futures, Duration wait) throws InterruptedException {
+        try {
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
         }
     }
 
@@ -250,9 +241,7 @@ public final class Executions implements GatewayHandler, ExecutionEvents {
             throw e;
         }
         Execution execution = new Execution(id, run, dir, new OutputTail(dir, AckedOffsets.NONE), ctx, this);
-        synchronized (this) {
-            held.put(id, execution);
-        }
+        registry.add(execution);
         return execution;
     }
 
@@ -260,15 +249,15 @@ public final class Executions implements GatewayHandler, ExecutionEvents {
      * Checks {@code run}; returns the refusal, or null when it may run. Only the control thread adds
      * executions, so the id stays free until {@link #record} holds it.
      */
-    private synchronized Rejected admit(Run run) {
+    private Rejected admit(Run run) {
         String id = run.getExecutionId();
-        if (held.containsKey(id) || journal.contains(id)) {
+        if (registry.isDuplicate(id)) {
             return rejected(id, "duplicate", true);
         }
-        String why = !ExecDirs.isSafeId(id) ? "invalid execution id"
-                : canceledEarly.contains(id) ? "canceled before start"
-                : stopping ? "agent is stopping"
-                : ctx.launcher().unsupported(run).orElseGet(slots::refusal);
+        String why = registry.refusal(id);
+        if (why == null) {
+            why = ctx.launcher().unsupported(run).orElseGet(slots::refusal);
+        }
         return why != null ? rejected(id, why, false) : null;
     }
 
@@ -297,37 +286,13 @@ public final class Executions implements GatewayHandler, ExecutionEvents {
         if (next != null) {
             launch(next);
         }
-        forgetOldest();
-    }
-
-    /**
-     * Forgets (in memory) the oldest finished, unacknowledged executions beyond {@link #MAX_UNACKED};
-     * their state dirs stay, so the next agent start reports them again.
-     */
-    private synchronized void forgetOldest() {
-        long finished = held.values().stream().filter(e -> e.state() == ExecutionState.EXITED).count();
-        Iterator<Execution> oldest = held.values().iterator();
-        while (finished > MAX_UNACKED && oldest.hasNext()) {
-            Execution e = oldest.next();
-            if (e.state() == ExecutionState.EXITED) {
-                oldest.remove();
-                ctx.outbox().unregister(e.id());
-                e.tail().close();
-                finished--;
-            }
+        for (Execution forgotten : registry.forgetOldest()) {
+            ctx.outbox().unregister(forgotten.id());
+            forgotten.tail().close();
         }
     }
 
     private static Rejected rejected(String id, String reason, boolean duplicate) {
         return Rejected.newBuilder().setExecutionId(id).setReason(reason).setDuplicate(duplicate).build();
-    }
-
-    private static void remember(LinkedHashSet<String> set, String id, int max) {
-        set.add(id);
-        if (set.size() > max) {
-            Iterator<String> oldest = set.iterator();
-            oldest.next();
-            oldest.remove();
-        }
     }
 }

@@ -4,6 +4,7 @@ import dev.runcmd.agent.blob.BlobException;
 import dev.runcmd.agent.blob.OutputBlobs;
 import dev.runcmd.agent.spool.ProcessRecord;
 import dev.runcmd.agent.spool.RunDir;
+import dev.runcmd.proto.agent.v1.ExitState;
 import dev.runcmd.proto.agent.v1.Run;
 import java.io.IOException;
 import java.time.Duration;
@@ -14,7 +15,8 @@ import java.util.logging.Logger;
  * URL), the output blobs, the process start with its output going to the run dir, and the durable
  * {@link ProcessRecord}, written before Started can go out. Any failure ends the execution with
  * Exited{FAILED, -1, why}; an end requested before the process started is reported without starting
- * anything.
+ * anything. A detached execution (the agent stops) is left as it is, unlaunched; the last check
+ * ({@link Execution#commitLaunch()}) comes right before the process starts.
  */
 final class Launch {
     private static final Logger LOG = Logger.getLogger(Launch.class.getName());
@@ -34,7 +36,7 @@ final class Launch {
     /** Launches, then hands the process to the execution; see the class comment. */
     void run() throws InterruptedException {
         if (!execution.proceed()) {
-            execution.endBeforeStart();
+            stopBeforeStart();
             return;
         }
         Process launched;
@@ -42,16 +44,21 @@ final class Launch {
         try {
             Run prepared = ctx.downloader().resolve(run);
             if (!execution.proceed()) {
-                execution.endBeforeStart();
+                stopBeforeStart();
                 return;
             }
             blobs = OutputBlobs.open(prepared, ctx.blobClient());
+            if (!execution.commitLaunch()) {
+                blobs.close();
+                stopBeforeStart();
+                return;
+            }
             launched = ctx.launcher().launch(prepared, execution.execDir(run.getRunAsUser().isEmpty()), runDir);
         } catch (ExecutionFailure | BlobException e) {
-            execution.failToStart(e.getMessage());
+            failToStart(e.getMessage());
             return;
         } catch (IOException | RuntimeException e) {
-            execution.failToStart("Script could not be started: " + e.getMessage());
+            failToStart("Script could not be started: " + e.getMessage());
             return;
         }
         announce(ScriptProcess.child(launched, runDir), blobs);
@@ -68,11 +75,31 @@ final class Launch {
         } catch (IOException e) {
             ctx.killer().kill(launched.handle(), Duration.ZERO);
             blobs.close();
-            execution.failToStart("Script could not be started: cannot record its process: " + e.getMessage());
+            failToStart("Script could not be started: cannot record its process: " + e.getMessage());
             return;
         }
         LOG.info(() -> "Execution " + execution.id() + " started, pid " + launched.pid());
         execution.useBlobs(blobs);
         execution.watch(launched, record);
+    }
+
+    /** Reports a script that could not be started: Exited{FAILED, -1, message}. */
+    private void failToStart(String message) {
+        LOG.warning(() -> "Execution " + execution.id() + " did not start: " + message);
+        execution.complete(ExecutionMessages.notStarted(execution.id(), ExitState.FAILED, message));
+    }
+
+    /**
+     * Called when the execution may not go on: reports the end requested before the process started
+     * (cancel, agent stop), or leaves a detached execution as it is, for the next agent to report.
+     */
+    private void stopBeforeStart() {
+        EndRequest request = execution.endRequest();
+        if (request == null) {
+            LOG.info(() -> "Execution " + execution.id() + " is left unstarted: the agent stops");
+            return;
+        }
+        LOG.info(() -> "Execution " + execution.id() + " ended before it started: " + request.message());
+        execution.complete(ExecutionMessages.notStarted(execution.id(), request.state(), request.message()));
     }
 }

@@ -3,19 +3,16 @@ package dev.runcmd.agent.transport;
 import dev.runcmd.proto.agent.v1.Ack;
 import dev.runcmd.proto.agent.v1.AgentMessage;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Everything that waits for the gateway stream. Control messages (Accepted, Rejected, Heartbeat) sit
- * in a small FIFO of {@link #capacity()} messages and go first; the progress of executions is pulled
- * from their {@link ProgressSource}s, round robin over the sources that were woken, only when the
- * sender can write. So output that cannot leave yet stays in its file, not in the heap.
+ * in a small FIFO of {@link #capacity()} messages ({@link ControlFifo}) and go first; the progress of
+ * executions is pulled from their {@link ProgressSource}s ({@link ProgressSources}), round robin over
+ * the sources that were woken, only when the sender can write. So output that cannot leave yet stays
+ * in its file, not in the heap.
  *
  * <p>In-flight window: Output bytes handed out on the current stream and not yet acknowledged are
  * counted; once they reach {@link #windowBytes()} (8 MiB by default) no source gets room for more
@@ -40,13 +37,8 @@ public final class OutboundQueue implements Outbox {
     private final Condition notFull = lock.newCondition();
     private final Condition notEmpty = lock.newCondition();
     private final Condition drained = lock.newCondition();
-    private final ArrayDeque<AgentMessage> control = new ArrayDeque<>(); // guarded by lock
-    private final Map<String, ProgressSource> sources = new LinkedHashMap<>(); // guarded by lock
-    private final LinkedHashSet<ProgressSource> ready = new LinkedHashSet<>(); // guarded by lock
-    private final LinkedHashSet<ProgressSource> starved = new LinkedHashSet<>(); // guarded by lock; wait for room
-    private int highWaterMark; // guarded by lock
-    private long inFlight; // guarded by lock
-    private long generation; // guarded by lock; counts rewinds, i.e. streams
+    private final ControlFifo control; // guarded by lock
+    private final ProgressSources progress; // guarded by lock
 
     /**
      * A message handed to the sender, taken for the stream of {@code generation}; {@code control} is
@@ -66,14 +58,16 @@ public final class OutboundQueue implements Outbox {
         }
         this.capacity = capacity;
         this.windowBytes = windowBytes;
+        this.control = new ControlFifo(capacity);
+        this.progress = new ProgressSources(windowBytes);
     }
 
     @Override
     public void put(AgentMessage message) throws InterruptedException {
-        requireControl(message);
+        ControlFifo.requireControl(message);
         lock.lockInterruptibly();
         try {
-            while (control.size() >= capacity) {
+            while (control.isFull()) {
                 notFull.await();
             }
             add(message);
@@ -84,10 +78,10 @@ public final class OutboundQueue implements Outbox {
 
     @Override
     public boolean offer(AgentMessage message) {
-        requireControl(message);
+        ControlFifo.requireControl(message);
         lock.lock();
         try {
-            if (control.size() >= capacity) {
+            if (control.isFull()) {
                 return false;
             }
             add(message);
@@ -99,36 +93,28 @@ public final class OutboundQueue implements Outbox {
 
     @Override
     public void register(ProgressSource source) {
-        lock.lock();
-        try {
-            source.rewind(generation);
-            sources.put(source.executionId(), source);
-            markReady(source);
-        } finally {
-            lock.unlock();
-        }
+        locked(() -> {
+            progress.register(source);
+            notEmpty.signal();
+            return null;
+        });
     }
 
     @Override
     public void unregister(String executionId) {
-        lock.lock();
-        try {
-            ProgressSource source = sources.remove(executionId);
-            if (source != null) {
-                ready.remove(source);
-                starved.remove(source);
-            }
-        } finally {
-            lock.unlock();
-        }
+        locked(() -> {
+            progress.unregister(executionId);
+            return null;
+        });
     }
 
     @Override
     public void wake(ProgressSource source) {
         lock.lock();
         try {
-            if (sources.get(source.executionId()) == source) {
-                markReady(source);
+            if (progress.isRegistered(source)) {
+                progress.markReady(source);
+                notEmpty.signal();
             }
         } finally {
             lock.unlock();
@@ -137,25 +123,15 @@ public final class OutboundQueue implements Outbox {
 
     @Override
     public void acknowledge(Ack ack) {
-        ProgressSource source;
-        lock.lock();
-        try {
-            source = sources.get(ack.getExecutionId());
-        } finally {
-            lock.unlock();
-        }
+        ProgressSource source = locked(() -> progress.get(ack.getExecutionId()));
         if (source == null) {
             return;
         }
         long released = source.acknowledge(ack);
         lock.lock();
         try {
-            inFlight = Math.max(0, inFlight - released);
-            markReady(source);
-            if (released > 0) {
-                starved.forEach(this::markReady);
-                starved.clear();
-            }
+            progress.acknowledged(source, released);
+            notEmpty.signal();
         } finally {
             lock.unlock();
         }
@@ -168,13 +144,8 @@ public final class OutboundQueue implements Outbox {
     void rewind() {
         lock.lock();
         try {
-            generation++;
-            inFlight = 0;
-            starved.clear();
-            for (ProgressSource source : sources.values()) {
-                source.rewind(generation);
-                markReady(source);
-            }
+            progress.rewind();
+            notEmpty.signal();
         } finally {
             lock.unlock();
         }
@@ -191,17 +162,17 @@ public final class OutboundQueue implements Outbox {
             long gen;
             lock.lockInterruptibly();
             try {
-                AgentMessage head = control.peekFirst();
+                AgentMessage head = control.head();
                 if (head != null) {
-                    return new Next(head, true, generation);
+                    return new Next(head, true, progress.generation());
                 }
                 source = pollReady();
                 if (source == null) {
                     notEmpty.await();
                     continue;
                 }
-                room = windowBytes - inFlight;
-                gen = generation;
+                room = progress.room();
+                gen = progress.generation();
             } finally {
                 lock.unlock();
             }
@@ -214,20 +185,18 @@ public final class OutboundQueue implements Outbox {
 
     /** Asks {@code source} for its next message and books it; null when it had none (or was rewound). */
     private Next take(ProgressSource source, long room, long gen) throws InterruptedException {
-        AgentMessage message = source.next(Math.max(0, room), gen);
+        AgentMessage message = source.next(room, gen);
         lock.lockInterruptibly();
         try {
             if (message == null) {
-                if (room < OutputChunks.MAX_BYTES) {
-                    starved.add(source);
-                }
+                progress.nothingFrom(source, room);
                 return null;
             }
-            if (gen != generation || sources.get(source.executionId()) != source) {
+            if (gen != progress.generation() || !progress.isRegistered(source)) {
                 return null; // rewound meanwhile: the source starts over from its acknowledged offsets
             }
-            inFlight += message.hasOutput() ? message.getOutput().getData().size() : 0;
-            markReady(source); // round robin: it goes to the back of the line
+            progress.book(source, message); // round robin: it goes to the back of the line
+            notEmpty.signal();
             return new Next(message, false, gen);
         } finally {
             lock.unlock();
@@ -236,12 +205,7 @@ public final class OutboundQueue implements Outbox {
 
     /** True while {@code next} may still be written: control messages always, progress on its own stream only. */
     boolean isCurrent(Next next) {
-        lock.lock();
-        try {
-            return next.control() || next.generation() == generation;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> next.control() || next.generation() == progress.generation());
     }
 
     /** Records that {@code next} was written: a control message leaves the FIFO. */
@@ -251,9 +215,9 @@ public final class OutboundQueue implements Outbox {
         }
         lock.lock();
         try {
-            control.pollFirst();
+            control.removeHead();
             notFull.signalAll();
-            if (control.isEmpty() && ready.isEmpty()) {
+            if (control.isEmpty() && progress.noneReady()) {
                 drained.signalAll();
             }
         } finally {
@@ -269,10 +233,10 @@ public final class OutboundQueue implements Outbox {
         long nanos = timeout.toNanos();
         lock.lockInterruptibly();
         try {
-            while (!(control.isEmpty() && ready.isEmpty()) && nanos > 0) {
+            while (!(control.isEmpty() && progress.noneReady()) && nanos > 0) {
                 nanos = drained.awaitNanos(Math.min(nanos, 10_000_000L));
             }
-            return control.isEmpty() && ready.isEmpty();
+            return control.isEmpty() && progress.noneReady();
         } finally {
             lock.unlock();
         }
@@ -290,64 +254,40 @@ public final class OutboundQueue implements Outbox {
 
     /** The most control messages this queue has held at once (a health metric). */
     public int highWaterMark() {
-        lock.lock();
-        try {
-            return highWaterMark;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> control.highWaterMark());
     }
 
     /** Output bytes handed out on the current stream and not yet acknowledged (a health metric). */
     public long inFlightBytes() {
-        lock.lock();
-        try {
-            return inFlight;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> progress.inFlight());
     }
 
     /** How many executions' progress is registered. */
     public int sourceCount() {
+        return locked(() -> progress.size());
+    }
+
+    /** Runs {@code read} holding the lock and returns its result. */
+    private <T> T locked(Supplier<T> read) {
         lock.lock();
         try {
-            return sources.size();
+            return read.get();
         } finally {
             lock.unlock();
         }
     }
 
+    /** The next ready source, or null; with nothing left at all, wakes {@link #awaitEmpty}. */
     private ProgressSource pollReady() {
-        Iterator<ProgressSource> first = ready.iterator();
-        if (!first.hasNext()) {
-            if (control.isEmpty()) {
-                drained.signalAll();
-            }
-            return null;
+        ProgressSource source = progress.pollReady();
+        if (source == null && control.isEmpty()) {
+            drained.signalAll();
         }
-        ProgressSource source = first.next();
-        first.remove();
         return source;
     }
 
-    private void markReady(ProgressSource source) {
-        ready.remove(source);
-        ready.add(source);
-        notEmpty.signal();
-    }
-
     private void add(AgentMessage message) {
-        control.addLast(message);
-        highWaterMark = Math.max(highWaterMark, control.size());
+        control.add(message);
         notEmpty.signal();
-    }
-
-    private static void requireControl(AgentMessage message) {
-        switch (message.getKindCase()) {
-            case STARTED, OUTPUT, EXITED -> throw new IllegalArgumentException(
-                    message.getKindCase() + " comes from the execution's progress source, not the control queue");
-            default -> { }
-        }
     }
 }

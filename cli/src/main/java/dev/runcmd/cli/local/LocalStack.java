@@ -115,6 +115,8 @@ public final class LocalStack implements AutoCloseable {
         command.add(artifacts.agentJar().toString());
         command.addAll(List.of(
                 "--gateway", gateways,
+                // The local stack stops as a whole: scripts end with their agent, nothing is left behind.
+                "--stop-mode", "cancel",
                 "--subscription-id", identity.subscriptionId(),
                 "--resource-group", identity.resourceGroup(),
                 "--machine-name", identity.machineName(),
