@@ -85,6 +85,10 @@ final class Recovery {
         if (running.isPresent()) {
             return new Found(execution, null, running.get(), record.get());
         }
+        OptionalInt late = dir.readExit(); // the script may have ended between the two looks
+        if (late.isPresent()) {
+            return new Found(execution, completed(dir, late.getAsInt(), record.get()), null, null);
+        }
         LOG.warning(() -> "Execution " + id + ": its process ended while the agent was away, exit code unknown");
         return new Found(execution, ExecutionMessages.lost(id, PROCESS_LOST + uploadNote(record.get()),
                 System.currentTimeMillis(), dir.size(OutputStream.STDOUT), dir.size(OutputStream.STDERR)), null, null);

@@ -77,6 +77,15 @@ public final class ArmException extends RuntimeException {
                 "The request body exceeds " + describeSize(maxBytes) + ".");
     }
 
+    /**
+     * 429 TooManyRequests: the client sent more requests than the rate limit allows; the response carries
+     * {@code Retry-After}.
+     */
+    public static ArmException tooManyRequests(int perSecond) {
+        return new ArmException(429, "TooManyRequests", "more than " + perSecond
+                + " requests per second from this client; retry after the Retry-After seconds");
+    }
+
     private static String describeSize(int bytes) {
         return bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + " MiB" : bytes + " bytes";
     }

@@ -51,6 +51,27 @@ public interface ControlConfig {
          */
         @WithDefault("168h")
         Duration operationRetention();
+
+        /**
+         * The sustained number of requests per second one client (remote IP address) may send, REST and gRPC
+         * together; above it REST answers 429 TooManyRequests and gRPC RESOURCE_EXHAUSTED. 0 turns the limit off.
+         */
+        @WithDefault("200")
+        int maxRequestsPerSecond();
+
+        /**
+         * How many requests one client may send at once, above the sustained rate, before the limit applies (the
+         * size of its token bucket). 0 turns the limit off.
+         */
+        @WithDefault("1000")
+        int requestBurst();
+
+        /**
+         * How many clients the limiter remembers at most; beyond that the least recently seen one is forgotten
+         * (and starts again with a full burst if it comes back).
+         */
+        @WithDefault("10000")
+        int maxTrackedClients();
     }
 
     /** Settings of the calls to the gateways' internal gRPC API. */
