@@ -11,7 +11,8 @@ import jakarta.enterprise.event.Observes;
 
 /**
  * Refuses a request whose declared {@code Content-Length} exceeds the body limit before any of the body is read,
- * with 413 and an ARM error body, and closes the connection so the rest of the body is never read.
+ * with 413 and an ARM error body, and closes the connection so the rest of the body is never read
+ * ({@link EarlyAnswers}).
  *
  * <p>Bodies without a length (chunked) are measured by the resource after reading, up to Quarkus's own
  * {@code quarkus.http.limits.max-body-size}, beyond which Quarkus answers a bare 413. gRPC calls, which share the
@@ -38,11 +39,9 @@ public class BodyLimitFilter {
 
     private void check(RoutingContext context) {
         if (declaredLength(context) > maxBytes && !isGrpc(context)) {
-            context.response()
+            EarlyAnswers.endAndClose(context, context.response()
                     .setStatusCode(413)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .putHeader(HttpHeaders.CONNECTION, "close")
-                    .end(errorBody);
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json"), errorBody);
             return;
         }
         context.next();
