@@ -69,7 +69,7 @@ public final class IngestBench {
             throws Exception {
         int apiPort = Ports.free();
         int gatewayHttpPort = Ports.free();
-        ComponentProcess api = stack.startControlApi(apiPort);
+        ComponentProcess api = stack.startControlApi(apiPort, java.util.Map.of("runcmd.control.api.max-requests-per-second", "0"));
         LocalStack.awaitQuarkus(api, apiPort);
         int gatewayPort = Ports.free();
         ComponentProcess gateway = stack.startGateway("gw-ingest", gatewayPort, gatewayHttpPort, options.gatewaySettings());

@@ -45,7 +45,7 @@ public final class LiveOutputBench {
         int gatewayHttpPort = Ports.free();
         try (LocalStack stack = new LocalStack(Artifacts.locate(System.getenv()), dataDir)) {
             stack.startDatabase(Ports.free());
-            ComponentProcess api = stack.startControlApi(apiPort);
+            ComponentProcess api = stack.startControlApi(apiPort, java.util.Map.of("runcmd.control.api.max-requests-per-second", "0"));
             LocalStack.awaitQuarkus(api, apiPort);
             ComponentProcess gateway = stack.startGateway("gw-bench", gatewayPort, gatewayHttpPort,
                     Map.of("runcmd.gateway.output-cap", Long.toString(CAP)));

@@ -61,7 +61,13 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts the control API on {@code httpPort} (REST and public gRPC); does not wait. */
     public ComponentProcess startControlApi(int httpPort) throws IOException {
+        return startControlApi(httpPort, java.util.Map.of());
+    }
+
+    /** Starts the control API with extra Quarkus/runcmd settings given as system properties. */
+    public ComponentProcess startControlApi(int httpPort, java.util.Map<String, String> settings) throws IOException {
         List<String> command = javaCommand(QUARKUS_JVM);
+        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(datasourceProperties());
         command.add("-Dquarkus.datasource.jdbc.url=" + database.jdbcUrl());
         command.add("-Dquarkus.http.port=" + httpPort);
