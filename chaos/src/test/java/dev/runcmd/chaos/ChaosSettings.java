@@ -9,9 +9,9 @@ final class ChaosSettings {
     private ChaosSettings() {
     }
 
-    /** How many iterations run: {@code chaos.iterations}, 6 (one per fault kind) by default. */
+    /** How many iterations run: {@code chaos.iterations}, 7 (one per fault kind) by default. */
     static int iterations() {
-        return Integer.parseInt(property("chaos.iterations", "6"));
+        return Integer.parseInt(property("chaos.iterations", "7"));
     }
 
     /** The random seed: {@code chaos.seed}, or a fresh one (printed, so a run can be repeated). */

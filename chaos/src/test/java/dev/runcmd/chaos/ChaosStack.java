@@ -128,12 +128,22 @@ final class ChaosStack implements AutoCloseable {
         for (int i = 0; i < gateways.size(); i++) {
             order.add("127.0.0.1:" + gateways.get((index + i) % gateways.size()).proxy.port());
         }
+        // The agent's own default stop mode: a stopped agent leaves its scripts to the next one.
         agents.put(machine, local.startAgent(new AgentIdentity(SUBSCRIPTION, RESOURCE_GROUP, machine),
-                String.join(",", order), LocalStack.AGENT_JVM));
+                String.join(",", order), LocalStack.AGENT_JVM, "detach"));
     }
 
     void killAgent(String machine) throws InterruptedException {
         agents.get(machine).kill();
+    }
+
+    /** SIGTERM, as a service manager stops the agent for an upgrade; fails if it does not exit in 15 s. */
+    void stopAgent(String machine) throws InterruptedException {
+        ComponentProcess agent = agents.get(machine);
+        agent.stop(Duration.ofSeconds(15));
+        if (agent.isAlive()) {
+            throw new AssertionError("agent " + machine + " did not stop within 15 s of SIGTERM");
+        }
     }
 
     void stopDatabase() throws IOException {

@@ -4,6 +4,11 @@ package dev.runcmd.chaos;
 enum Fault {
     /** kill -9 of one agent; a new agent process starts on the same work directory after a pause. */
     AGENT_KILL("agent kills"),
+    /**
+     * SIGTERM to one agent (its default stop mode leaves running scripts alone), as an upgrade
+     * does; a new agent starts on the same work directory after a pause and takes them over.
+     */
+    AGENT_UPGRADE("agent upgrades"),
     /** kill -9 of one gateway; it starts again on the same port after a pause. */
     GATEWAY_KILL("gateway kills"),
     /** kill -9 of the control API; it starts again on the same port after a pause. */

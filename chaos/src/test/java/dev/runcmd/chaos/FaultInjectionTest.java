@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * The fault-injection suite: over {@code chaos.iterations} iterations with random timing (seed
  * {@code chaos.seed}, printed), kills agents, gateways and the control API with SIGKILL, restarts
  * PostgreSQL, and resets or stalls the agents' connections while commands run, then checks every
- * command (see {@link Verdicts}). The first six iterations of any run inject each kind once, in a
+ * command (see {@link Verdicts}). The first seven iterations of any run inject each kind once, in a
  * shuffled order; later ones pick a kind at random. Prints and writes the result table; fails if
  * anything was lost, run twice, left non-terminal or reported wrongly.
  */

@@ -51,6 +51,7 @@ final class Iteration {
         long downMillis = 500 + random.nextInt(4500);
         switch (fault) {
             case AGENT_KILL -> killAgent(downMillis);
+            case AGENT_UPGRADE -> upgradeAgent(downMillis);
             case GATEWAY_KILL -> killGateway(downMillis);
             case CONTROL_API_KILL -> killControlApi(downMillis);
             case DATABASE_RESTART -> restartDatabase(downMillis);
@@ -64,6 +65,14 @@ final class Iteration {
         String machine = pick(stack.machines());
         stack.killAgent(machine);
         detail = "agent " + machine + " down " + downMillis + " ms";
+        whileDown(downMillis);
+        stack.startAgent(machine);
+    }
+
+    private void upgradeAgent(long downMillis) throws Exception {
+        String machine = pick(stack.machines());
+        stack.stopAgent(machine);
+        detail = "agent " + machine + " stopped (SIGTERM) and down " + downMillis + " ms";
         whileDown(downMillis);
         stack.startAgent(machine);
     }

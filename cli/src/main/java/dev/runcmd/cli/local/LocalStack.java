@@ -116,13 +116,22 @@ public final class LocalStack implements AutoCloseable {
      */
     public ComponentProcess startAgent(AgentIdentity identity, String gateways, List<String> jvmOptions)
             throws IOException {
+        return startAgent(identity, gateways, jvmOptions, "cancel");
+    }
+
+    /**
+     * Starts an agent as above with the given {@code --stop-mode}: {@code cancel} (what the local stack
+     * uses: scripts end with their agent, nothing is left behind) or {@code detach} (the agent's own
+     * default: a stopped agent leaves its scripts running for the next one to take over).
+     */
+    public ComponentProcess startAgent(AgentIdentity identity, String gateways, List<String> jvmOptions,
+                                       String stopMode) throws IOException {
         List<String> command = javaCommand(jvmOptions);
         command.add("-jar");
         command.add(artifacts.agentJar().toString());
         command.addAll(List.of(
                 "--gateway", gateways,
-                // The local stack stops as a whole: scripts end with their agent, nothing is left behind.
-                "--stop-mode", "cancel",
+                "--stop-mode", stopMode,
                 "--subscription-id", identity.subscriptionId(),
                 "--resource-group", identity.resourceGroup(),
                 "--machine-name", identity.machineName(),
