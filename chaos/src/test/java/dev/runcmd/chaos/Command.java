@@ -6,7 +6,9 @@ import java.nio.file.Path;
 /**
  * One command the suite submits: a script that first appends its name to the machine's ledger (so
  * a second run shows as a second line), then prints numbered lines to stdout (every seventh also to
- * stderr), sleeping a little every 200 lines so that it is still running when faults strike. Its
+ * stderr), sleeping 20 ms every 40 lines: a steady trickle of small chunks, still running when faults
+ * strike, and growing between a chunk's first sending and its replay (so replays are cut
+ * differently). Its
  * output is a pure function of its name and line count, so the suite knows every byte to expect.
  */
 final class Command {
@@ -34,7 +36,7 @@ final class Command {
                 + "while [ \"$i\" -le " + lines + " ]; do\n"
                 + "  printf '" + name + " %06d" + PAD + "\\n' \"$i\"\n"
                 + "  if [ $((i % 7)) -eq 0 ]; then printf '" + name + " err %06d\\n' \"$i\" >&2; fi\n"
-                + "  if [ $((i % 200)) -eq 0 ]; then sleep 0.1; fi\n"
+                + "  if [ $((i % 40)) -eq 0 ]; then sleep 0.02; fi\n"
                 + "  i=$((i + 1))\n"
                 + "done\n";
         ObjectNode body = Rest.JSON.createObjectNode();

@@ -30,6 +30,10 @@ import java.util.logging.Logger;
 public final class OutputTail implements ProgressSource {
     private static final Logger LOG = Logger.getLogger(OutputTail.class.getName());
     private static final OutputStream[] STREAMS = {OutputStream.STDOUT, OutputStream.STDERR};
+    /** The acked file is rewritten at most this often... */
+    private static final long ACKED_WRITE_INTERVAL_NANOS = 250_000_000L;
+    /** ...unless this many more bytes were acknowledged since. */
+    private static final long ACKED_WRITE_BYTES = 8L * 1024 * 1024;
 
     private final String id;
     private final RunDir dir;
@@ -45,6 +49,8 @@ public final class OutputTail implements ProgressSource {
     private boolean exitedAcked;
     private long generation = -1;
     private int turn; // the stream read first next time, so both streams progress
+    private long ackedWrittenBytes; // acknowledged bytes (both streams) when the acked file was last written
+    private long ackedWrittenNanos = System.nanoTime();
 
     /** A tail of {@code dir} whose gateway already acknowledged {@code acked}. */
     public OutputTail(RunDir dir, AckedOffsets acked) {
@@ -129,12 +135,29 @@ public final class OutputTail implements ProgressSource {
         sent[1] = Math.max(sent[1], acked[1]);
         startedAcked = true;
         exitedAcked |= ack.getExited();
+        recordAcked();
+        return before - inFlight();
+    }
+
+    /**
+     * Rewrites the {@code acked} file, at most every {@link #ACKED_WRITE_INTERVAL_NANOS} or
+     * {@link #ACKED_WRITE_BYTES} of progress (a stale file only makes a restarted agent re-send bytes
+     * the gateway ignores), and never once Exited was acknowledged (the state dir is deleted next).
+     */
+    private void recordAcked() {
+        long total = acked[0] + acked[1];
+        long now = System.nanoTime();
+        if (exitedAcked || (total - ackedWrittenBytes < ACKED_WRITE_BYTES
+                && now - ackedWrittenNanos < ACKED_WRITE_INTERVAL_NANOS)) {
+            return;
+        }
+        ackedWrittenBytes = total;
+        ackedWrittenNanos = now;
         try {
             dir.writeAcked(acked());
         } catch (IOException e) {
             LOG.fine(() -> "Cannot record the acknowledged offsets of " + id + ": " + e.getMessage());
         }
-        return before - inFlight();
     }
 
     /** Closes the open output files. */
