@@ -8,8 +8,8 @@ import java.nio.file.Path;
  * a second run shows as a second line), then prints numbered lines to stdout (every seventh also to
  * stderr), sleeping 20 ms every 40 lines: a steady trickle of small chunks, still running when faults
  * strike, and growing between a chunk's first sending and its replay (so replays are cut
- * differently). Its
- * output is a pure function of its name and line count, so the suite knows every byte to expect.
+ * differently). Its output is a pure function of its name and line count, so the suite knows every
+ * byte to expect.
  */
 final class Command {
 
