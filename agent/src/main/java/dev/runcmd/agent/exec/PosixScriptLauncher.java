@@ -31,8 +31,9 @@ import java.util.stream.Stream;
  * <p>Both run under a wrapper shell started through {@code setsid}: the JVM's child is not a group
  * leader, so setsid makes it the leader of a new session and process group and execs the wrapper in
  * place (group id = pid). The wrapper ({@link #WRAPPER}) runs the script as its child, then writes the
- * script's exit code to the run dir's {@code exit} file (temporary file and rename) and exits with
- * that code. It catches TERM, INT and HUP (its child gets the default dispositions back at exec), so
+ * script's exit code to the run dir's {@code exit} file (with the shell's own echo: no further
+ * process; a file caught empty or half-written reads as no code, and is only read once the wrapper
+ * is gone or to decide between reattaching and reporting) and exits with that code. It catches TERM, INT and HUP (its child gets the default dispositions back at exec), so
  * a TERM to the group ends the script while the wrapper survives to record 128 + 15; KILL ends both.
  * The wrapper runs as the agent's user, outside setpriv, so it can write the file. The script's
  * stdout and stderr are appended to the run dir's files, never pipes.
@@ -55,7 +56,7 @@ public final class PosixScriptLauncher implements ScriptLauncher {
     static final String SCRIPT_FILE = "script";
     /** The wrapper shell's program: $1 is the exit file, the rest the script's command line. */
     static final String WRAPPER = "trap : TERM INT HUP; e=$1; shift; \"$@\"; c=$?; "
-            + "echo $c > \"$e.tmp\" && mv -f \"$e.tmp\" \"$e\"; exit $c";
+            + "echo $c > \"$e\"; exit $c";
 
     private final ProcessSpawner spawner;
     private final Accounts accounts;
