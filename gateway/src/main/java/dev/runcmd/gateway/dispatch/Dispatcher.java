@@ -4,6 +4,7 @@ import dev.runcmd.gateway.config.GatewayConfig;
 import dev.runcmd.gateway.config.GatewayIdentity;
 import dev.runcmd.gateway.session.AgentSession;
 import dev.runcmd.gateway.store.ClaimedRun;
+import dev.runcmd.gateway.store.ExecutionFacts;
 import dev.runcmd.gateway.store.ExecutionStore;
 import dev.runcmd.gateway.store.ProgressStore;
 import dev.runcmd.gateway.config.Secrets;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -65,6 +67,9 @@ public final class Dispatcher {
     private int send(AgentSession session, List<ClaimedRun> runs, int room) {
         List<GatewayMessage> messages = new ArrayList<>(runs.size());
         for (ClaimedRun run : runs) {
+            // The claim proved the run is this machine's: its first report needs no lookup.
+            session.ownership().learn(run.id(),
+                    Optional.of(new ExecutionFacts(session.machineId(), run.stdoutEnd(), run.stderrEnd())));
             try {
                 messages.add(RunMessages.toMessage(RunMessages.toRun(run, secrets)));
             } catch (IllegalArgumentException unopenable) {

@@ -23,6 +23,8 @@ import java.util.UUID;
  * @param shell the agent.proto Shell name, or null for the default
  * @param timeoutSeconds the timeout; 0 means none
  * @param createdAt when the execution was created; Runs are sent in this order
+ * @param stdoutEnd bytes of stdout already accounted for (stored plus dropped; 0 for a fresh run)
+ * @param stderrEnd bytes of stderr already accounted for
  */
 public record ClaimedRun(
         UUID id,
@@ -38,7 +40,9 @@ public record ClaimedRun(
         String errorBlobUri,
         String shell,
         int timeoutSeconds,
-        OffsetDateTime createdAt) {
+        OffsetDateTime createdAt,
+        long stdoutEnd,
+        long stderrEnd) {
 
     @Override
     public String toString() {

@@ -40,7 +40,8 @@ public final class ExecutionStore {
               and e.state = 'Pending'
             returning e.id, e.run_command_name, e.script, e.parameters, e.protected_parameters,
                       e.protected_parameters_enc, e.script_uri, e.run_as_user, e.run_as_password_enc,
-                      e.output_blob_uri, e.error_blob_uri, e.shell, e.timeout_seconds, e.created_at""";
+                      e.output_blob_uri, e.error_blob_uri, e.shell, e.timeout_seconds, e.created_at,
+                      e.stdout_bytes + e.stdout_dropped as stdout_end, e.stderr_bytes + e.stderr_dropped as stderr_end""";
 
     private static final String REQUEUE_SESSION = """
             update execution set state = 'Pending', gateway_id = null, session_id = null
@@ -140,6 +141,8 @@ public final class ExecutionStore {
                 row.getString("error_blob_uri"),
                 row.getString("shell"),
                 row.getInteger("timeout_seconds"),
-                row.getOffsetDateTime("created_at"));
+                row.getOffsetDateTime("created_at"),
+                row.getLong("stdout_end"),
+                row.getLong("stderr_end"));
     }
 }
