@@ -7,6 +7,7 @@ import dev.runcmd.cli.http.ArmClient;
 import dev.runcmd.cli.local.AgentIdentity;
 import dev.runcmd.cli.local.Artifacts;
 import dev.runcmd.cli.local.ComponentProcess;
+import dev.runcmd.cli.local.EmbeddedDatabase;
 import dev.runcmd.cli.local.LocalStack;
 import dev.runcmd.cli.local.Ports;
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ public final class Main {
         int gatewayPort = Ports.free();
         int gatewayHttpPort = Ports.free();
         try (LocalStack stack = new LocalStack(Artifacts.locate(System.getenv()), dataDir)) {
-            stack.startDatabase(Ports.free());
+            EmbeddedDatabase database = stack.startDatabase(Ports.free());
             // The benchmark polls GET back to back: well past the per-client rate limit, which it does not measure.
             ComponentProcess api = stack.startControlApi(apiPort, java.util.Map.of("runcmd.control.api.max-requests-per-second", "0"));
             LocalStack.awaitQuarkus(api, apiPort);
@@ -69,6 +70,7 @@ public final class Main {
                     Memory.rssKib(api.pid()), Memory.rssKib(gateway.pid()));
             System.out.printf("  agent anonymous (RssAnon) after start %.1f MiB, after the runs %.1f MiB%n",
                     agentIdleAnon / 1024.0, Memory.anonymousKib(agent.pid()) / 1024.0);
+            Stages.print(database);
         }
     }
 
