@@ -4,7 +4,6 @@ import dev.runcmd.control.store.StoreFailures;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.UUID;
@@ -244,32 +243,11 @@ public final class Follower {
         pump();
     }
 
-    /**
-     * Queues the parts of the batch's chunks that lie beyond the offsets, in storage order, and advances the
-     * offsets. Stops at a gap (a chunk of a stream starting after that stream's offset): the chunk before it is
-     * not committed yet, and its commit will wake this follower.
-     *
-     * @return the number of bytes queued
-     */
+    /** Queues what the batch holds beyond the offsets (see {@link BatchSlicer}); returns the bytes queued. */
     private long take(Batch batch) {
-        long queued = 0;
-        for (StoredChunk chunk : batch.merged()) {
-            StdStream stream = chunk.stream();
-            long at = next.of(stream);
-            long end = Math.min(chunk.end(), spec.until().of(stream));
-            if (!spec.streams().contains(stream) || end <= at) {
-                continue;
-            }
-            if (chunk.offset() > at) {
-                break;
-            }
-            byte[] data = at == chunk.offset() && end == chunk.end() ? chunk.data()
-                    : Arrays.copyOfRange(chunk.data(), (int) (at - chunk.offset()), (int) (end - chunk.offset()));
-            pending.add(new FollowEvent.Chunk(stream, at, data));
-            next = next.with(stream, end);
-            queued += data.length;
-        }
-        return queued;
+        BatchSlicer.Slice slice = BatchSlicer.slice(batch, spec, next, pending);
+        next = slice.next();
+        return slice.bytes();
     }
 
     /** Queues a truncated event, once per stream, when the stream's stored bytes are all taken. */
