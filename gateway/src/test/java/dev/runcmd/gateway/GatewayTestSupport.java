@@ -16,7 +16,9 @@ import io.quarkus.grpc.runtime.GrpcServer;
 import io.quarkus.value.registry.ValueRegistry;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.mutiny.sqlclient.Row;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -105,5 +107,24 @@ abstract class GatewayTestSupport {
         assertEquals(stdout, message.getAck().getStdoutOffset(), "stdout offset");
         assertEquals(stderr, message.getAck().getStderrOffset(), "stderr offset");
         assertEquals(exited, message.getAck().getExited(), "exited");
+    }
+
+    /** Asserts that stdout of {@code id} is stored contiguously, each byte once (byte i = i mod 256), {@code total} long, and Succeeded. */
+    void assertEachByteStoredOnce(UUID id, long total) {
+        List<Row> chunks = db.all("select \"offset\", data from output_chunk where execution_id = $1 and stream = 1"
+                + " order by \"offset\"", Tuple.of(id));
+        long next = 0;
+        for (Row chunk : chunks) {
+            byte[] data = chunk.getBuffer("data").getBytes();
+            assertEquals(next, chunk.getLong("offset"), "chunks overlap or leave a gap");
+            for (int i = 0; i < data.length; i++) {
+                assertEquals((byte) (next + i), data[i], "byte at " + (next + i));
+            }
+            next += data.length;
+        }
+        assertEquals(total, next);
+        Row execution = db.execution(id);
+        assertEquals(total, execution.getLong("stdout_bytes"));
+        assertEquals("Succeeded", execution.getString("state"));
     }
 }

@@ -203,48 +203,6 @@ class ReliabilityTest extends GatewayTestSupport {
         assertEachByteStoredOnce(id, 30_000);
     }
 
-    /**
-     * An agent replays from its acknowledged offsets by reading its files again, so a replayed chunk
-     * may be longer or shorter than the one first sent at that offset: each byte is still stored once.
-     */
-    @Test
-    void replayWithOtherChunkBoundariesStoresEachByteOnce() throws Exception {
-        UUID id;
-        try (FakeAgent agent = FakeAgent.connect(channel)) {
-            id = openWithExecution(agent, "rechunk-01", "rechunk");
-            internal.dispatch(dispatchOf("rechunk-01"));
-            agent.next(RUN);
-            agent.send(AgentMessage.newBuilder().setAccepted(Accepted.newBuilder().setExecutionId(id.toString())).build());
-            agent.send(ProgressMessages.started(id));
-            agent.send(ProgressMessages.output(id, 1, 0, 1000));
-            agent.send(ProgressMessages.output(id, 1, 1000, 500)); // stored, but its Ack is lost below
-            awaitAck(agent, id, 1500, 0);
-        }
-        replay(id, ProgressMessages.output(id, 1, 1000, 4000), ProgressMessages.output(id, 1, 5000, 1000));
-        replay(id, ProgressMessages.output(id, 1, 2000, 100), ProgressMessages.output(id, 1, 2100, 4900),
-                ProgressMessages.exited(id, 7000, 0));
-        assertEachByteStoredOnce(id, 7000);
-    }
-
-    /** A new session of the agent holding {@code id}, sending {@code messages}, until they are acknowledged. */
-    private void replay(UUID id, AgentMessage... messages) throws Exception {
-        try (FakeAgent agent = FakeAgent.connect(channel)) {
-            agent.send(FakeAgent.hello(subscription, "rechunk-01").toBuilder()
-                    .addHeld(HeldExecution.newBuilder().setExecutionId(id.toString()).setRunning(true)).build());
-            agent.next(WELCOME);
-            for (AgentMessage message : messages) {
-                agent.send(message);
-            }
-            AgentMessage last = messages[messages.length - 1];
-            if (last.hasExited()) {
-                awaitExitAck(agent, id);
-            } else {
-                Output output = last.getOutput();
-                awaitAck(agent, id, output.getOffset() + output.getData().size(), 0);
-            }
-        }
-    }
-
     /** An execution delivered, accepted and started {@code startedSecondsAgo}, with timeoutInSeconds 30. */
     private UUID running(long machineId, String name, int startedSecondsAgo) {
         UUID id = db.insertExecution(machineId, name);
@@ -278,24 +236,6 @@ class ReliabilityTest extends GatewayTestSupport {
         for (int i = from; i < to; i++) {
             agent.send(ProgressMessages.output(id, 1, i * 1000L, 1000));
         }
-    }
-
-    private void assertEachByteStoredOnce(UUID id, long total) {
-        List<Row> chunks = db.all("select \"offset\", data from output_chunk where execution_id = $1 and stream = 1"
-                + " order by \"offset\"", Tuple.of(id));
-        long next = 0;
-        for (Row chunk : chunks) {
-            byte[] data = chunk.getBuffer("data").getBytes();
-            assertEquals(next, chunk.getLong("offset"), "chunks overlap or leave a gap");
-            for (int i = 0; i < data.length; i++) {
-                assertEquals((byte) (next + i), data[i], "byte at " + (next + i));
-            }
-            next += data.length;
-        }
-        assertEquals(total, next);
-        Row execution = db.execution(id);
-        assertEquals(total, execution.getLong("stdout_bytes"));
-        assertEquals("Succeeded", execution.getString("state"));
     }
 
     private void awaitReadiness(int status) {
