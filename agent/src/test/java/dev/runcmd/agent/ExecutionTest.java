@@ -168,8 +168,8 @@ class ExecutionTest extends AgentTestSupport {
         startAgentAndAwaitHello();
         gateway.send(command(run("e-bg", "sleep 30 & echo done")));
         long pgid = gateway.await(AgentMessage::hasStarted, PROMPTLY).message().getStarted().getPid();
-        awaitTrue("background sleep running", PROMPTLY, () -> !members(pgid).isEmpty());
-        List<Long> background = members(pgid);
+        awaitTrue("background sleep running", PROMPTLY, () -> !sleeps(pgid).isEmpty());
+        List<Long> background = sleeps(pgid);
         try {
             AgentMessage exited = gateway.awaitExited("e-bg", PROMPTLY);
 
@@ -180,6 +180,14 @@ class ExecutionTest extends AgentTestSupport {
         } finally {
             background.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
         }
+    }
+
+    /** The group's sleep processes (the script's shell is left out: it exits right after its echo). */
+    private static List<Long> sleeps(long pgid) {
+        return members(pgid).stream()
+                .filter(pid -> ProcessHandle.of(pid).flatMap(h -> h.info().command()).map(c -> c.endsWith("sleep"))
+                        .orElse(false))
+                .toList();
     }
 
     private static List<Long> members(long pgid) {

@@ -31,6 +31,8 @@ class TreeKillTest extends AgentTestSupport {
         assertTrue(System.nanoTime() - sent < Duration.ofSeconds(8).toNanos());
         assertExited(exited, ExitState.TIMED_OUT, 128 + 15);
         assertEquals("Execution timed out after 2 s", exited.getExited().getMessage());
+        assertEquals(List.of(), gateway.messagesOf("t-timeout").stream().filter(AgentMessage::hasOutput).toList(),
+                "the script wrote nothing, so nothing may be reported (the wrapper shell says nothing)");
         assertFalse(ProcessHandle.of(pgid).map(ProcessHandle::isAlive).orElse(false), "script process gone");
         assertEquals(List.of(), livingGroupMembers(pgid), "no process left in the group");
         assertEquals(List.of(), tree.stream().filter(AgentTestSupport::isRunning).toList());

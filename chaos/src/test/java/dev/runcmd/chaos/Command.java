@@ -18,18 +18,21 @@ final class Command {
     final String machine;
     final String name;
     final int lines;
+    /** The command's timeoutInSeconds: 0 (none), or a timeout it outlives, so it must end TimedOut. */
+    final int timeoutSeconds;
     /** Whether the control API answered the PUT with 2xx (only then is the command promised). */
     boolean accepted;
     /** What the PUT answered, for the report. */
     String submitAnswer = "";
 
-    Command(String machine, String name, int lines) {
+    Command(String machine, String name, int lines, int timeoutSeconds) {
         this.machine = machine;
         this.name = name;
         this.lines = lines;
+        this.timeoutSeconds = timeoutSeconds;
     }
 
-    /** The PUT body: the script and nothing else (no timeout, default delivery timeout). */
+    /** The PUT body: the script and its timeout (default delivery timeout). */
     ObjectNode body(Path ledger) {
         String script = "printf '%s\\n' '" + name + "' >> '" + ledger + "'\n"
                 + "i=1\n"
@@ -41,7 +44,9 @@ final class Command {
                 + "done\n";
         ObjectNode body = Rest.JSON.createObjectNode();
         body.put("location", "chaos");
-        body.putObject("properties").putObject("source").put("script", script);
+        ObjectNode properties = body.putObject("properties");
+        properties.putObject("source").put("script", script);
+        properties.put("timeoutInSeconds", timeoutSeconds);
         return body;
     }
 

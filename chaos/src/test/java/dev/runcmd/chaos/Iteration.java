@@ -119,10 +119,15 @@ final class Iteration {
         Thread.sleep(Math.max(0, downMillis - first));
     }
 
-    /** Submits one command per machine; a PUT that is not answered 2xx is recorded as not accepted. */
+    /**
+     * Submits one command per machine; a PUT that is not answered 2xx is recorded as not accepted.
+     */
     private void submitRound() throws IOException {
         for (String machine : stack.machines()) {
-            Command command = new Command(machine, "it" + number + "-" + commands.size(), 300 + random.nextInt(2500));
+            // One command in four outlives a 1 s timeout (about 2.5 s of output): it must end TimedOut.
+            boolean timed = random.nextInt(4) == 0;
+            Command command = new Command(machine, "it" + number + "-" + commands.size(),
+                    timed ? 5000 : 300 + random.nextInt(2500), timed ? 1 : 0);
             Path ledger = Verdicts.ledger(stack, machine);
             Rest.Answer answer = stack.rest().put(stack.rest().runCommand(machine, command.name), command.body(ledger));
             command.accepted = answer.ok();

@@ -14,6 +14,9 @@ import java.util.Set;
  * <ul>
  *   <li>Succeeded: exit code 0, its name exactly once in the ledger, and stored stdout and stderr
  *       byte-identical to what the script wrote;</li>
+ *   <li>TimedOut: only for a command with a timeout (one it outlives), its name once in the ledger,
+ *       stored output a prefix of what the script would write (a timed command may also have run to
+ *       its end while its agent was away: then it is a truthful Succeeded as above);</li>
  *   <li>Failed with "agent restarted; process lost": only in an iteration that killed an agent, the
  *       name at most once in the ledger, stored output a prefix of what the script would write.</li>
  * </ul>
@@ -122,11 +125,25 @@ final class Verdicts {
             }
             return new Judgement(command, accepted, "");
         }
-        if (state.equals("Failed") && message.contains(PROCESS_LOST) && fault == Fault.AGENT_KILL
-                && command.expectedStdout().startsWith(stdout) && command.expectedStderr().startsWith(stderr)) {
+        boolean prefix = command.expectedStdout().startsWith(stdout) && command.expectedStderr().startsWith(stderr);
+        if (state.equals("TimedOut") && command.timeoutSeconds > 0 && runs == 1 && prefix) {
             return new Judgement(command, accepted, "");
         }
-        return new Judgement(command, Outcome.WRONG, state + ": " + message);
+        if (state.equals("Failed") && message.contains(PROCESS_LOST) && fault == Fault.AGENT_KILL && prefix) {
+            return new Judgement(command, accepted, "");
+        }
+        return new Judgement(command, Outcome.WRONG, state + ": " + message + " (ran " + runs + ", stored output "
+                + (prefix ? "a prefix" : "not a prefix: stdout differs at " + firstDifference(stdout,
+                command.expectedStdout()) + ", stderr at " + firstDifference(stderr, command.expectedStderr()))
+                + " of what the script writes)");
+    }
+
+    private static String firstDifference(String actual, String expected) {
+        int i = 0;
+        while (i < actual.length() && i < expected.length() && actual.charAt(i) == expected.charAt(i)) {
+            i++;
+        }
+        return i == actual.length() ? "none" : i + " [" + actual.substring(i, Math.min(actual.length(), i + 40)) + "]";
     }
 
     private static String text(Rest.Answer answer) {

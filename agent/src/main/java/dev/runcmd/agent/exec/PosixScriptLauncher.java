@@ -35,6 +35,9 @@ import java.util.stream.Stream;
  * process; a file caught empty or half-written reads as no code, and is only read once the wrapper
  * is gone or to decide between reattaching and reporting) and exits with that code. It catches TERM, INT and HUP (its child gets the default dispositions back at exec), so
  * a TERM to the group ends the script while the wrapper survives to record 128 + 15; KILL ends both.
+ * The wrapper's own stderr is /dev/null and the script gets the real one through a subshell (which
+ * execs the script: no extra process), so what the shell says about its child ("Terminated") never
+ * lands in the script's output.
  * The wrapper runs as the agent's user, outside setpriv, so it can write the file. The script's
  * stdout and stderr are appended to the run dir's files, never pipes.
  *
@@ -55,8 +58,8 @@ public final class PosixScriptLauncher implements ScriptLauncher {
     /** The file name of the script inside its exec directory. */
     static final String SCRIPT_FILE = "script";
     /** The wrapper shell's program: $1 is the exit file, the rest the script's command line. */
-    static final String WRAPPER = "trap : TERM INT HUP; e=$1; shift; \"$@\"; c=$?; "
-            + "echo $c > \"$e\"; exit $c";
+    static final String WRAPPER = "exec 3>&2 2>/dev/null; trap : TERM INT HUP; e=$1; shift; "
+            + "(\"$@\" 2>&3 3>&-); c=$?; echo $c > \"$e\"; exit $c";
 
     private final ProcessSpawner spawner;
     private final Accounts accounts;
