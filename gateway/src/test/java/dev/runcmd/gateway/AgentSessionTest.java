@@ -198,6 +198,8 @@ class AgentSessionTest extends GatewayTestSupport {
     void outputsSentBackToBackAreStoredInArrivalOrderBeforeTheExit() throws Exception {
         try (FakeAgent agent = FakeAgent.connect(channel)) {
             UUID id = openWithExecution(agent, "order-01", "chatty");
+            internal.dispatch(dispatchOf("order-01")); // or the sweep delivers it mid-test: one Run either way
+            agent.next(RUN);
 
             for (int i = 0; i < 100; i++) {
                 agent.send(ProgressMessages.output(id, 1 + i % 2, i / 2 * 10L, 10));
@@ -223,6 +225,8 @@ class AgentSessionTest extends GatewayTestSupport {
     void malformedOutputEndsTheStreamAfterWhatPrecededIt() throws Exception {
         try (FakeAgent agent = FakeAgent.connect(channel)) {
             UUID id = openWithExecution(agent, "bad-01", "bad");
+            internal.dispatch(dispatchOf("bad-01")); // or the sweep delivers it mid-test: one Run either way
+            agent.next(RUN);
 
             agent.send(ProgressMessages.output(id, 1, 0, "good"));
             agent.send(ProgressMessages.output(id, 1, -4, "bad!"));

@@ -177,6 +177,8 @@ class BadPeerTest extends GatewayTestSupport {
     void outputLeavingAGapIsFailedPrecondition() throws Exception {
         try (FakeAgent bad = FakeAgent.connect(channel)) {
             UUID id = openWithExecution(bad, "gappy-01", "gappy");
+            internal.dispatch(dispatchOf("gappy-01")); // or the sweep delivers it mid-test: one Run either way
+            bad.next(RUN);
             bad.send(ProgressMessages.output(id, 1, 0, "abc"));
             awaitAck(bad, id, 3, 0);
 
