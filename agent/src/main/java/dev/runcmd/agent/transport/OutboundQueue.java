@@ -40,10 +40,7 @@ public final class OutboundQueue implements Outbox {
     private final ControlFifo control; // guarded by lock
     private final ProgressSources progress; // guarded by lock
 
-    /**
-     * A message handed to the sender, taken for the stream of {@code generation}; {@code control} is
-     * true for the head of the control FIFO.
-     */
+    /** A message handed to the sender for the stream of {@code generation}; {@code control}: the FIFO's head. */
     record Next(AgentMessage message, boolean control, long generation) {}
 
     /** Creates a queue with a control FIFO of {@code capacity} messages and the default window. */
@@ -208,35 +205,45 @@ public final class OutboundQueue implements Outbox {
         return locked(() -> next.control() || next.generation() == progress.generation());
     }
 
-    /** Records that {@code next} was written: a control message leaves the FIFO. */
+    /** Records that {@code next} was written: a control message leaves the FIFO; the sender holds nothing. */
     void written(Next next) {
-        if (!next.control()) {
-            return;
-        }
         lock.lock();
         try {
-            control.removeHead();
-            notFull.signalAll();
-            if (control.isEmpty() && progress.noneReady()) {
-                drained.signalAll();
+            if (next.control()) {
+                control.removeHead();
+                notFull.signalAll();
             }
+            putDown();
         } finally {
             lock.unlock();
         }
     }
 
+    /** The sender holds no progress message now; wakes {@link #awaitEmpty} if nothing is left. Under lock. */
+    private void putDown() {
+        progress.putDown();
+        if (isEmpty()) {
+            drained.signalAll();
+        }
+    }
+
+    /** True when no control message waits and the sources are idle. Under lock. */
+    private boolean isEmpty() {
+        return control.isEmpty() && progress.idle();
+    }
+
     /**
-     * Waits until every queued control message was written and no source was left with something to
-     * hand out, at most {@code timeout}; returns whether that happened.
+     * Waits until every queued control message and every progress message the sender took was written
+     * and no source has anything left to hand out, at most {@code timeout}; returns whether it did.
      */
     public boolean awaitEmpty(Duration timeout) throws InterruptedException {
         long nanos = timeout.toNanos();
         lock.lockInterruptibly();
         try {
-            while (!(control.isEmpty() && progress.noneReady()) && nanos > 0) {
+            while (!isEmpty() && nanos > 0) {
                 nanos = drained.awaitNanos(Math.min(nanos, 10_000_000L));
             }
-            return control.isEmpty() && progress.noneReady();
+            return isEmpty();
         } finally {
             lock.unlock();
         }
@@ -280,7 +287,7 @@ public final class OutboundQueue implements Outbox {
     /** The next ready source, or null; with nothing left at all, wakes {@link #awaitEmpty}. */
     private ProgressSource pollReady() {
         ProgressSource source = progress.pollReady();
-        if (source == null && control.isEmpty()) {
+        if (source == null && isEmpty()) {
             drained.signalAll();
         }
         return source;

@@ -23,6 +23,7 @@ final class ProgressSources {
     private final LinkedHashSet<ProgressSource> ready = new LinkedHashSet<>();
     private final LinkedHashSet<ProgressSource> starved = new LinkedHashSet<>(); // wait for room
     private long inFlight;
+    private boolean inHand; // the sender holds a booked message it has not written or dropped yet
     private long generation;
 
     ProgressSources(long windowBytes) {
@@ -72,9 +73,14 @@ final class ProgressSources {
         return source;
     }
 
-    /** True when no source is ready. */
-    boolean noneReady() {
-        return ready.isEmpty();
+    /** True when no source is ready and the sender holds no message of a source (see {@link #putDown}). */
+    boolean idle() {
+        return ready.isEmpty() && !inHand;
+    }
+
+    /** The sender wrote, or dropped, the message last booked: it holds none any more. */
+    void putDown() {
+        inHand = false;
     }
 
     /** {@code released} Output bytes of {@code source} were acknowledged: frees room, wakes it and the starved. */
@@ -91,6 +97,7 @@ final class ProgressSources {
     void rewind() {
         generation++;
         inFlight = 0;
+        inHand = false; // a message taken for the old stream is dropped by the sender, never written
         starved.clear();
         for (ProgressSource source : sources.values()) {
             source.rewind(generation);
@@ -108,6 +115,7 @@ final class ProgressSources {
     /** Books {@code message}, just taken from {@code source}: its data counts in flight; the source goes to the back. */
     void book(ProgressSource source, AgentMessage message) {
         inFlight += message.hasOutput() ? message.getOutput().getData().size() : 0;
+        inHand = true;
         markReady(source);
     }
 
