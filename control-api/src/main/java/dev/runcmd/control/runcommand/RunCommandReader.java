@@ -12,17 +12,24 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
  * Reads run commands with their current execution and output tail, for the REST and the gRPC views. Each read
- * opens its own reactive session; the tails come from one extra query for all listed executions.
+ * is one read-only REPEATABLE READ transaction, so the run command and its execution come from one snapshot: a
+ * gateway ends an execution and its run command's provisioning in one statement, and a reader must never show
+ * one changed and not the other (an ended execution under a run command still "Creating"). The tails come from
+ * one extra query for all listed executions, taken after the snapshot, so they hold at least its output.
  */
 @ApplicationScoped
 public class RunCommandReader {
 
     /** The kind prefix of this list's $skipToken. */
     static final String PAGE_KIND = "rc1";
+
+    /** Must be the transaction's first statement; PostgreSQL takes the snapshot at the next query. */
+    private static final String SNAPSHOT = "set transaction isolation level repeatable read, read only";
 
     private final MachineRepository machines;
     private final RunCommandRepository commands;
@@ -42,7 +49,7 @@ public class RunCommandReader {
      * ResourceNotFound when the run command does not exist.
      */
     public Uni<RunCommandSnapshot> get(MachineScope scope, String name) {
-        return Panache.withSession(() -> machines.requireParent(scope)
+        return inSnapshot(() -> machines.requireParent(scope)
                 .flatMap(machine -> commands.findByName(machine.id, name))
                 .onItem().ifNull().failWith(() -> notFound(scope, name))
                 .flatMap(command -> withExecutions(scope, List.of(command))))
@@ -51,14 +58,14 @@ public class RunCommandReader {
 
     /** The run commands of a machine by name; fails with 404 ParentResourceNotFound for an unknown machine. */
     public Uni<List<RunCommandSnapshot>> list(MachineScope scope) {
-        return Panache.withSession(() -> machines.requireParent(scope)
+        return inSnapshot(() -> machines.requireParent(scope)
                 .flatMap(machine -> commands.listByMachine(machine.id))
                 .flatMap(found -> withExecutions(scope, found)));
     }
 
     /** One page of a machine's run commands by name; fails with 404 ParentResourceNotFound for an unknown machine. */
     public Uni<PageRequest.Page<RunCommandSnapshot>> list(MachineScope scope, PageRequest page) {
-        return Panache.withSession(() -> machines.requireParent(scope)
+        return inSnapshot(() -> machines.requireParent(scope)
                 .flatMap(machine -> commands.listByMachine(machine.id, page.after(), page.size() + 1))
                 .flatMap(found -> withExecutions(scope, found)))
                 .map(found -> page.page(found, PAGE_KIND, snapshot -> snapshot.command().name));
@@ -66,10 +73,17 @@ public class RunCommandReader {
 
     /** The run command with this id, or null when it no longer exists. */
     public Uni<RunCommandSnapshot> get(UUID id) {
-        return Panache.withSession(() -> commands.findById(id).flatMap(command -> command == null
+        return inSnapshot(() -> commands.findById(id).flatMap(command -> command == null
                 ? Uni.createFrom().nullItem()
                 : machines.findById(command.machineId).flatMap(machine -> withExecutions(machine.scope(),
                         List.of(command))).map(snapshots -> snapshots.get(0))));
+    }
+
+    /** Runs {@code read} in a read-only transaction that sees one snapshot of the database. */
+    static <T> Uni<T> inSnapshot(Supplier<Uni<T>> read) {
+        return Panache.withTransaction(() -> Panache.getSession()
+                .flatMap(session -> session.createNativeQuery(SNAPSHOT).executeUpdate())
+                .chain(() -> read.get()));
     }
 
     private Uni<List<RunCommandSnapshot>> withExecutions(MachineScope scope, List<RunCommandEntity> found) {
