@@ -67,6 +67,9 @@ class BadPeersTest {
                 () -> runCommands.createOrUpdateRunCommand(create("m-size", "huge", "#".repeat(2 * 1024 * 1024))));
 
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, refused.getStatus().getCode(), refused.toString());
+        assertEquals("the request message is larger than the 1100000 bytes this server accepts "
+                + "(quarkus.grpc.server.max-inbound-message-size)",
+                refused.getStatus().getDescription());
         RunCommand stored = runCommands.getRunCommand(GetRunCommandRequest.newBuilder()
                 .setMachine(ref("m-size")).setName("big").build());
         assertEquals(1_000_000, stored.getScript().length(), "the server answers on the same connection");

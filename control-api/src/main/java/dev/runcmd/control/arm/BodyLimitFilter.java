@@ -3,6 +3,7 @@ package dev.runcmd.control.arm;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runcmd.control.config.ControlConfig;
+import dev.runcmd.control.grpc.GrpcOverHttp;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -38,7 +39,7 @@ public class BodyLimitFilter {
     }
 
     private void check(RoutingContext context) {
-        if (declaredLength(context) > maxBytes && !isGrpc(context)) {
+        if (declaredLength(context) > maxBytes && !GrpcOverHttp.isGrpc(context)) {
             EarlyAnswers.endAndClose(context, context.response()
                     .setStatusCode(413)
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json"), errorBody);
@@ -58,10 +59,5 @@ public class BodyLimitFilter {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    private static boolean isGrpc(RoutingContext context) {
-        String type = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        return type != null && type.startsWith("application/grpc");
     }
 }

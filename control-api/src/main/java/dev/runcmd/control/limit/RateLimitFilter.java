@@ -3,6 +3,7 @@ package dev.runcmd.control.limit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runcmd.control.config.ControlConfig;
+import dev.runcmd.control.grpc.GrpcOverHttp;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
@@ -59,7 +60,7 @@ public class RateLimitFilter {
         long retryAfterSeconds = limiter.acquire(clientOf(context));
         if (retryAfterSeconds == 0) {
             context.next();
-        } else if (TooManyRequests.isGrpc(context)) {
+        } else if (GrpcOverHttp.isGrpc(context)) {
             answers.answerGrpc(context, retryAfterSeconds);
         } else {
             answers.answerRest(context, retryAfterSeconds);

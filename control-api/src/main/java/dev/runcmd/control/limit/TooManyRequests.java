@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runcmd.control.arm.ArmError;
 import dev.runcmd.control.arm.ArmException;
 import dev.runcmd.control.arm.EarlyAnswers;
+import dev.runcmd.control.grpc.GrpcOverHttp;
 import io.grpc.Status;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The answer to a request over the rate limit, in the protocol of the request: REST gets 429 with the ARM error
@@ -20,15 +20,13 @@ import java.nio.charset.StandardCharsets;
  */
 final class TooManyRequests {
 
-    private static final String GRPC_CONTENT_TYPE = "application/grpc";
-
     private final String restBody;
     private final String grpcMessage;
 
     TooManyRequests(int perSecond, ObjectMapper mapper) throws JsonProcessingException {
         ArmException error = ArmException.tooManyRequests(perSecond);
         this.restBody = mapper.writeValueAsString(ArmError.of(error.code(), error.getMessage()));
-        this.grpcMessage = percentEncode(error.getMessage());
+        this.grpcMessage = GrpcOverHttp.percentEncode(error.getMessage());
     }
 
     /** Ends a REST request with 429. */
@@ -43,31 +41,10 @@ final class TooManyRequests {
     void answerGrpc(RoutingContext context, long retryAfterSeconds) {
         context.response()
                 .setStatusCode(200)
-                .putHeader(HttpHeaders.CONTENT_TYPE, GRPC_CONTENT_TYPE)
+                .putHeader(HttpHeaders.CONTENT_TYPE, GrpcOverHttp.CONTENT_TYPE)
                 .putHeader("grpc-status", Integer.toString(Status.Code.RESOURCE_EXHAUSTED.value()))
                 .putHeader("grpc-message", grpcMessage)
                 .putHeader("retry-after", Long.toString(retryAfterSeconds))
                 .end();
-    }
-
-    /** True for a gRPC call (which shares the port with REST). */
-    static boolean isGrpc(RoutingContext context) {
-        String type = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        return type != null && type.startsWith(GRPC_CONTENT_TYPE);
-    }
-
-    /** The {@code grpc-message} encoding: UTF-8, with '%' and bytes outside printable ASCII as %XX. */
-    static String percentEncode(String message) {
-        StringBuilder out = new StringBuilder();
-        for (byte b : message.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xFF;
-            if (c < 0x20 || c > 0x7E || c == '%') {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
-            } else {
-                out.append((char) c);
-            }
-        }
-        return out.toString();
     }
 }

@@ -68,8 +68,8 @@ class ClientRateLimiterTest {
 
     @Test
     void grpcMessagesArePercentEncoded() {
-        assertEquals("more than 5; retry", TooManyRequests.percentEncode("more than 5; retry"));
-        assertEquals("100%25 caf%C3%A9%0A", TooManyRequests.percentEncode("100% café\n"));
+        assertEquals("more than 5; retry", dev.runcmd.control.grpc.GrpcOverHttp.percentEncode("more than 5; retry"));
+        assertEquals("100%25 caf%C3%A9%0A", dev.runcmd.control.grpc.GrpcOverHttp.percentEncode("100% café\n"));
     }
 
     /** Sends {@code count} requests at the current time; returns how many were refused. */
