@@ -161,7 +161,8 @@ class CancelAndGrpcApiTest {
                 .addParameters(Parameter.newBuilder().setName("A").setValue("x"))
                 .addParameters(Parameter.newBuilder().setName("").setValue("443"))
                 .addProtectedParameters(Parameter.newBuilder().setName("TOKEN").setValue("s3cr3t"))
-                .setTimeoutInSeconds(60).setAsyncExecution(true).putTags("team", "ops").build());
+                .setTimeoutInSeconds(60).setAsyncExecution(true).putTags("team", "ops")
+                .setDeliveryTimeoutInSeconds(600).build());
 
         JsonPath view = request().get(runCommand("rg-grpc-crud", "m1", "job")).then().statusCode(200)
                 .extract().jsonPath();
@@ -175,6 +176,11 @@ class CancelAndGrpcApiTest {
         assertEquals(view.getList("properties.parameters.value"),
                 created.getParametersList().stream().map(Parameter::getValue).toList());
         assertEquals(60, created.getTimeoutInSeconds());
+        assertEquals(600, created.getDeliveryTimeoutInSeconds());
+        assertEquals(600, view.getInt("properties.deliveryTimeoutInSeconds"));
+        long deliverWithin = Db.queryLong("select extract(epoch from deliver_by - now())::bigint from execution "
+                + "where id = ?::uuid", created.getExecutionId());
+        assertTrue(deliverWithin <= 600 && deliverWithin >= 540, "deliver_by is now() + " + deliverWithin + " s");
         assertEquals("westeurope", created.getLocation());
         assertEquals(Map.of("team", "ops"), created.getTagsMap());
         assertTrue(created.getAsyncExecution());
@@ -201,8 +207,12 @@ class CancelAndGrpcApiTest {
                 .addParameters(Parameter.newBuilder().setName("1BAD").setValue("v")).build()));
         assertDescription("timeout_in_seconds", () -> runCommands.createOrUpdateRunCommand(valid.toBuilder()
                 .setTimeoutInSeconds(-1).build()));
+        assertDescription("delivery_timeout_in_seconds", () -> runCommands.createOrUpdateRunCommand(
+                valid.toBuilder().setDeliveryTimeoutInSeconds(2_592_001).build()));
         assertDescription("name", () -> runCommands.createOrUpdateRunCommand(valid.toBuilder()
                 .setName("bad name").build()));
+        assertEquals(86400, runCommands.createOrUpdateRunCommand(valid).getDeliveryTimeoutInSeconds(),
+                "0 (unset) is the default");
         assertCode(Status.Code.NOT_FOUND, () -> runCommands.createOrUpdateRunCommand(valid.toBuilder()
                 .setMachine(ref("rg-grpc-bad").toBuilder().setMachineName("absent")).build()));
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runcmd.cli.local.Artifacts;
+import dev.runcmd.cli.local.ComponentProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,13 +77,40 @@ class CliEndToEndTest {
         assertEquals("Failed", runs.path(1).path("executionState").asText());
     }
 
+    @Test
+    void aRunTheOfflineMachineNeverTookEndsAtItsDeliveryTimeout() throws Exception {
+        String machine = "e2e-cli-offline";
+        ComponentProcess agent = stack.startAgent(machine, stack.gatewayPort());
+        stack.awaitStatus(machine, "Connected");
+        agent.stop(Duration.ofSeconds(10));
+        stack.awaitStatus(machine, "Disconnected");
+
+        Run run = cliOn(machine, "create", "--name", "cli-undelivered", "--script", "echo never",
+                "--delivery-timeout-in-seconds", "1", "-o", "json");
+
+        assertEquals(1, run.exitCode(), run.toString());
+        com.fasterxml.jackson.databind.JsonNode properties = Api.JSON.readTree(run.stdout()).path("properties");
+        assertEquals(1, properties.path("deliveryTimeoutInSeconds").asInt(), run.stdout());
+        assertEquals("Failed", properties.path("instanceView").path("executionState").asText(), run.stdout());
+        assertEquals("not delivered: machine offline",
+                properties.path("instanceView").path("executionMessage").asText(), run.stdout());
+    }
+
     private static Run cli(String... args) throws Exception {
-        Process process = start(args);
+        return cliOn(Stack.MAIN_MACHINE, args);
+    }
+
+    private static Run cliOn(String machine, String... args) throws Exception {
+        Process process = startOn(machine, args);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "runcmd " + String.join(" ", args) + " did not end");
         return new Run(process.exitValue(), read(process, true), read(process, false));
     }
 
     private static Process start(String... args) throws IOException {
+        return startOn(Stack.MAIN_MACHINE, args);
+    }
+
+    private static Process startOn(String machine, String... args) throws IOException {
         Path out = Files.createTempFile("runcmd-cli-", ".out");
         Path err = Files.createTempFile("runcmd-cli-", ".err");
         List<String> command = new ArrayList<>(List.of(Artifacts.javaExecutable(), "-jar",
@@ -90,7 +118,7 @@ class CliEndToEndTest {
         command.addAll(List.of(args));
         command.addAll(List.of("--endpoint", "http://127.0.0.1:" + stack.apiPort(),
                 "--subscription-id", Stack.SUBSCRIPTION, "--resource-group", Stack.RESOURCE_GROUP,
-                "--machine-name", Stack.MAIN_MACHINE));
+                "--machine-name", machine));
         Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         OUTPUTS.put(process, new Path[] {out, err});
         return process;

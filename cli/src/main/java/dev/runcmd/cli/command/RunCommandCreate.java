@@ -58,6 +58,11 @@ final class RunCommandCreate implements Callable<Integer> {
             description = "End the script after this many seconds (0: no limit).")
     int timeoutInSeconds;
 
+    @Option(names = "--delivery-timeout-in-seconds", paramLabel = "SECONDS",
+            description = "How long the run may wait for an offline machine before it ends Failed "
+                    + "\"not delivered: machine offline\" (1 to 2592000; default 86400, a day).")
+    Integer deliveryTimeoutInSeconds;
+
     @Option(names = "--async-execution", description = "Complete the operation as soon as the script starts.")
     boolean asyncExecution;
 
@@ -145,6 +150,9 @@ final class RunCommandCreate implements Callable<Integer> {
         properties.set("protectedParameters", parameterArray(protectedParameters));
         properties.put("timeoutInSeconds", timeoutInSeconds);
         properties.put("asyncExecution", asyncExecution);
+        if (deliveryTimeoutInSeconds != null) {
+            properties.put("deliveryTimeoutInSeconds", deliveryTimeoutInSeconds);
+        }
         ObjectNode body = json.objectNode();
         body.put("location", location);
         body.set("properties", properties);

@@ -14,8 +14,8 @@ import java.util.List;
 /**
  * Checks a CreateOrUpdateRunCommand request with the rules of the REST PUT body and turns it into the same
  * {@link RunCommandRequest}, failing with INVALID_ARGUMENT that names the field. Messages never contain a
- * parameter value. runcmd.v1 carries an inline script only (no scriptUri, commandId, runAs, blobs, dependsOn or
- * delivery timeout yet: its executions get the default delivery timeout of 24 hours); REST is the way to those.
+ * parameter value. runcmd.v1 carries an inline script only (no scriptUri, commandId, runAs, blobs or dependsOn
+ * yet); REST is the way to those.
  */
 final class CreateRequests {
 
@@ -32,11 +32,18 @@ final class CreateRequests {
             throw GrpcErrors.invalidArgument("timeout_in_seconds: expected an integer from 0 to "
                     + RunCommandRequestParser.MAX_TIMEOUT_SECONDS);
         }
+        int deliveryTimeout = request.getDeliveryTimeoutInSeconds();
+        if (deliveryTimeout < 0 || deliveryTimeout > RunCommandRequestParser.MAX_DELIVERY_TIMEOUT_SECONDS) {
+            throw GrpcErrors.invalidArgument("delivery_timeout_in_seconds: expected 0 (the default, "
+                    + RunCommandRequestParser.DEFAULT_DELIVERY_TIMEOUT_SECONDS + ") or an integer from 1 to "
+                    + RunCommandRequestParser.MAX_DELIVERY_TIMEOUT_SECONDS);
+        }
         return new RunCommandRequest(request.getLocation(), new LinkedHashMap<>(request.getTagsMap()),
                 ScriptSource.script(request.getScript()), parameters(request.getParametersList(), "parameters"),
                 parameters(request.getProtectedParametersList(), "protected_parameters"), RunAs.AGENT,
                 OutputBlobs.NONE, request.getAsyncExecution(), timeout,
-                RunCommandRequestParser.DEFAULT_DELIVERY_TIMEOUT_SECONDS, List.of());
+                deliveryTimeout == 0 ? RunCommandRequestParser.DEFAULT_DELIVERY_TIMEOUT_SECONDS : deliveryTimeout,
+                List.of());
     }
 
     private static List<Parameter> parameters(List<dev.runcmd.proto.v1.Parameter> given, String field) {

@@ -54,6 +54,7 @@ final class ProtoViews {
                 .setScript(orEmpty(command.script))
                 .addAllParameters(view.properties().parameters().stream().map(ProtoViews::parameter).toList())
                 .setTimeoutInSeconds(view.properties().timeoutInSeconds())
+                .setDeliveryTimeoutInSeconds(view.properties().deliveryTimeoutInSeconds())
                 .setLocation(view.location())
                 .putAllTags(view.tags())
                 .setAsyncExecution(view.properties().asyncExecution())
