@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runcmd.cli.local.Artifacts;
-import dev.runcmd.cli.local.ComponentProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -80,10 +79,7 @@ class CliEndToEndTest {
     @Test
     void aRunTheOfflineMachineNeverTookEndsAtItsDeliveryTimeout() throws Exception {
         String machine = "e2e-cli-offline";
-        ComponentProcess agent = stack.startAgent(machine, stack.gatewayPort());
-        stack.awaitStatus(machine, "Connected");
-        agent.stop(Duration.ofSeconds(10));
-        stack.awaitStatus(machine, "Disconnected");
+        stack.registerOffline(machine);
 
         Run run = cliOn(machine, "create", "--name", "cli-undelivered", "--script", "echo never",
                 "--delivery-timeout-in-seconds", "1", "-o", "json");

@@ -28,10 +28,7 @@ class DeliveryEndToEndTest {
     @Test
     void commandForDisconnectedMachineWaitsAndRunsWhenTheAgentReturns() throws Exception {
         String machine = "e2e-offline";
-        ComponentProcess agent = stack.startAgent(machine, stack.gatewayPort());
-        stack.awaitStatus(machine, "Connected");
-        agent.stop(Duration.ofSeconds(10));
-        stack.awaitStatus(machine, "Disconnected");
+        stack.registerOffline(machine);
 
         Api.Answer put = api.put(api.runCommand(machine, "queued"), body("echo ran while you were away").toString());
         assertEquals(201, put.status(), put.text());

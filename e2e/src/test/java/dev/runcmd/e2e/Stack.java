@@ -85,6 +85,14 @@ final class Stack {
         return local.startAgent(new AgentIdentity(SUBSCRIPTION, RESOURCE_GROUP, machine), gatewayPort);
     }
 
+    /** Registers {@code machine} (its agent connects once) and leaves it Disconnected (the agent stopped). */
+    void registerOffline(String machine) throws IOException, InterruptedException {
+        ComponentProcess agent = startAgent(machine, gatewayPort);
+        awaitStatus(machine, "Connected");
+        agent.stop(Duration.ofSeconds(10));
+        awaitStatus(machine, "Disconnected");
+    }
+
     /** Waits until the machine's status is {@code status}. */
     void awaitStatus(String machine, String status) {
         Waits.until(Duration.ofSeconds(60), "machine " + machine + " " + status, () -> {

@@ -21,8 +21,14 @@ import java.util.Map;
 final class ExecutionRegistry {
     /** How many ids of executions canceled before their Run arrived are remembered. */
     static final int MAX_CANCELED_EARLY = 10_000;
-    /** How many finished but unacknowledged executions are held; older ones are forgotten. */
-    static final int MAX_UNACKED = 1_000;
+    /**
+     * How many finished but unacknowledged executions are held; older ones are forgotten (in memory; their
+     * state dirs stay). A gateway that follows the protocol never brings the agent here: Runs are only
+     * accepted into a running slot or the waiting line (at most 1000 + 1000 at the largest max-concurrent),
+     * none arrive while the gateway is unreachable, and a gateway that cannot store an Exited ends the
+     * session. The bound keeps a gateway that never acknowledges from growing the agent's memory.
+     */
+    static final int MAX_UNACKED = 2_000;
 
     private final Journal journal;
     private final Map<String, Execution> held = new LinkedHashMap<>(); // guarded by this
