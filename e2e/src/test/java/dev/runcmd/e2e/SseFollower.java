@@ -22,23 +22,31 @@ final class SseFollower {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private final String url;
+    private String url;
     private final boolean base64;
     final Received stdout;
     final Received stderr;
     String lastEventId;
     JsonNode end;
+    /** The last error event (a resumable end of the follow, such as ServiceUnavailable at a shutdown). */
+    JsonNode error;
 
     SseFollower(String endpoint, String runCommandPath, boolean base64, boolean keepBytes) {
-        this.url = endpoint + Api.versioned(runCommandPath + "/output?follow=true&encoding=" + (base64 ? "base64" : "utf8"));
         this.base64 = base64;
+        moveTo(endpoint, runCommandPath);
         this.stdout = new Received(keepBytes);
         this.stderr = new Received(keepBytes);
     }
 
+    /** Follows from another control API replica from now on (resuming at {@link #lastEventId}). */
+    void moveTo(String endpoint, String runCommandPath) {
+        this.url = endpoint + Api.versioned(runCommandPath + "/output?follow=true&encoding=" + (base64 ? "base64" : "utf8"));
+    }
+
     /**
-     * Reads events until the end event, or until {@code cutAfterStdoutBytes} (when positive) of
-     * stdout have arrived, then closes the connection. Answers whether the end was reached.
+     * Reads events until the end event, until an error event ends the stream (kept in {@link #error}), or
+     * until {@code cutAfterStdoutBytes} (when positive) of stdout have arrived, then closes the connection.
+     * Answers whether the end was reached.
      */
     boolean run(long cutAfterStdoutBytes) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream")
@@ -62,7 +70,10 @@ final class SseFollower {
                 }
             }
         }
-        throw new AssertionError("the event stream ended without an end event");
+        if (error != null) {
+            return false;
+        }
+        throw new AssertionError("the event stream ended without an end or error event");
     }
 
     private boolean handle(SseEvent event) throws IOException {
@@ -82,6 +93,10 @@ final class SseFollower {
             case "end" -> {
                 end = data;
                 return true;
+            }
+            case "error" -> {
+                error = data;
+                return false;
             }
             default -> {
                 return false;

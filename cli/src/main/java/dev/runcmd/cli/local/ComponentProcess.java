@@ -102,6 +102,11 @@ public final class ComponentProcess implements AutoCloseable {
         }
     }
 
+    /** The exit code of the ended process; fails while it runs. */
+    public int exitCode() {
+        return process.exitValue();
+    }
+
     /** Kills the process at once (SIGKILL), as a crash would. */
     public void kill() throws InterruptedException {
         if (process != null && process.isAlive()) {
