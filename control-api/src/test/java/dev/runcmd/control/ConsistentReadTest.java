@@ -41,6 +41,10 @@ class ConsistentReadTest {
                 case when (select state from flipped) = 'Succeeded' then 'Succeeded' else 'Creating' end
             where current_execution_id = ?::uuid""";
 
+    /*
+     * Without the snapshot nearly every read is torn; 100 reads stay well inside the test profile's request burst
+     * (300) that the whole suite shares from this address.
+     */
     @Test
     void aGetNeverShowsAnEndedExecutionUnderAProvisioningStillCreating() throws Exception {
         long machineId = Db.insertMachine(Arm.SUB, "rg-snapshot", "m1");
@@ -70,7 +74,7 @@ class ConsistentReadTest {
         int ended = 0;
         int running = 0;
         try {
-            for (int i = 0; i < 400 && torn.size() < 5; i++) {
+            for (int i = 0; i < 100 && torn.size() < 5; i++) {
                 JsonPath body = request().get(path).then().statusCode(200).extract().jsonPath();
                 String provisioning = body.getString("properties.provisioningState");
                 String state = body.getString("properties.instanceView.executionState");
@@ -80,7 +84,7 @@ class ConsistentReadTest {
                     running++;
                 }
                 if ("Succeeded".equals(state) != "Succeeded".equals(provisioning)) {
-                    torn.add(state + " under provisioningState " + provisioning);
+                    torn.add(i + ": " + state + " under provisioningState " + provisioning);
                 }
             }
         } finally {
