@@ -10,15 +10,24 @@ import dev.runcmd.proto.agent.v1.AgentMessage;
 import dev.runcmd.proto.agent.v1.ExitState;
 import dev.runcmd.proto.agent.v1.HeldExecution;
 import dev.runcmd.proto.agent.v1.OutputStream;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +55,9 @@ class RestartTest {
     private Server server;
     private Process agent;
     private int agents;
+    private HttpServer blobServer;
+    private final Map<String, ByteArrayOutputStream> blobs = new HashMap<>(); // guarded by itself
+    private final Map<String, Integer> creations = new HashMap<>(); // guarded by blobs
 
     @BeforeEach
     void startGateway() throws Exception {
@@ -58,6 +70,9 @@ class RestartTest {
     void stopAll() throws Exception {
         if (agent != null) {
             agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        if (blobServer != null) {
+            blobServer.stop(0);
         }
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
@@ -121,6 +136,50 @@ class RestartTest {
     }
 
     @Test
+    void outputUploadGoesOnWhereItsBlobEndsWhenTheAgentComesBack() throws Exception {
+        String blob = startBlobServer() + "/c/reattached.txt?sv=2021-12-02&sig=s3cret";
+        startAgentAndAwaitHello();
+        gateway.send(command(run("x-blob", once("x-blob") + "i=0; while [ $i -lt 200 ]; do echo \"line $i\"; "
+                + "i=$((i+1)); sleep 0.02; done").setOutputBlobUri(blob)));
+        AgentTestSupport.awaitTrue("a first block in the blob", AGENT_START, () -> blobBytes("/c/reattached.txt") > 0);
+
+        killAgent();
+        long before = blobBytes("/c/reattached.txt");
+        startAgentAndAwaitHello();
+        AgentMessage exited = gateway.awaitExited("x-blob", Duration.ofSeconds(30));
+
+        AgentTestSupport.assertExited(exited, ExitState.SUCCEEDED, 0);
+        assertEquals("", exited.getExited().getMessage());
+        assertTrue(before < expectedLines(200).length(), "the agent was killed after the script ended");
+        assertEquals(expectedLines(200), blobText("/c/reattached.txt"), "the blob holds the whole stream once");
+        assertEquals(1, blobCreations("/c/reattached.txt"), "the blob was created once, then only appended to");
+        assertOneEndAndOneRun("x-blob");
+    }
+
+    @Test
+    void outputUploadOfAScriptThatEndedWhileTheAgentWasDownIsCompletedBeforeItsEnd() throws Exception {
+        String blob = startBlobServer() + "/c/ended.txt?sv=2021-12-02&sig=s3cret";
+        startAgentAndAwaitHello();
+        Path go = scratch.resolve("go-blob");
+        gateway.send(command(run("x-blob-done", once("x-blob-done") + "echo before; while [ ! -e '" + go
+                + "' ]; do sleep 0.02; done; echo after").setOutputBlobUri(blob)));
+        AgentTestSupport.awaitTrue("a first block in the blob", AGENT_START, () -> blobBytes("/c/ended.txt") > 0);
+
+        killAgent();
+        Files.createFile(go);
+        AgentTestSupport.awaitTrue("the script recorded its exit", PROMPTLY,
+                () -> Files.exists(workDir.resolve("runs").resolve("x-blob-done").resolve("exit")));
+        startAgentAndAwaitHello();
+        AgentMessage exited = gateway.awaitExited("x-blob-done", Duration.ofSeconds(30));
+
+        AgentTestSupport.assertExited(exited, ExitState.SUCCEEDED, 0);
+        assertEquals("", exited.getExited().getMessage());
+        assertEquals("before\nafter\n", blobText("/c/ended.txt"));
+        assertEquals(1, blobCreations("/c/ended.txt"));
+        assertOneEndAndOneRun("x-blob-done");
+    }
+
+    @Test
     void sigtermLeavesTheScriptRunningAndTheNextAgentTakesItOver() throws Exception {
         startAgentAndAwaitHello();
         Path go = scratch.resolve("go-detach");
@@ -155,6 +214,66 @@ class RestartTest {
         assertEquals(List.of(), AgentTestSupport.livingGroupMembers(pgid), "nothing of the script is left");
         assertEquals(ExitState.CANCELED, exited.getExited().getState(), exited.toString());
         assertEquals("agent stopped", exited.getExited().getMessage());
+    }
+
+    /**
+     * Starts an append-blob server as the agent sees Azure Storage: PUT creates (or empties) a blob, PUT with
+     * comp=appendblock appends the body, HEAD answers the blob's length. Returns its base URL.
+     */
+    private String startBlobServer() throws IOException {
+        blobServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        blobServer.createContext("/", this::handleBlob);
+        blobServer.start();
+        return "http://127.0.0.1:" + blobServer.getAddress().getPort();
+    }
+
+    private void handleBlob(HttpExchange exchange) throws IOException {
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readAllBytes();
+        }
+        String path = exchange.getRequestURI().getRawPath();
+        String query = String.valueOf(exchange.getRequestURI().getRawQuery());
+        int status;
+        synchronized (blobs) {
+            ByteArrayOutputStream blob = blobs.get(path);
+            if ("HEAD".equals(exchange.getRequestMethod())) {
+                status = blob == null ? 404 : 200;
+                if (blob != null) {
+                    exchange.getResponseHeaders().set("Content-Length", Integer.toString(blob.size()));
+                }
+            } else if (query.endsWith("&comp=appendblock")) {
+                status = blob == null ? 404 : 201;
+                if (blob != null) {
+                    blob.write(body);
+                }
+            } else {
+                blobs.put(path, new ByteArrayOutputStream());
+                creations.merge(path, 1, Integer::sum);
+                status = 201;
+            }
+        }
+        exchange.sendResponseHeaders(status, -1);
+        exchange.close();
+    }
+
+    private long blobBytes(String path) {
+        synchronized (blobs) {
+            ByteArrayOutputStream blob = blobs.get(path);
+            return blob == null ? 0 : blob.size();
+        }
+    }
+
+    private String blobText(String path) {
+        synchronized (blobs) {
+            return blobs.get(path).toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private int blobCreations(String path) {
+        synchronized (blobs) {
+            return creations.getOrDefault(path, 0);
+        }
     }
 
     /** SIGTERM, as systemd or an operator stops the agent: it exits promptly, with the JVM's 128 + 15. */

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The three HTTP requests of an output upload: create an Azure append blob, append one block to
- * it, and a plain PUT of a whole stream. HTTP/1.1, connect timeout, a timeout per request, no
+ * The HTTP requests of an output upload: create an Azure append blob, append one block to it, ask
+ * its length (to resume after an agent restart), and a plain PUT of a whole stream. HTTP/1.1, connect timeout, a timeout per request, no
  * redirects. Bodies are read from the {@link OutputSpool} in small pieces, so a 4 MiB block is
  * never held in memory.
  *
@@ -71,6 +71,15 @@ public final class BlobClient {
                 .PUT(body(spool, from, length)));
     }
 
+    /** The length of the blob at {@code target} (its Content-Length): how much of it was appended so far. */
+    long length(BlobTarget target) throws BlobException, InterruptedException {
+        HttpResponse<Void> response = send(HttpRequest.newBuilder(target.uri())
+                .header("x-ms-version", AZURE_VERSION)
+                .method("HEAD", BodyPublishers.noBody()));
+        return response.headers().firstValueAsLong("Content-Length")
+                .orElseThrow(() -> new BlobException("the blob's length is unknown (no Content-Length)"));
+    }
+
     /** Writes the first {@code length} bytes of {@code spool} to {@code target} with one plain PUT. */
     void put(BlobTarget target, OutputSpool spool, long length) throws BlobException, InterruptedException {
         send(HttpRequest.newBuilder(target.uri())
@@ -85,14 +94,15 @@ public final class BlobClient {
         return BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(() -> spool.read(from, length)), length);
     }
 
-    private void send(HttpRequest.Builder builder) throws BlobException, InterruptedException {
+    private HttpResponse<Void> send(HttpRequest.Builder builder) throws BlobException, InterruptedException {
         CompletableFuture<HttpResponse<Void>> response =
                 http().sendAsync(builder.timeout(request).build(), BodyHandlers.discarding());
         try {
-            int status = response.get(request.toMillis(), TimeUnit.MILLISECONDS).statusCode();
-            if (status >= 300) {
-                throw new BlobException("HTTP " + status);
+            HttpResponse<Void> answer = response.get(request.toMillis(), TimeUnit.MILLISECONDS);
+            if (answer.statusCode() >= 300) {
+                throw new BlobException("HTTP " + answer.statusCode());
             }
+            return answer;
         } catch (TimeoutException e) {
             throw new BlobException("timed out after " + request.toSeconds() + " s");
         } catch (ExecutionException e) {

@@ -39,7 +39,7 @@ final class BlobUpload implements Runnable {
     private OutputSpool spool; // set by start, before the uploader thread starts
     private Future<?> uploader; // set by start
     private volatile String failure;
-    private long uploaded; // confined to the uploader thread
+    private long uploaded; // set by resume before start, then confined to the uploader thread
 
     BlobUpload(String executionId, String role, BlobTarget target, BlobClient client) {
         this.executionId = executionId;
@@ -57,6 +57,21 @@ final class BlobUpload implements Runnable {
             client.createAppendBlob(target);
         } catch (BlobException e) {
             throw new BlobException("Cannot create the " + role + " blob at " + target.redacted() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Takes up an upload an earlier agent began: an append blob goes on after the bytes it already holds
+     * (a plain URL is written whole at the end anyway). Fails with the operator's message.
+     */
+    void resume() throws BlobException, InterruptedException {
+        if (!target.appendBlob()) {
+            return;
+        }
+        try {
+            uploaded = client.length(target);
+        } catch (BlobException e) {
+            throw new BlobException("Cannot resume the " + role + " blob at " + target.redacted() + ": " + e.getMessage());
         }
     }
 
@@ -99,6 +114,9 @@ final class BlobUpload implements Runnable {
     /** Appends what was spooled since the last block, in blocks of at most {@link #MAX_BLOCK}. */
     private void appendNewBytes() throws BlobException, InterruptedException {
         long size = spoolSize();
+        if (uploaded > size) {
+            throw new BlobException("the blob holds " + uploaded + " bytes, more than the " + size + " the script wrote");
+        }
         while (uploaded < size) {
             long length = Math.min(MAX_BLOCK, size - uploaded);
             client.appendBlock(target, spool, uploaded, length);

@@ -15,7 +15,7 @@ import java.util.function.Function;
  * execution's run dir as it grows (independent of the gateway stream), up to the final size.
  *
  * <p>Lifecycle, all from the execution: {@link #open} before the script starts (creates append
- * blobs; a failure means the script must not start), {@link #start} once the script was launched,
+ * blobs; a failure means the script must not start), or {@link #resume} after an agent restart, {@link #start} once the script was launched,
  * {@link #finish} after it exited and before Exited is handed out, and {@link #close}. The same
  * methods on {@link #NONE} do nothing.
  */
@@ -39,9 +39,8 @@ public final class OutputBlobs {
      *     the output blob at scheme://host/path: HTTP 403"
      */
     public static OutputBlobs open(Run run, BlobClient client) throws BlobException, InterruptedException {
-        Map<OutputStream, BlobUpload> uploads = new EnumMap<>(OutputStream.class);
-        add(uploads, run, OutputStream.STDOUT, run.getOutputBlobUri(), "output", client);
-        add(uploads, run, OutputStream.STDERR, run.getErrorBlobUri(), "error", client);
+        Map<OutputStream, BlobUpload> uploads = uploads(run.getExecutionId(), run.getOutputBlobUri(),
+                run.getErrorBlobUri(), client);
         if (uploads.isEmpty()) {
             return NONE;
         }
@@ -51,10 +50,38 @@ public final class OutputBlobs {
         return new OutputBlobs(uploads);
     }
 
-    private static void add(Map<OutputStream, BlobUpload> uploads, Run run, OutputStream stream, String url,
-            String role, BlobClient client) throws BlobException {
+    /**
+     * The uploads an earlier agent began for execution {@code executionId} (the Run's {@code outputUri} and
+     * {@code errorUri}, "" where none), taken up where their blobs end: an append blob's length is asked, and
+     * appending goes on from there. Blocks up to the client's request timeout per blob.
+     *
+     * @throws BlobException with the message for Exited, such as "Cannot resume the output blob at
+     *     scheme://host/path: HTTP 404"
+     */
+    public static OutputBlobs resume(String executionId, String outputUri, String errorUri, BlobClient client)
+            throws BlobException, InterruptedException {
+        Map<OutputStream, BlobUpload> uploads = uploads(executionId, outputUri, errorUri, client);
+        if (uploads.isEmpty()) {
+            return NONE;
+        }
+        for (BlobUpload upload : uploads.values()) {
+            upload.resume();
+        }
+        return new OutputBlobs(uploads);
+    }
+
+    private static Map<OutputStream, BlobUpload> uploads(String executionId, String outputUri, String errorUri,
+            BlobClient client) throws BlobException {
+        Map<OutputStream, BlobUpload> uploads = new EnumMap<>(OutputStream.class);
+        add(uploads, executionId, OutputStream.STDOUT, outputUri, "output", client);
+        add(uploads, executionId, OutputStream.STDERR, errorUri, "error", client);
+        return uploads;
+    }
+
+    private static void add(Map<OutputStream, BlobUpload> uploads, String executionId, OutputStream stream,
+            String url, String role, BlobClient client) throws BlobException {
         if (!url.isEmpty()) {
-            uploads.put(stream, new BlobUpload(run.getExecutionId(), role, BlobTarget.parse(url, role), client));
+            uploads.put(stream, new BlobUpload(executionId, role, BlobTarget.parse(url, role), client));
         }
     }
 

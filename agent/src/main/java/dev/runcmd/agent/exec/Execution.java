@@ -47,7 +47,9 @@ public final class Execution {
     private final AckedPrefixes prefixes;
     private final ExecutionFiles files;
     private volatile OutputBlobs blobs = OutputBlobs.NONE; // set by start before the waiter runs
-    private volatile String uploadNote = ""; // set before the waiter runs
+    private volatile String uploadNote = ""; // set before the uploads finish
+    // After an agent restart: the uploads being taken up again (blobs is set when it completes).
+    private volatile CompletableFuture<Void> resumingUploads = CompletableFuture.completedFuture(null);
     private ExecutionState state = ExecutionState.WAITING; // guarded by this
     private ScriptProcess process; // guarded by this
     private boolean sealed; // guarded by this; true once the process exited: no end request counts after
@@ -57,6 +59,7 @@ public final class Execution {
     private EndRequest endRequest; // guarded by this
     private Duration endGrace; // guarded by this
     private TreeKill kill; // guarded by this
+    private boolean uploadsGivenUp; // guarded by this; uploads taken up too late are closed unused
     private ScheduledFuture<?> timeout; // guarded by this
 
     Execution(String id, Run run, RunDir runDir, OutputTail tail, ExecContext ctx, ExecutionEvents events) {
@@ -133,7 +136,7 @@ public final class Execution {
      * lets it run on if the spool bound had stopped it, arms the rest of its timeout and waits for it.
      */
     void reattach(ScriptProcess found, ProcessRecord record) throws InterruptedException {
-        uploadNote = Recovery.uploadNote(record);
+        resumeUploads(record);
         ctx.killer().resume(found.pid());
         LOG.info(() -> "Execution " + id + " found running again, pid " + found.pid());
         watch(found, record);
@@ -238,9 +241,71 @@ public final class Execution {
         ctx.killer().resume(pid);
     }
 
+    /**
+     * Ends an execution found after an agent restart whose script ended while no agent watched it: takes up
+     * its output uploads where they stopped, finishes them, then reports {@code exited} (on a worker thread).
+     */
+    void completeAfterUploads(Exited exited, ProcessRecord record) {
+        resumeUploads(record);
+        try {
+            ctx.workers().execute(() -> {
+                try {
+                    String note = finishUploads(exited.getStdoutBytes(), exited.getStderrBytes());
+                    complete(exited.toBuilder().setMessage(exited.getMessage() + note).build());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // the agent stops; the next one reports the end
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.fine(() -> "Execution " + id + ": the agent stops before its end is reported");
+        }
+    }
+
+    /**
+     * Takes up, on a worker thread, the output uploads an earlier agent began for this execution (their URLs
+     * are in the run dir); until that is done no acknowledged prefix is freed, since the uploads may still need
+     * it. Exited's message says so when they cannot be taken up.
+     */
+    private void resumeUploads(ProcessRecord record) {
+        if (!record.uploads()) {
+            return;
+        }
+        try {
+            resumingUploads = CompletableFuture.runAsync(this::openResumedUploads, ctx.workers());
+        } catch (RejectedExecutionException e) {
+            uploadNote = " (output upload interrupted by an agent restart)";
+        }
+    }
+
+    private void openResumedUploads() {
+        try {
+            RunDir.BlobUris uris = runDir.readBlobs().orElse(null);
+            if (uris == null) {
+                uploadNote = " (output upload interrupted by an agent restart)";
+                return;
+            }
+            OutputBlobs resumed = OutputBlobs.resume(id, uris.output(), uris.error(), ctx.blobClient());
+            synchronized (this) {
+                if (uploadsGivenUp) {
+                    resumed.close();
+                    return;
+                }
+                useBlobs(resumed);
+            }
+            LOG.info(() -> "Execution " + id + ": output uploads taken up again after the agent restart");
+        } catch (dev.runcmd.agent.blob.BlobException e) {
+            uploadNote = " (" + e.getMessage() + " after an agent restart)";
+        } catch (java.io.IOException e) {
+            uploadNote = " (output upload interrupted by an agent restart: " + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            uploadNote = " (output upload interrupted by an agent restart)";
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** After an Ack: frees acknowledged prefixes of the output files (not while output blobs read them). */
     void afterAck() {
-        if (blobs == OutputBlobs.NONE || state() == ExecutionState.EXITED) {
+        if (blobs == OutputBlobs.NONE && resumingUploads.isDone() || state() == ExecutionState.EXITED) {
             prefixes.afterAck(tail.acked());
         }
     }
@@ -257,6 +322,14 @@ public final class Execution {
 
     /** Finishes the output uploads; returns what Exited's message must add about them ("" when nothing). */
     String finishUploads(long stdoutBytes, long stderrBytes) throws InterruptedException {
+        try {
+            resumingUploads.get(OutputBlobs.FINISH_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            synchronized (this) {
+                uploadsGivenUp = true;
+            }
+            return " (output upload interrupted by an agent restart: not taken up in time)";
+        }
         return blobs.finish(stdoutBytes, stderrBytes) + uploadNote;
     }
 

@@ -80,6 +80,8 @@ public final class Executions implements GatewayHandler, ExecutionEvents {
                 slots.occupy(f.execution());
                 running.add(f.execution().id());
                 f.execution().reattach(f.running(), f.record());
+            } else if (f.resumesUploads()) {
+                f.execution().completeAfterUploads(f.exited(), f.record());
             } else {
                 f.execution().complete(f.exited());
             }

@@ -71,6 +71,9 @@ final class Launch {
         ProcessRecord record = new ProcessRecord(launched.pid(), launched.startMillis(), now,
                 seconds > 0 ? now + seconds * 1000 : 0, seconds, blobs != OutputBlobs.NONE);
         try {
+            if (blobs != OutputBlobs.NONE) {
+                runDir.writeBlobs(new RunDir.BlobUris(run.getOutputBlobUri(), run.getErrorBlobUri()));
+            }
             runDir.writeProcess(record);
         } catch (IOException e) {
             ctx.killer().kill(launched.handle(), Duration.ZERO);

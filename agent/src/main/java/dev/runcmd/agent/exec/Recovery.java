@@ -26,8 +26,10 @@ import java.util.logging.Logger;
  *   <li>the process still runs (same pid and start time): it is reattached ({@link Found#running});
  *   <li>otherwise the process is gone: Exited{FAILED, -1, {@value #PROCESS_LOST}}.
  * </ul>
- * Started is replayed too wherever the script was launched. The ids are made sure to be in the
- * journal, so a re-delivered Run is refused as a duplicate.
+ * Started is replayed too wherever the script was launched. Output uploads the Run asked for are
+ * taken up again where their blobs end ({@link Execution#reattach}, {@link Execution#completeAfterUploads})
+ * before Exited goes out. The ids are made sure to be in the journal, so a re-delivered Run is refused as
+ * a duplicate.
  */
 final class Recovery {
     /** The Exited message of a script whose process ended unseen, without a recorded exit code. */
@@ -40,10 +42,15 @@ final class Recovery {
     private Recovery() {}
 
     /**
-     * One execution found again: its end ({@code exited}), or the process to reattach
-     * ({@code running}, with its {@code record}) when it still runs.
+     * One execution found again: its end ({@code exited}), or the process to reattach ({@code running})
+     * when it still runs; {@code record} is its launched process when its end was not recorded yet.
      */
-    record Found(Execution execution, Exited exited, ScriptProcess running, ProcessRecord record) {}
+    record Found(Execution execution, Exited exited, ScriptProcess running, ProcessRecord record) {
+        /** True when the uploads of a script that ended unwatched are to be taken up before Exited goes out. */
+        boolean resumesUploads() {
+            return exited != null && record != null && record.uploads();
+        }
+    }
 
     /** Finds every execution in the state dirs under the context's runs root. */
     static List<Found> scan(ExecContext ctx, Journal journal, ExecutionEvents events) throws IOException {
@@ -79,7 +86,7 @@ final class Recovery {
         OptionalInt code = dir.readExit();
         if (code.isPresent()) {
             LOG.info(() -> "Execution " + id + " completed while the agent was away, exit code " + code.getAsInt());
-            return new Found(execution, completed(dir, code.getAsInt(), record.get()), null, null);
+            return new Found(execution, completed(dir, code.getAsInt()), null, record.get());
         }
         Optional<ScriptProcess> running = ScriptProcess.find(record.get(), dir);
         if (running.isPresent()) {
@@ -87,20 +94,15 @@ final class Recovery {
         }
         OptionalInt late = dir.readExit(); // the script may have ended between the two looks
         if (late.isPresent()) {
-            return new Found(execution, completed(dir, late.getAsInt(), record.get()), null, null);
+            return new Found(execution, completed(dir, late.getAsInt()), null, record.get());
         }
         LOG.warning(() -> "Execution " + id + ": its process ended while the agent was away, exit code unknown");
-        return new Found(execution, ExecutionMessages.lost(id, PROCESS_LOST + uploadNote(record.get()),
-                System.currentTimeMillis(), dir.size(OutputStream.STDOUT), dir.size(OutputStream.STDERR)), null, null);
+        return new Found(execution, ExecutionMessages.lost(id, PROCESS_LOST, System.currentTimeMillis(),
+                dir.size(OutputStream.STDOUT), dir.size(OutputStream.STDERR)), null, record.get());
     }
 
-    private static Exited completed(RunDir dir, int code, ProcessRecord record) {
+    private static Exited completed(RunDir dir, int code) {
         return ExecutionMessages.ended(dir.id(), null, code, dir.exitMillis(), dir.size(OutputStream.STDOUT),
-                dir.size(OutputStream.STDERR), uploadNote(record));
-    }
-
-    /** What an Exited message notes when the Run's output uploads were cut off by a restart. */
-    static String uploadNote(ProcessRecord record) {
-        return record.uploads() ? " (output upload interrupted by an agent restart)" : "";
+                dir.size(OutputStream.STDERR), "");
     }
 }

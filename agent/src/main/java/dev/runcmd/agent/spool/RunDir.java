@@ -25,10 +25,13 @@ import java.util.stream.Stream;
  *   <li>{@code acked}: the acknowledged offsets ({@link AckedOffsets}), rewritten on Acks (not
  *       fsynced: a stale value only causes a harmless re-send);
  *   <li>{@code result}: the Exited message once the execution ended (durable), so a restart reports
- *       exactly the same end.
+ *       exactly the same end;
+ *   <li>{@code blobs}: the Run's output and error blob URLs, when it has any (durable, before
+ *       {@code process}), so that an agent restarted while the script runs resumes the uploads. They
+ *       are secrets (SAS tokens): the directory is the agent's own (0700) and goes when the end is
+ *       acknowledged.
  * </ul>
- * The directory exists from the moment the Run is accepted until the gateway acknowledges Exited.
- * Nothing in it is a secret. Threading: the file operations are independent; callers serialize
+ * The directory exists from the moment the Run is accepted until the gateway acknowledges Exited. Threading: the file operations are independent; callers serialize
  * writes of the same file.
  */
 public final class RunDir {
@@ -36,6 +39,10 @@ public final class RunDir {
     private static final String EXIT = "exit";
     private static final String ACKED = "acked";
     private static final String RESULT = "result";
+    private static final String BLOBS = "blobs";
+
+    /** The blob URLs of a Run; an empty string where it names none. */
+    public record BlobUris(String output, String error) {}
 
     private final String id;
     private final Path dir;
@@ -101,6 +108,22 @@ public final class RunDir {
     /** Records the launched process, durably (temporary file, fsync, rename, fsync of the dir). */
     public void writeProcess(ProcessRecord record) throws IOException {
         Durable.replace(dir.resolve(PROCESS), record.format().getBytes(StandardCharsets.UTF_8), true);
+    }
+
+    /** Records the Run's blob URLs, durably. */
+    public void writeBlobs(BlobUris uris) throws IOException {
+        Durable.replace(dir.resolve(BLOBS), (uris.output() + "\n" + uris.error() + "\n").getBytes(StandardCharsets.UTF_8),
+                true);
+    }
+
+    /** The Run's blob URLs, or empty when none were recorded. */
+    public Optional<BlobUris> readBlobs() throws IOException {
+        Optional<byte[]> bytes = read(BLOBS);
+        if (bytes.isEmpty()) {
+            return Optional.empty();
+        }
+        String[] lines = new String(bytes.get(), StandardCharsets.UTF_8).split("\n", -1);
+        return lines.length < 2 ? Optional.empty() : Optional.of(new BlobUris(lines[0], lines[1]));
     }
 
     /** The launched process, or empty when the script was never launched. */
