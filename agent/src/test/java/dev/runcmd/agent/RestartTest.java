@@ -145,6 +145,8 @@ class RestartTest {
 
         killAgent();
         long before = blobBytes("/c/reattached.txt");
+        assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(
+                workDir.resolve("runs").resolve("x-blob").resolve("blobs")), "the blob URLs are readable by the agent only");
         startAgentAndAwaitHello();
         AgentMessage exited = gateway.awaitExited("x-blob", Duration.ofSeconds(30));
 

@@ -20,9 +20,21 @@ final class Durable {
      * rename are fsynced before this returns.
      */
     static void replace(Path file, byte[] bytes, boolean sync) throws IOException {
+        replace(file, bytes, sync, new FileAttribute<?>[0]);
+    }
+
+    /** {@link #replace(Path, byte[], boolean)} for a secret: the file is created with mode 0600 where POSIX. */
+    static void replacePrivate(Path file, byte[] bytes) throws IOException {
+        Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".tmp"));
+        replace(file, bytes, true, isPosix(file.getParent()) ? new FileAttribute<?>[] {
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))} : new FileAttribute<?>[0]);
+    }
+
+    private static void replace(Path file, byte[] bytes, boolean sync, FileAttribute<?>[] attributes)
+            throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel out = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING), attributes)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 out.write(buffer);

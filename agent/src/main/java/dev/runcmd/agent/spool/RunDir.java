@@ -110,10 +110,10 @@ public final class RunDir {
         Durable.replace(dir.resolve(PROCESS), record.format().getBytes(StandardCharsets.UTF_8), true);
     }
 
-    /** Records the Run's blob URLs, durably. */
+    /** Records the Run's blob URLs, durably, in a file only the agent's user may read (0600). */
     public void writeBlobs(BlobUris uris) throws IOException {
-        Durable.replace(dir.resolve(BLOBS), (uris.output() + "\n" + uris.error() + "\n").getBytes(StandardCharsets.UTF_8),
-                true);
+        Durable.replacePrivate(dir.resolve(BLOBS), (uris.output() + "\n" + uris.error() + "\n")
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     /** The Run's blob URLs, or empty when none were recorded. */
