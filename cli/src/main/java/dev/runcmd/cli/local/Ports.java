@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Finds free TCP ports on the loopback interface. */
@@ -16,26 +18,37 @@ public final class Ports {
     private static final int LOW = 20000;
     private static final int HIGH = 32000;
 
+    /*
+     * Every port handed out by this JVM: callers often take several before binding any (API, gateway, its
+     * health port, the database), so a port that is still free must not be handed out twice.
+     */
+    private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
+
     private Ports() {
     }
 
     /**
-     * Returns a port that was free a moment ago, chosen at random outside the ephemeral range.
-     * Another process may still take it before the caller binds it; callers that start servers
-     * on it report the bind failure.
+     * Returns a port that was free a moment ago, chosen at random outside the ephemeral range, and
+     * never returned before by this JVM. Another process may still take it before the caller binds it;
+     * callers that start servers on it report the bind failure.
      */
     public static int free() {
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(LOW, HIGH);
-            if (bindable(port)) {
+            if (!GIVEN.contains(port) && bindable(port) && GIVEN.add(port)) {
                 return port;
             }
         }
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on loopback", e);
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (GIVEN.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("no free port on loopback", e);
+            }
         }
+        throw new IllegalStateException("no free port on loopback that was not handed out before");
     }
 
     private static boolean bindable(int port) {
