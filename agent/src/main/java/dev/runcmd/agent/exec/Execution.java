@@ -1,18 +1,22 @@
 package dev.runcmd.agent.exec;
 
+import dev.runcmd.agent.blob.BlobException;
 import dev.runcmd.agent.blob.OutputBlobs;
 import dev.runcmd.agent.spool.OutputTail;
 import dev.runcmd.agent.spool.ProcessRecord;
 import dev.runcmd.agent.spool.RunDir;
 import dev.runcmd.proto.agent.v1.Exited;
 import dev.runcmd.proto.agent.v1.Run;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
@@ -293,9 +297,9 @@ public final class Execution {
                 useBlobs(resumed);
             }
             LOG.info(() -> "Execution " + id + ": output uploads taken up again after the agent restart");
-        } catch (dev.runcmd.agent.blob.BlobException e) {
+        } catch (BlobException e) {
             uploadNote = " (" + e.getMessage() + " after an agent restart)";
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             uploadNote = " (output upload interrupted by an agent restart: " + e.getMessage() + ")";
         } catch (InterruptedException e) {
             uploadNote = " (output upload interrupted by an agent restart)";
@@ -324,7 +328,7 @@ public final class Execution {
     String finishUploads(long stdoutBytes, long stderrBytes) throws InterruptedException {
         try {
             resumingUploads.get(OutputBlobs.FINISH_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        } catch (TimeoutException | ExecutionException e) {
             synchronized (this) {
                 uploadsGivenUp = true;
             }
