@@ -84,6 +84,19 @@ final class Azurite implements AutoCloseable {
         return response.statusCode() == 200 ? response.body() : null;
     }
 
+    /** The blob's content, empty while it is absent or Azurite cannot be asked (for polling). */
+    byte[] readOrEmpty(String container, String blob) {
+        try {
+            byte[] content = read(container, blob);
+            return content == null ? new byte[0] : content;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new byte[0];
+        } catch (Exception e) {
+            return new byte[0];
+        }
+    }
+
     /** The blob's type header (AppendBlob, BlockBlob), or null. */
     String blobType(String container, String blob) throws Exception {
         HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(blobUrl(container, blob)))

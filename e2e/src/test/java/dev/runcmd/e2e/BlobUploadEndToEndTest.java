@@ -5,10 +5,12 @@ import static dev.runcmd.e2e.RunCommands.body;
 import static dev.runcmd.e2e.RunCommands.instanceView;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.runcmd.cli.local.ComponentProcess;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,7 +18,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
-/** outputBlobUri / errorBlobUri: full output uploaded to Azurite (append blobs) and to a plain HTTP server. */
+/**
+ * outputBlobUri / errorBlobUri: full output uploaded to Azurite (append blobs) and to a plain HTTP server, and an
+ * Azurite upload that an agent restart (kill -9) interrupts finished by the next agent.
+ */
 class BlobUploadEndToEndTest {
 
     private static final String MACHINE = Stack.MAIN_MACHINE;
@@ -40,6 +45,42 @@ class BlobUploadEndToEndTest {
                 assertEquals("to stderr\n", new String(azurite.read("runcmd-out", "stderr.txt"), StandardCharsets.UTF_8));
                 assertEquals("AppendBlob", azurite.blobType("runcmd-out", "stdout.txt"));
             }
+        }
+    }
+
+    @Test
+    void anAgentKilledMidScriptIsFollowedByOneThatFinishesTheAzuriteBlob() throws Exception {
+        Stack stack = Stack.get();
+        Api api = stack.api();
+        String machine = "e2e-blob-restart";
+        String lines = "i=0; while [ $i -lt 150 ]; do echo \"line $i of the output\"; i=$((i+1)); sleep 0.02; done";
+        ComponentProcess agent = stack.startAgent(machine, stack.gatewayPort());
+        try (Azurite azurite = Azurite.start()) {
+            stack.awaitStatus(machine, "Connected");
+            azurite.createContainer("runcmd-restart");
+            ObjectNode body = body(lines);
+            ((ObjectNode) body.get("properties")).put("outputBlobUri", azurite.blobUrl("runcmd-restart", "stdout.txt"));
+            api.put(api.runCommand(machine, "across-restart"), body.toString());
+            Waits.until(Duration.ofSeconds(30), "a first block in the blob",
+                    () -> azurite.readOrEmpty("runcmd-restart", "stdout.txt").length > 0);
+
+            agent.kill();
+            int before = azurite.readOrEmpty("runcmd-restart", "stdout.txt").length;
+            agent = stack.startAgent(machine, stack.gatewayPort());
+            JsonNode view = instanceView(awaitTerminal(api, machine, "across-restart", Duration.ofSeconds(60)));
+
+            assertEquals("Succeeded", view.path("executionState").asText(), view.toString());
+            assertEquals("Execution completed", view.path("executionMessage").asText(), "no upload was cut off");
+            StringBuilder expected = new StringBuilder();
+            for (int i = 0; i < 150; i++) {
+                expected.append("line ").append(i).append(" of the output\n");
+            }
+            assertEquals(expected.toString(), new String(azurite.read("runcmd-restart", "stdout.txt"),
+                    StandardCharsets.UTF_8));
+            assertTrue(before < expected.length(), "the blob was complete before the agent was killed ("
+                    + before + " bytes); the test proves nothing");
+        } finally {
+            agent.stop(Duration.ofSeconds(10));
         }
     }
 
