@@ -277,7 +277,7 @@ public final class Execution {
         try {
             resumingUploads = CompletableFuture.runAsync(this::openResumedUploads, ctx.workers());
         } catch (RejectedExecutionException e) {
-            uploadNote = " (output upload interrupted by an agent restart)";
+            uploadNote = uploadCutOff("");
         }
     }
 
@@ -285,7 +285,7 @@ public final class Execution {
         try {
             RunDir.BlobUris uris = runDir.readBlobs().orElse(null);
             if (uris == null) {
-                uploadNote = " (output upload interrupted by an agent restart)";
+                uploadNote = uploadCutOff("");
                 return;
             }
             OutputBlobs resumed = OutputBlobs.resume(id, uris.output(), uris.error(), ctx.blobClient());
@@ -300,11 +300,16 @@ public final class Execution {
         } catch (BlobException e) {
             uploadNote = " (" + e.getMessage() + " after an agent restart)";
         } catch (IOException e) {
-            uploadNote = " (output upload interrupted by an agent restart: " + e.getMessage() + ")";
+            uploadNote = uploadCutOff(": " + e.getMessage());
         } catch (InterruptedException e) {
-            uploadNote = " (output upload interrupted by an agent restart)";
+            uploadNote = uploadCutOff("");
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** What Exited's message notes when uploads an earlier agent began cannot be taken up ({@code why} may be ""). */
+    private static String uploadCutOff(String why) {
+        return " (output upload interrupted by an agent restart" + why + ")";
     }
 
     /** After an Ack: frees acknowledged prefixes of the output files (not while output blobs read them). */
@@ -332,7 +337,7 @@ public final class Execution {
             synchronized (this) {
                 uploadsGivenUp = true;
             }
-            return " (output upload interrupted by an agent restart: not taken up in time)";
+            return uploadCutOff(": not taken up in time");
         }
         return blobs.finish(stdoutBytes, stderrBytes) + uploadNote;
     }
