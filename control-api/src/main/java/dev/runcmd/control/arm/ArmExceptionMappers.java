@@ -9,6 +9,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import dev.runcmd.control.store.Shedding;
 import dev.runcmd.control.store.StoreFailures;
 import java.io.IOException;
 import org.jboss.logging.Logger;
@@ -19,7 +20,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * The one place where REST failures become responses. Every response body is an ARM error body; no request
  * yields an HTML page or a stack trace. A failure caused by an unreachable PostgreSQL ({@link StoreFailures}) is
  * answered 503 ServiceUnavailable with {@code Retry-After}, logged as a WARN without a stack trace: the same
- * request succeeds once the database is back. Other unexpected failures are logged here with their stack trace and
+ * request succeeds once the database is back. A request shed because every database connection is in use and the
+ * wait queue is full ({@link StoreFailures#isSaturated}) is answered 503 ServiceUnavailable with a short
+ * {@code Retry-After} at once, never 500 ({@link Shedding} counts them). Other unexpected failures are logged here with their stack trace and
  * answered with a generic 500 whose message points to the server log.
  */
 public final class ArmExceptionMappers {
@@ -76,6 +79,9 @@ public final class ArmExceptionMappers {
      */
     @ServerExceptionMapper
     public RestResponse<ArmError> unreadableBody(IOException e) {
+        if (StoreFailures.isSaturated(e)) {
+            return shed();
+        }
         if (StoreFailures.isUnreachable(e)) {
             return storeUnreachable(e);
         }
@@ -86,6 +92,9 @@ public final class ArmExceptionMappers {
     /** Answers everything unexpected with a generic 500; the details go to the server log only. */
     @ServerExceptionMapper
     public RestResponse<ArmError> internal(Throwable e) {
+        if (StoreFailures.isSaturated(e)) {
+            return shed();
+        }
         if (StoreFailures.isUnreachable(e)) {
             return storeUnreachable(e);
         }
@@ -100,6 +109,16 @@ public final class ArmExceptionMappers {
                 .entity(ArmError.of(StoreFailures.CODE, StoreFailures.MESSAGE))
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .header("Retry-After", Integer.toString(StoreFailures.RETRY_AFTER_SECONDS))
+                .build();
+    }
+
+    /** 503 ServiceUnavailable with a short Retry-After: overload, shed at once. */
+    private static RestResponse<ArmError> shed() {
+        Shedding.record("REST");
+        return RestResponse.ResponseBuilder.<ArmError>create(503)
+                .entity(ArmError.of(StoreFailures.CODE, StoreFailures.BUSY_MESSAGE))
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .header("Retry-After", Integer.toString(StoreFailures.BUSY_RETRY_AFTER_SECONDS))
                 .build();
     }
 

@@ -1,5 +1,6 @@
 package dev.runcmd.control.config;
 
+import dev.runcmd.control.store.Sql;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -22,6 +23,9 @@ public interface ControlConfig {
 
     /** Settings of output reading and following (REST output endpoint, gRPC StreamOutput). */
     Output output();
+
+    /** Settings of the PostgreSQL connection pool beyond its size ({@code quarkus.datasource.reactive.max-size}). */
+    Store store();
 
     /** Settings of the ARM-shaped REST API. */
     interface Api {
@@ -118,5 +122,32 @@ public interface ControlConfig {
         /** The most output bytes one follower reads from PostgreSQL at once (half per stream, plus one chunk). */
         @WithDefault("4194304")
         int batchBytes();
+    }
+
+    /**
+     * Settings of the PostgreSQL connection pool beyond its size. Every request holds at most one connection at
+     * a time; when all {@code quarkus.datasource.reactive.max-size} connections are in use, up to
+     * {@link #maxWaiting} requests wait for one and the rest are answered at once with 503 ServiceUnavailable
+     * (gRPC UNAVAILABLE) and {@code Retry-After}: overload is shed, not queued without bound.
+     */
+    interface Store {
+
+        /**
+         * How many requests may wait for a pool connection while all are in use; beyond it a request is shed at
+         * once. About two waiting requests per connection keep the connections busy between requests.
+         */
+        @WithDefault("40")
+        int maxWaiting();
+
+        /** How long a request waits for a pool connection at most before it is shed. */
+        @WithDefault("3s")
+        Duration acquireTimeout();
+
+        /**
+         * What a request that asks for a second connection while holding one meets: {@code fail} (tests and dev
+         * mode) or {@code log} (an ERROR with the stack; the default, so a missed path does not fail users).
+         */
+        @WithDefault("log")
+        Sql.NestedConnections nestedConnections();
     }
 }

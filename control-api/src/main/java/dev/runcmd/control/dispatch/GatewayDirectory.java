@@ -1,7 +1,7 @@
 package dev.runcmd.control.dispatch;
 
+import dev.runcmd.control.store.Sql;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -19,15 +19,15 @@ public class GatewayDirectory {
              where s.machine_id = $1
             """;
 
-    private final Pool pool;
+    private final Sql sql;
 
-    GatewayDirectory(Pool pool) {
-        this.pool = pool;
+    GatewayDirectory(Sql sql) {
+        this.sql = sql;
     }
 
     /** The internal gRPC address (host:port) of the gateway holding the machine, or empty when disconnected. */
     public Uni<Optional<String>> addressOf(long machineId) {
-        return pool.preparedQuery(QUERY).execute(Tuple.of(machineId)).map(rows -> {
+        return sql.query(QUERY, Tuple.of(machineId)).map(rows -> {
             RowIterator<Row> iterator = rows.iterator();
             return iterator.hasNext() ? Optional.of(iterator.next().getString("address")) : Optional.empty();
         });

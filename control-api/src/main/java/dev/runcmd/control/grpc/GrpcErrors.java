@@ -1,6 +1,7 @@
 package dev.runcmd.control.grpc;
 
 import dev.runcmd.control.arm.ArmException;
+import dev.runcmd.control.store.Shedding;
 import dev.runcmd.control.store.StoreFailures;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -8,7 +9,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Turns failures of the shared read path into gRPC statuses: 404 becomes NOT_FOUND, 400 INVALID_ARGUMENT, each
- * with the same message as the REST error; an unreachable PostgreSQL becomes UNAVAILABLE (retry later); anything
+ * with the same message as the REST error; an unreachable PostgreSQL or a saturated connection pool becomes
+ * UNAVAILABLE (retry later); anything
  * unexpected becomes INTERNAL, logged here with its stack.
  */
 final class GrpcErrors {
@@ -25,6 +27,10 @@ final class GrpcErrors {
         }
         if (failure instanceof ArmException arm) {
             return statusOf(arm).withDescription(arm.getMessage()).asRuntimeException();
+        }
+        if (StoreFailures.isSaturated(failure)) {
+            Shedding.record("gRPC");
+            return Status.UNAVAILABLE.withDescription(StoreFailures.BUSY_MESSAGE).asRuntimeException();
         }
         if (StoreFailures.isUnreachable(failure)) {
             LOG.warnf("gRPC call failed: the data store is unreachable (%s)", failure);

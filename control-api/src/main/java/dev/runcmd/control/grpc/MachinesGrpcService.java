@@ -7,16 +7,18 @@ import dev.runcmd.proto.v1.ListMachinesResponse;
 import dev.runcmd.proto.v1.Machine;
 import dev.runcmd.proto.v1.Machines;
 import io.quarkus.grpc.GrpcService;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.runcmd.control.store.Transactions;
 import io.smallrye.mutiny.Uni;
 
 /** The public {@code runcmd.v1.Machines} service: the same reads as the REST machine resource. */
 @GrpcService
 public class MachinesGrpcService implements Machines {
 
+    private final Transactions transactions;
     private final MachineRepository machines;
 
-    MachinesGrpcService(MachineRepository machines) {
+    MachinesGrpcService(Transactions transactions, MachineRepository machines) {
+        this.transactions = transactions;
         this.machines = machines;
     }
 
@@ -25,7 +27,7 @@ public class MachinesGrpcService implements Machines {
     public Uni<Machine> getMachine(GetMachineRequest request) {
         return Uni.createFrom().item(request)
                 .map(r -> GrpcRequests.scope(r.getMachine()))
-                .flatMap(scope -> Panache.withSession(() -> machines.require(scope)))
+                .flatMap(scope -> transactions.read(() -> machines.require(scope)))
                 .map(ProtoViews::machine)
                 .onFailure().transform(GrpcErrors::toStatus);
     }
@@ -35,7 +37,7 @@ public class MachinesGrpcService implements Machines {
     public Uni<ListMachinesResponse> listMachines(ListMachinesRequest request) {
         return Uni.createFrom().item(request)
                 .invoke(r -> GrpcRequests.requireGroup(r.getSubscriptionId(), r.getResourceGroup(), ""))
-                .flatMap(r -> Panache.withSession(() -> machines.listByGroup(r.getSubscriptionId(),
+                .flatMap(r -> transactions.read(() -> machines.listByGroup(r.getSubscriptionId(),
                         r.getResourceGroup())))
                 .map(all -> ListMachinesResponse.newBuilder()
                         .addAllMachines(all.stream().map(ProtoViews::machine).toList())

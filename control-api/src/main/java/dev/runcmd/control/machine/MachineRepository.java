@@ -8,8 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
 /**
- * Reads machines. Every method must run inside a reactive Hibernate session (Panache.withSession or
- * withTransaction).
+ * Reads machines. Every method must run inside a {@code Transactions} unit (read, snapshot or write).
  */
 @ApplicationScoped
 public class MachineRepository implements PanacheRepositoryBase<MachineEntity, Long> {

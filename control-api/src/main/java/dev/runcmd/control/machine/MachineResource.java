@@ -2,7 +2,7 @@ package dev.runcmd.control.machine;
 
 import dev.runcmd.control.arm.ArmList;
 import dev.runcmd.control.arm.ResourceNames;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.runcmd.control.store.Transactions;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -15,16 +15,18 @@ import org.jboss.resteasy.reactive.RestPath;
 @Produces(MediaType.APPLICATION_JSON)
 public class MachineResource {
 
+    private final Transactions transactions;
     private final MachineRepository machines;
 
-    MachineResource(MachineRepository machines) {
+    MachineResource(Transactions transactions, MachineRepository machines) {
+        this.transactions = transactions;
         this.machines = machines;
     }
 
     /** Lists the machines of the resource group, by name. */
     @GET
     public Uni<ArmList<MachineView>> list(@RestPath String sub, @RestPath String rg) {
-        return Panache.withSession(() -> machines.listByGroup(sub, rg))
+        return transactions.read(() -> machines.listByGroup(sub, rg))
                 .map(all -> ArmList.of(all.stream().map(MachineView::of).toList()));
     }
 
@@ -33,6 +35,6 @@ public class MachineResource {
     @Path("{machine}")
     public Uni<MachineView> get(@RestPath String sub, @RestPath String rg, @RestPath String machine) {
         MachineScope scope = new MachineScope(sub, rg, ResourceNames.requireMachine(machine));
-        return Panache.withSession(() -> machines.require(scope)).map(MachineView::of);
+        return transactions.read(() -> machines.require(scope)).map(MachineView::of);
     }
 }

@@ -3,7 +3,7 @@ package dev.runcmd.control.operation;
 import dev.runcmd.control.arm.ArmException;
 import dev.runcmd.control.runcommand.ExecutionRepository;
 import dev.runcmd.control.runcommand.RunCommandRepository;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.runcmd.control.store.Transactions;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
@@ -20,12 +20,14 @@ import java.util.UUID;
 @ApplicationScoped
 public class OperationService {
 
+    private final Transactions transactions;
     private final OperationRepository operations;
     private final ExecutionRepository executions;
     private final RunCommandRepository commands;
 
-    OperationService(OperationRepository operations, ExecutionRepository executions,
+    OperationService(Transactions transactions, OperationRepository operations, ExecutionRepository executions,
             RunCommandRepository commands) {
+        this.transactions = transactions;
         this.operations = operations;
         this.executions = executions;
         this.commands = commands;
@@ -37,7 +39,7 @@ public class OperationService {
      */
     public Uni<OperationEntity> read(String subscriptionId, String location, String operationId) {
         UUID id = parse(operationId);
-        return Panache.withTransaction(() -> operations.findById(id)
+        return transactions.write(() -> operations.findById(id)
                 .map(found -> requireAddressed(found, subscriptionId, location, operationId))
                 .flatMap(this::refresh));
     }

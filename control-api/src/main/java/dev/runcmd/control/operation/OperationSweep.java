@@ -1,9 +1,9 @@
 package dev.runcmd.control.operation;
 
 import dev.runcmd.control.config.ControlConfig;
+import dev.runcmd.control.store.Sql;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -27,18 +27,18 @@ public class OperationSweep {
                                    and e.state in ('Pending', 'Dispatched', 'Running')))
             """;
 
-    private final Pool pool;
+    private final Sql sql;
     private final Duration retention;
 
-    OperationSweep(Pool pool, ControlConfig config) {
-        this.pool = pool;
+    OperationSweep(Sql sql, ControlConfig config) {
+        this.sql = sql;
         this.retention = config.api().operationRetention();
     }
 
     /** One sweep; a failure is logged and the next sweep tries again. */
     @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
-        return pool.preparedQuery(SQL).execute(Tuple.of((double) retention.toSeconds()))
+        return sql.query(SQL, Tuple.of((double) retention.toSeconds()))
                 .invoke(rows -> LOG.debugf("Swept %d old operations", rows.rowCount()))
                 .onFailure().invoke(e -> LOG.warnf("Operation sweep failed: %s", e.getMessage()))
                 .onFailure().recoverWithNull()

@@ -2,8 +2,8 @@ package dev.runcmd.control.output;
 
 import dev.runcmd.control.arm.ArmException;
 import dev.runcmd.control.machine.MachineScope;
+import dev.runcmd.control.store.Sql;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -29,17 +29,17 @@ public class ExecutionLocator {
              where m.subscription_id = $1 and m.resource_group = $2 and m.name = $3
             """;
 
-    private final Pool pool;
+    private final Sql sql;
 
-    ExecutionLocator(Pool pool) {
-        this.pool = pool;
+    ExecutionLocator(Sql sql) {
+        this.sql = sql;
     }
 
     /** The execution to read; {@code executionId} empty means the run command's current execution. */
     public Uni<OutputTarget> locate(MachineScope scope, String name, Optional<UUID> executionId) {
         Tuple arguments = Tuple.of(scope.subscriptionId(), scope.resourceGroup(), scope.machineName(), name,
                 executionId.orElse(null));
-        return pool.preparedQuery(QUERY).execute(arguments).map(rows -> toTarget(rows, scope, name, executionId));
+        return sql.query(QUERY, arguments).map(rows -> toTarget(rows, scope, name, executionId));
     }
 
     private static OutputTarget toTarget(RowSet<Row> rows, MachineScope scope, String name,

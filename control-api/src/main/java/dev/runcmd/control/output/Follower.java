@@ -16,9 +16,10 @@ import org.jboss.logging.Logger;
  * the client can take more, hands it over event by event while the client is ready, and when caught up either
  * ends (the execution ended, or the client did not ask to follow) or waits for a wake-up.
  *
- * <p>A read that fails because PostgreSQL is unreachable is tried again on the next poll or wake-up (the hub wakes
- * every follower when LISTEN is back), so a follower rides through a restart and catches up by offset; an outage
- * past the outage timeout, or any other read failure, ends it with {@link FollowFailure#UNAVAILABLE}.
+ * <p>A read that fails because PostgreSQL is unreachable, or because every pool connection is in use, is tried
+ * again on the next poll or wake-up (the hub wakes every follower when LISTEN is back), so a follower rides
+ * through a restart or an overload and catches up by offset; an outage past the outage timeout, or any other read
+ * failure, ends it with {@link FollowFailure#UNAVAILABLE}.
  *
  * <p>Memory: at most one batch per follower. A client that does not read is not read for; it catches up from
  * storage later, so it never slows the agent, the gateway, the store or other clients.
@@ -264,7 +265,8 @@ public final class Follower {
         if (state == FollowerState.ENDED) {
             return;
         }
-        if (StoreFailures.isUnreachable(failure) && outage.waitOut(System.nanoTime())) {
+        boolean retryable = StoreFailures.isUnreachable(failure) || StoreFailures.isSaturated(failure);
+        if (retryable && outage.waitOut(System.nanoTime())) {
             state = FollowerState.IDLE;
             dirty = false;
             return;

@@ -1,8 +1,8 @@
 package dev.runcmd.control.output;
 
 import dev.runcmd.control.config.ControlConfig;
+import dev.runcmd.control.store.Sql;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -50,17 +50,17 @@ public class OutputReader {
 
     private static final String CHUNKS = STREAM_PART.formatted(1, 2) + " union all " + STREAM_PART.formatted(2, 3);
 
-    private final Pool pool;
+    private final Sql sql;
     private final long bytesPerStream;
 
-    OutputReader(Pool pool, ControlConfig config) {
-        this.pool = pool;
+    OutputReader(Sql sql, ControlConfig config) {
+        this.sql = sql;
         this.bytesPerStream = Math.max(1, config.output().batchBytes() / 2);
     }
 
     /** The execution's status, or empty when the execution no longer exists. */
     public Uni<Optional<ExecutionStatus>> status(UUID executionId) {
-        return pool.preparedQuery(STATUS).execute(Tuple.of(executionId)).map(OutputReader::toStatus);
+        return sql.query(STATUS, Tuple.of(executionId)).map(OutputReader::toStatus);
     }
 
     /**
@@ -76,7 +76,7 @@ public class OutputReader {
 
     private Uni<RowSet<Row>> chunks(UUID executionId, Offsets from) {
         Tuple arguments = Tuple.of(executionId, from.stdout(), from.stderr(), ROWS_PER_STREAM, bytesPerStream);
-        return pool.preparedQuery(CHUNKS).execute(arguments);
+        return sql.query(CHUNKS, arguments);
     }
 
     private Batch toBatch(ExecutionStatus status, RowSet<Row> rows) {

@@ -3,7 +3,7 @@ package dev.runcmd.control.runcommand;
 import dev.runcmd.control.arm.PageRequest;
 import dev.runcmd.control.machine.MachineRepository;
 import dev.runcmd.control.machine.MachineScope;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.runcmd.control.store.Transactions;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,12 +26,14 @@ public class ExecutionHistoryReader {
 
     private static final Sort NEWEST_FIRST = Sort.descending("createdAt", "id");
 
+    private final Transactions transactions;
     private final MachineRepository machines;
     private final RunCommandRepository commands;
     private final ExecutionRepository executions;
 
-    ExecutionHistoryReader(MachineRepository machines, RunCommandRepository commands,
+    ExecutionHistoryReader(Transactions transactions, MachineRepository machines, RunCommandRepository commands,
             ExecutionRepository executions) {
+        this.transactions = transactions;
         this.machines = machines;
         this.commands = commands;
         this.executions = executions;
@@ -40,7 +42,7 @@ public class ExecutionHistoryReader {
     /** One page of the history; fails with 404 ParentResourceNotFound or ResourceNotFound. */
     public Uni<PageRequest.Page<ExecutionEntity>> list(MachineScope scope, String name, PageRequest page) {
         Position after = page.after().map(ExecutionHistoryReader::position).orElse(null);
-        return Panache.withSession(() -> machines.requireParent(scope)
+        return transactions.read(() -> machines.requireParent(scope)
                 .flatMap(machine -> commands.findByName(machine.id, name))
                 .onItem().ifNull().failWith(() -> RunCommandReader.notFound(scope, name))
                 .flatMap(command -> fetch(command.id, after, page.size() + 1)))

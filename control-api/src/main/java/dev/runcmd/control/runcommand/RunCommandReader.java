@@ -4,7 +4,7 @@ import dev.runcmd.control.arm.ArmException;
 import dev.runcmd.control.arm.PageRequest;
 import dev.runcmd.control.machine.MachineRepository;
 import dev.runcmd.control.machine.MachineScope;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.runcmd.control.store.Transactions;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -12,15 +12,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
  * Reads run commands with their current execution and output tail, for the REST and the gRPC views. Each read
- * is one read-only REPEATABLE READ transaction, so the run command and its execution come from one snapshot: a
- * gateway ends an execution and its run command's provisioning in one statement, and a reader must never show
- * one changed and not the other (an ended execution under a run command still "Creating"). The tails come from
- * one extra query for all listed executions, taken after the snapshot, so they hold at least its output.
+ * is one read-only REPEATABLE READ transaction on one connection ({@link Transactions#snapshot}), so the run
+ * command, its execution and its output tail come from one snapshot: a gateway ends an execution and its run
+ * command's provisioning in one statement, and a reader must never show one changed and not the other (an ended
+ * execution under a run command still "Creating"). The tails come from one extra query for all listed executions.
  */
 @ApplicationScoped
 public class RunCommandReader {
@@ -28,16 +27,15 @@ public class RunCommandReader {
     /** The kind prefix of this list's $skipToken. */
     static final String PAGE_KIND = "rc1";
 
-    /** Must be the transaction's first statement; PostgreSQL takes the snapshot at the next query. */
-    private static final String SNAPSHOT = "set transaction isolation level repeatable read, read only";
-
+    private final Transactions transactions;
     private final MachineRepository machines;
     private final RunCommandRepository commands;
     private final ExecutionRepository executions;
     private final OutputTailReader tails;
 
-    RunCommandReader(MachineRepository machines, RunCommandRepository commands, ExecutionRepository executions,
+    RunCommandReader(Transactions transactions, MachineRepository machines, RunCommandRepository commands, ExecutionRepository executions,
             OutputTailReader tails) {
+        this.transactions = transactions;
         this.machines = machines;
         this.commands = commands;
         this.executions = executions;
@@ -49,7 +47,7 @@ public class RunCommandReader {
      * ResourceNotFound when the run command does not exist.
      */
     public Uni<RunCommandSnapshot> get(MachineScope scope, String name) {
-        return inSnapshot(() -> machines.requireParent(scope)
+        return transactions.snapshot(() -> machines.requireParent(scope)
                 .flatMap(machine -> commands.findByName(machine.id, name))
                 .onItem().ifNull().failWith(() -> notFound(scope, name))
                 .flatMap(command -> withExecutions(scope, List.of(command))))
@@ -58,14 +56,14 @@ public class RunCommandReader {
 
     /** The run commands of a machine by name; fails with 404 ParentResourceNotFound for an unknown machine. */
     public Uni<List<RunCommandSnapshot>> list(MachineScope scope) {
-        return inSnapshot(() -> machines.requireParent(scope)
+        return transactions.snapshot(() -> machines.requireParent(scope)
                 .flatMap(machine -> commands.listByMachine(machine.id))
                 .flatMap(found -> withExecutions(scope, found)));
     }
 
     /** One page of a machine's run commands by name; fails with 404 ParentResourceNotFound for an unknown machine. */
     public Uni<PageRequest.Page<RunCommandSnapshot>> list(MachineScope scope, PageRequest page) {
-        return inSnapshot(() -> machines.requireParent(scope)
+        return transactions.snapshot(() -> machines.requireParent(scope)
                 .flatMap(machine -> commands.listByMachine(machine.id, page.after(), page.size() + 1))
                 .flatMap(found -> withExecutions(scope, found)))
                 .map(found -> page.page(found, PAGE_KIND, snapshot -> snapshot.command().name));
@@ -73,17 +71,10 @@ public class RunCommandReader {
 
     /** The run command with this id, or null when it no longer exists. */
     public Uni<RunCommandSnapshot> get(UUID id) {
-        return inSnapshot(() -> commands.findById(id).flatMap(command -> command == null
+        return transactions.snapshot(() -> commands.findById(id).flatMap(command -> command == null
                 ? Uni.createFrom().nullItem()
                 : machines.findById(command.machineId).flatMap(machine -> withExecutions(machine.scope(),
                         List.of(command))).map(snapshots -> snapshots.get(0))));
-    }
-
-    /** Runs {@code read} in a read-only transaction that sees one snapshot of the database. */
-    static <T> Uni<T> inSnapshot(Supplier<Uni<T>> read) {
-        return Panache.withTransaction(() -> Panache.getSession()
-                .flatMap(session -> session.createNativeQuery(SNAPSHOT).executeUpdate())
-                .chain(() -> read.get()));
     }
 
     private Uni<List<RunCommandSnapshot>> withExecutions(MachineScope scope, List<RunCommandEntity> found) {

@@ -3,7 +3,7 @@ package dev.runcmd.control.runcommand;
 import dev.runcmd.control.machine.MachineRepository;
 import dev.runcmd.control.machine.MachineScope;
 import dev.runcmd.control.operation.OperationRepository;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.runcmd.control.store.Transactions;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
@@ -21,13 +21,15 @@ public class RunCommandStopper {
     /** The message of a Pending execution canceled before any agent got it. */
     static final String CANCELED_PENDING = "Canceled before it started";
 
+    private final Transactions transactions;
     private final MachineRepository machines;
     private final RunCommandRepository commands;
     private final OperationRepository operations;
     private final ExecutionStopper stopper;
 
-    RunCommandStopper(MachineRepository machines, RunCommandRepository commands, OperationRepository operations,
+    RunCommandStopper(Transactions transactions, MachineRepository machines, RunCommandRepository commands, OperationRepository operations,
             ExecutionStopper stopper) {
+        this.transactions = transactions;
         this.machines = machines;
         this.commands = commands;
         this.operations = operations;
@@ -39,7 +41,7 @@ public class RunCommandStopper {
      * absent is not an error.
      */
     public Uni<DeleteOutcome> delete(MachineScope scope, String name) {
-        return Panache.withTransaction(() -> machines.findByScope(scope)
+        return transactions.write(() -> machines.findByScope(scope)
                 .flatMap(machine -> machine == null
                         ? Uni.createFrom().item(DeleteOutcome.ABSENT)
                         : commands.lockByName(machine.id, name).flatMap(command -> command == null
@@ -53,7 +55,7 @@ public class RunCommandStopper {
      * it is. Fails with 404 ParentResourceNotFound or ResourceNotFound.
      */
     public Uni<CancelOutcome> cancel(MachineScope scope, String name) {
-        return Panache.withTransaction(() -> machines.requireParent(scope)
+        return transactions.write(() -> machines.requireParent(scope)
                 .flatMap(machine -> commands.lockByName(machine.id, name))
                 .onItem().ifNull().failWith(() -> RunCommandReader.notFound(scope, name))
                 .flatMap(command -> stopper.stop(scope, command, "canceled", CANCELED_PENDING)

@@ -6,7 +6,7 @@ import dev.runcmd.control.machine.MachineRepository;
 import dev.runcmd.control.machine.MachineScope;
 import dev.runcmd.control.operation.OperationKind;
 import dev.runcmd.control.operation.OperationRepository;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.runcmd.control.store.Transactions;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
@@ -30,6 +30,7 @@ public class RunCommandWriter {
     /** The message of a Pending execution that a PUT or PATCH replaced before any agent got it. */
     static final String SUPERSEDED = "Canceled: replaced by an update before it was delivered";
 
+    private final Transactions transactions;
     private final MachineRepository machines;
     private final RunCommandRepository commands;
     private final ExecutionRepository executions;
@@ -39,9 +40,10 @@ public class RunCommandWriter {
     private final StoredDefinition definitions;
     private final RunCommandRequestParser parser;
 
-    RunCommandWriter(MachineRepository machines, RunCommandRepository commands, ExecutionRepository executions,
+    RunCommandWriter(Transactions transactions, MachineRepository machines, RunCommandRepository commands, ExecutionRepository executions,
             OperationRepository operations, DependencyPlanner planner, ExecutionStopper stopper,
             StoredDefinition definitions, RunCommandRequestParser parser) {
+        this.transactions = transactions;
         this.machines = machines;
         this.commands = commands;
         this.executions = executions;
@@ -57,7 +59,7 @@ public class RunCommandWriter {
      * when the machine never registered and 400 for a bad dependsOn; then nothing is written.
      */
     public Uni<PutOutcome> put(MachineScope scope, String name, RunCommandRequest request) {
-        return Panache.withTransaction(() -> machines.requireParent(scope)
+        return transactions.write(() -> machines.requireParent(scope)
                 .flatMap(machine -> commands.lockByName(machine.id, name)
                         .flatMap(existing -> store(scope, machine.id, name, existing, request, OperationKind.PUT))));
     }
@@ -68,7 +70,7 @@ public class RunCommandWriter {
      * not exist and 400 when the merged definition is invalid.
      */
     public Uni<PutOutcome> patch(MachineScope scope, String name, ObjectNode patch) {
-        return Panache.withTransaction(() -> machines.requireParent(scope)
+        return transactions.write(() -> machines.requireParent(scope)
                 .flatMap(machine -> commands.lockByName(machine.id, name)
                         .onItem().ifNull().failWith(() -> RunCommandReader.notFound(scope, name))
                         .flatMap(existing -> store(scope, machine.id, name, existing,

@@ -7,6 +7,7 @@ import dev.runcmd.control.config.ControlConfig;
 import dev.runcmd.control.runcommand.ExecutionState;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -44,6 +45,19 @@ class FollowerOutageAndShutdownTest {
     @Test
     void unreachableStoreKeepsTheFollowerUntilItIsBack() throws Exception {
         script.add(() -> Uni.createFrom().failure(new ConnectException("Connection refused")));
+        script.add(() -> Uni.createFrom().item(Optional.of(batchWith("hi\n"))));
+        RecordingSink sink = new RecordingSink();
+        Follower follower = follow(sink, true, LONG);
+        assertTrue(sink.readsStarted(1), "no first read");
+        follower.wake();
+        assertEquals("chunk stdout 0 hi\n", sink.next());
+        assertEquals(0, script.size());
+    }
+
+    @Test
+    void saturatedPoolKeepsTheFollowerUntilAConnectionIsFree() throws Exception {
+        script.add(() -> Uni.createFrom().failure(
+                new ConnectionPoolTooBusyException("Connection pool reached max wait queue size of 40")));
         script.add(() -> Uni.createFrom().item(Optional.of(batchWith("hi\n"))));
         RecordingSink sink = new RecordingSink();
         Follower follower = follow(sink, true, LONG);
@@ -188,6 +202,11 @@ class FollowerOutageAndShutdownTest {
 
         @Override
         public Dispatch dispatch() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Store store() {
             throw new UnsupportedOperationException();
         }
 
