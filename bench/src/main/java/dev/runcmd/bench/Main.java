@@ -22,7 +22,8 @@ import java.util.Set;
 /**
  * Measures, on the real local stack: the time from PUT to the terminal state of a run command
  * running {@code true}, as a client observes it, and the resident memory of each component.
- * Usage: {@code bench/run.sh [put] [iterations]}; {@code bench/run.sh live ...} runs {@link LiveOutputBench}.
+ * Usage: {@code bench/run.sh [put] [iterations]}; {@code bench/run.sh live ...} runs {@link LiveOutputBench},
+ * {@code bench/run.sh load ...} runs {@link LoadSweep}.
  */
 public final class Main {
 
@@ -33,6 +34,10 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("live")) {
             LiveOutputBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("load")) {
+            LoadSweep.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (args.length > 0 && args[0].equals("put")) {

@@ -55,6 +55,8 @@ public final class Follower {
     private long unreadySince;
     private long lastReadAt;
     private long lastWriteAt;
+    /** The last read was shed (every pool connection in use): read again at the next tick, not the next poll. */
+    private boolean shed;
     private final StoreOutage outage;
 
     Follower(FollowSpec spec, OutputSink sink, OutputReader reader, Context context, FollowTimings timings,
@@ -127,7 +129,8 @@ public final class Follower {
             fail(FollowFailure.STALLED);
             return;
         }
-        if (state == FollowerState.IDLE && (spec.follow() || outage.isActive()) && now - lastReadAt >= timings.pollNanos()) {
+        boolean pollDue = (spec.follow() || outage.isActive()) && now - lastReadAt >= timings.pollNanos();
+        if (state == FollowerState.IDLE && (shed || pollDue)) {
             dirty = true;
         }
         if (state == FollowerState.IDLE && !dirty && now - lastWriteAt >= timings.keepaliveNanos()
@@ -226,6 +229,7 @@ public final class Follower {
         }
         state = FollowerState.IDLE;
         outage.end();
+        shed = false;
         if (batch.isEmpty()) {
             fail(FollowFailure.DELETED);
             return;
@@ -265,8 +269,8 @@ public final class Follower {
         if (state == FollowerState.ENDED) {
             return;
         }
-        boolean retryable = StoreFailures.isUnreachable(failure) || StoreFailures.isSaturated(failure);
-        if (retryable && outage.waitOut(System.nanoTime())) {
+        shed = StoreFailures.isSaturated(failure);
+        if ((shed || StoreFailures.isUnreachable(failure)) && outage.waitOut(System.nanoTime())) {
             state = FollowerState.IDLE;
             dirty = false;
             return;
