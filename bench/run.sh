@@ -4,7 +4,8 @@
 #        bench/run.sh live [lines] [bytes]   live output latency and throughput (default 500 lines, 1 GiB)
 #        bench/run.sh load [seconds-per-step] [clients,clients,...]   REST load sweep of the control API
 #            (default 6 s per step, 1,8,32,128,512 clients; BENCH_MIX=get=60,list=15,put=15,follow=10 the request
-#            mix; BENCH_API_SETTINGS=k=v,k=v adds control API settings)
+#            mix; BENCH_RETRY_AFTER=honor makes clients wait out 503s; BENCH_API_SETTINGS=k=v,k=v adds control
+#            API settings)
 set -eu
 home=$(cd "$(dirname "$0")/.." && pwd)
 cd "$home"

@@ -7,16 +7,16 @@ import java.nio.charset.StandardCharsets;
  * What one request got.
  *
  * @param outcome its column
- * @param retryAfter whether the response carried {@code Retry-After}
+ * @param retryAfter the response's {@code Retry-After} in seconds, or -1 without one
  * @param detail the status and the start of the body, or the error, when the outcome needs a diagnosis; else null
  */
-record Answer(Outcome outcome, boolean retryAfter, String detail) {
+record Answer(Outcome outcome, long retryAfter, String detail) {
 
     private static final int DETAIL_CHARS = 300;
 
     static Answer of(HttpResponse<byte[]> response) {
         Outcome outcome = Outcome.of(response.statusCode());
-        boolean retryAfter = response.headers().firstValue("Retry-After").isPresent();
+        long retryAfter = response.headers().firstValue("Retry-After").map(Long::parseLong).orElse(-1L);
         String detail = outcome == Outcome.SERVER_ERROR || outcome == Outcome.OTHER
                 ? response.statusCode() + " " + truncate(new String(response.body(), StandardCharsets.UTF_8))
                 : null;
@@ -24,7 +24,7 @@ record Answer(Outcome outcome, boolean retryAfter, String detail) {
     }
 
     static Answer failed(Throwable error) {
-        return new Answer(Outcome.ERROR, false, truncate(error.toString()));
+        return new Answer(Outcome.ERROR, -1, truncate(error.toString()));
     }
 
     private static String truncate(String text) {

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One client of a step: its own HTTP/1.1 connection pool (keep-alive), one request at a time, each
+ * One client of a step: one request at a time on a keep-alive HTTP/1.1 connection, each
  * drawn from the {@link Operation} mix, until the step's deadline; a request in flight at the deadline
  * is finished and counted. Runs on one thread, which owns its {@link StepTally}.
  */
@@ -21,15 +21,23 @@ final class LoadClient {
     /** Bounds a whole exchange, body included: {@link HttpRequest#timeout} alone ends at the headers. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
     private final String runCommands;
     private final Mix mix;
+    private final boolean honorRetryAfter;
+    private final String writeName;
 
-    /** {@code runCommands}: the URI of the machine's run command collection. */
-    LoadClient(String runCommands, Mix mix) {
+    /**
+     * {@code http}: shared by the step's clients (one selector thread for all; HTTP/1.1 gives each request in
+     * flight a connection of its own, kept alive for the next); {@code runCommands}: the URI of the machine's run
+     * command collection.
+     */
+    LoadClient(HttpClient http, String runCommands, Mix mix, boolean honorRetryAfter, int index) {
+        this.http = http;
         this.runCommands = runCommands;
         this.mix = mix;
+        this.honorRetryAfter = honorRetryAfter;
+        this.writeName = LoadFixture.writeName(index);
     }
 
     /** Sends requests until {@code deadlineNanos} (on {@link System#nanoTime}); answers what they got. */
@@ -38,10 +46,16 @@ final class LoadClient {
         Random random = ThreadLocalRandom.current();
         while (System.nanoTime() - deadlineNanos < 0) {
             Operation operation = mix.pick(random);
-            HttpRequest request = operation.request(runCommands, random, REQUEST_TIMEOUT);
+            HttpRequest request = operation.request(runCommands, writeName, random, REQUEST_TIMEOUT);
             long start = System.nanoTime();
             Answer answer = send(request);
             tally.record(operation, answer, System.nanoTime() - start);
+            if (honorRetryAfter && answer.retryAfter() > 0) {
+                long wait = Math.min(TimeUnit.SECONDS.toNanos(answer.retryAfter()), deadlineNanos - System.nanoTime());
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+            }
         }
         return tally;
     }

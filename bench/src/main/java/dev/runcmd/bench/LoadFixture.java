@@ -15,12 +15,13 @@ import java.util.concurrent.Future;
 /**
  * The run commands a load sweep reads: {@code rc-000} to {@code rc-199}, each a finished run of
  * {@code echo hello $NAME; seq 1 20}, so every GET, list and output replay has real rows to read. The
- * sweep's writes go to twenty other names, {@code w-00} to {@code w-19}, and leave these untouched.
+ * sweep's writes go to other names, one per client ({@code w-000}, ...), and leave these untouched: each
+ * client replaces its own run command, as independent operators do, rather than all fighting over a few
+ * rows (concurrent writes of one run command run one after another, each holding a connection).
  */
 final class LoadFixture {
 
     static final int READ_COUNT = 200;
-    static final int WRITE_COUNT = 20;
 
     private static final int SETUP_THREADS = 8;
     private static final Duration SETUP_TIMEOUT = Duration.ofMinutes(5);
@@ -34,8 +35,8 @@ final class LoadFixture {
         return String.format("rc-%03d", index);
     }
 
-    static String writeName(int index) {
-        return String.format("w-%02d", index);
+    static String writeName(int client) {
+        return String.format("w-%03d", client);
     }
 
     /**

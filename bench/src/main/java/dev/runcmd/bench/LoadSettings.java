@@ -12,10 +12,13 @@ import java.util.Map;
  * @param step how long each step keeps its clients busy
  * @param clientCounts the number of concurrent clients of each step, in order
  * @param mix how often each operation is sent ({@code BENCH_MIX})
+ * @param honorRetryAfter whether a client waits out a 429/503's {@code Retry-After} before its next request, as
+ *     ARM clients do ({@code BENCH_RETRY_AFTER=honor}); by default it does not: the worst case, back to back
  * @param apiSettings the control API's extra settings: the per-client rate limit off, then
  *     {@code BENCH_API_SETTINGS} ({@code k=v,k=v}), which may override it
  */
-record LoadSettings(Duration step, List<Integer> clientCounts, Mix mix, Map<String, String> apiSettings) {
+record LoadSettings(Duration step, List<Integer> clientCounts, Mix mix, boolean honorRetryAfter,
+        Map<String, String> apiSettings) {
 
     private static final int DEFAULT_SECONDS = 6;
     private static final List<Integer> DEFAULT_CLIENTS = List.of(1, 8, 32, 128, 512);
@@ -31,7 +34,12 @@ record LoadSettings(Duration step, List<Integer> clientCounts, Mix mix, Map<Stri
         settings.put("runcmd.control.api.max-requests-per-second", "0");
         settings.putAll(parsePairs(env.getOrDefault("BENCH_API_SETTINGS", "")));
         return new LoadSettings(step, List.copyOf(clients), Mix.parse(env.getOrDefault("BENCH_MIX", Mix.DEFAULT)),
-                Map.copyOf(settings));
+                "honor".equals(env.get("BENCH_RETRY_AFTER")), Map.copyOf(settings));
+    }
+
+    /** The same settings with another step duration. */
+    LoadSettings withStep(Duration other) {
+        return new LoadSettings(other, clientCounts, mix, honorRetryAfter, apiSettings);
     }
 
     private static Map<String, String> parsePairs(String pairs) {

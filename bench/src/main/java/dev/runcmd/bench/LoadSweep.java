@@ -23,7 +23,7 @@ import java.util.concurrent.Future;
 
 /**
  * How the control API's REST side holds up as concurrent clients grow, on the real local stack with the
- * per-client rate limit off. Each step runs C clients, each on its own thread and connection pool, sending
+ * per-client rate limit off. Each step runs C clients, each on its own thread and keep-alive connection, sending
  * requests back to back for the step's duration in the {@link Operation} mix against 200 finished run
  * commands ({@link LoadFixture}). Measured per step: requests per second; latency, send to whole body read,
  * p50/p99/max over all requests and p50/p99 per operation; the answers by 2xx, 429, 503 (and those without
@@ -39,6 +39,8 @@ public final class LoadSweep {
     private static final Duration RECOVERY_BOUND = Duration.ofSeconds(30);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration PROBE_INTERVAL = Duration.ofMillis(50);
+    private static final Duration WARMUP = Duration.ofSeconds(20);
+    private static final int WARMUP_CLIENTS = 16;
 
     private LoadSweep() {
     }
@@ -65,8 +67,9 @@ public final class LoadSweep {
             ArmClient client = new ArmClient(endpoint, SUBSCRIPTION, "bench");
             Main.awaitConnected(client, AGENT.machineName());
 
-            System.out.printf("Load sweep: %s s per step, clients %s, mix %s, control API settings %s%n",
-                    settings.step().toSeconds(), settings.clientCounts(), settings.mix(), settings.apiSettings());
+            System.out.printf("Load sweep: %s s per step, clients %s, mix %s, Retry-After %s, control API settings %s%n",
+                    settings.step().toSeconds(), settings.clientCounts(), settings.mix(),
+                    settings.honorRetryAfter() ? "honored" : "ignored", settings.apiSettings());
             long setupStart = System.nanoTime();
             LoadFixture.create(client, AGENT.machineName());
             System.out.printf("Setup: %d run commands succeeded in %.1f s%n", LoadFixture.READ_COUNT,
@@ -74,6 +77,10 @@ public final class LoadSweep {
 
             String runCommands = endpoint + client.runCommandsPath(AGENT.machineName());
             URI probe = URI.create(runCommands + "/" + LoadFixture.readName(0) + "?api-version=" + ArmClient.API_VERSION);
+            // The JIT compiles the request paths during the first seconds of load; those must not count as a step.
+            StepResult warmup = runStep(runCommands, WARMUP_CLIENTS, settings.withStep(WARMUP), probe);
+            System.out.printf("Warm-up: %d clients for %d s, %.0f answers/s (not counted)%n", WARMUP_CLIENTS,
+                    WARMUP.toSeconds(), warmup.requestsPerSecond());
             SweepReport report = new SweepReport(System.out);
             report.printHeader();
             List<StepResult> steps = new ArrayList<>();
@@ -93,9 +100,13 @@ public final class LoadSweep {
     private static StepResult runStep(String runCommands, int clients, LoadSettings settings, URI probe)
             throws Exception {
         Duration duration = settings.step();
+        // One HTTP client for the step: a client per thread would add a selector thread per client, and at 512
+        // clients the load generator would take the CPU the control API is measured with.
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
         List<LoadClient> loadClients = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
-            loadClients.add(new LoadClient(runCommands, settings.mix()));
+            loadClients.add(new LoadClient(http, runCommands, settings.mix(), settings.honorRetryAfter(), i));
         }
         ExecutorService threads = Executors.newFixedThreadPool(clients);
         try {

@@ -22,13 +22,15 @@ enum Operation {
     private static final String PUT_BODY = "{\"location\":\"bench\",\"properties\":{\"source\":{\"script\":\"true\"}}}";
 
 
-    /** This operation's request on a random target under {@code runCommands}, the collection's URI. */
-    HttpRequest request(String runCommands, Random random, Duration timeout) {
+    /**
+     * This operation's request under {@code runCommands}, the collection's URI: reads go to a random fixture
+     * command, a PUT to the client's own {@code writeName}.
+     */
+    HttpRequest request(String runCommands, String writeName, Random random, Duration timeout) {
         HttpRequest.Builder builder = switch (this) {
             case GET -> HttpRequest.newBuilder(URI.create(readUri(runCommands, random) + "?" + VERSION)).GET();
             case LIST -> HttpRequest.newBuilder(URI.create(runCommands + "?" + VERSION + "&$top=50")).GET();
-            case PUT -> HttpRequest.newBuilder(URI.create(runCommands + "/"
-                            + LoadFixture.writeName(random.nextInt(LoadFixture.WRITE_COUNT)) + "?" + VERSION))
+            case PUT -> HttpRequest.newBuilder(URI.create(runCommands + "/" + writeName + "?" + VERSION))
                     .header("Content-Type", "application/json")
                     .PUT(HttpRequest.BodyPublishers.ofString(PUT_BODY));
             case FOLLOW -> HttpRequest.newBuilder(URI.create(readUri(runCommands, random) + "/output?" + VERSION + "&follow=true"))

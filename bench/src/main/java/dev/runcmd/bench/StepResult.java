@@ -13,4 +13,9 @@ record StepResult(int clients, double seconds, StepTally tally, long recoveryMil
     double requestsPerSecond() {
         return tally.requests() / seconds;
     }
+
+    /** Answers 2xx per second: the work done, as against the answers given. */
+    double successesPerSecond() {
+        return tally.count(Outcome.SUCCESS) / seconds;
+    }
 }

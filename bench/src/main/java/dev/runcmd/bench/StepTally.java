@@ -17,7 +17,7 @@ final class StepTally {
 
     private final Histogram all = new Histogram(SIGNIFICANT_DIGITS);
     private final Map<Operation, Histogram> byOperation = new EnumMap<>(Operation.class);
-    private final Map<Outcome, Long> byOutcome = new EnumMap<>(Outcome.class);
+    private final Map<Outcome, Histogram> byOutcome = new EnumMap<>(Outcome.class);
     private long unavailableWithoutRetryAfter;
     private String firstServerError;
     private String firstOther;
@@ -28,7 +28,7 @@ final class StepTally {
             byOperation.put(operation, new Histogram(SIGNIFICANT_DIGITS));
         }
         for (Outcome outcome : Outcome.values()) {
-            byOutcome.put(outcome, 0L);
+            byOutcome.put(outcome, new Histogram(SIGNIFICANT_DIGITS));
         }
     }
 
@@ -36,8 +36,8 @@ final class StepTally {
         long micros = Math.max(1, TimeUnit.NANOSECONDS.toMicros(nanos));
         all.recordValue(micros);
         byOperation.get(operation).recordValue(micros);
-        byOutcome.merge(answer.outcome(), 1L, Long::sum);
-        if (answer.outcome() == Outcome.UNAVAILABLE && !answer.retryAfter()) {
+        byOutcome.get(answer.outcome()).recordValue(micros);
+        if (answer.outcome() == Outcome.UNAVAILABLE && answer.retryAfter() < 0) {
             unavailableWithoutRetryAfter++;
         }
         switch (answer.outcome()) {
@@ -52,7 +52,7 @@ final class StepTally {
     void add(StepTally other) {
         all.add(other.all);
         other.byOperation.forEach((operation, histogram) -> byOperation.get(operation).add(histogram));
-        other.byOutcome.forEach((outcome, count) -> byOutcome.merge(outcome, count, Long::sum));
+        other.byOutcome.forEach((outcome, histogram) -> byOutcome.get(outcome).add(histogram));
         unavailableWithoutRetryAfter += other.unavailableWithoutRetryAfter;
         firstServerError = firstServerError != null ? firstServerError : other.firstServerError;
         firstOther = firstOther != null ? firstOther : other.firstOther;
@@ -64,7 +64,12 @@ final class StepTally {
     }
 
     long count(Outcome outcome) {
-        return byOutcome.get(outcome);
+        return byOutcome.get(outcome).getTotalCount();
+    }
+
+    /** The latency at {@code percentile} over the requests answered with {@code outcome}, in milliseconds. */
+    double millis(Outcome outcome, double percentile) {
+        return byOutcome.get(outcome).getValueAtPercentile(percentile) / 1000.0;
     }
 
     long unavailableWithoutRetryAfter() {

@@ -32,6 +32,12 @@ final class SweepReport {
                     requests == 0 ? "-" : ms(tally.millis(operation, 50)),
                     requests == 0 ? "-" : ms(tally.millis(operation, 99)));
         }
+        for (Outcome outcome : List.of(Outcome.SUCCESS, Outcome.UNAVAILABLE)) {
+            if (tally.count(outcome) > 0) {
+                out.printf("        answered %-7s p50 %8s ms   p99 %8s ms%n", outcome.column(),
+                        ms(tally.millis(outcome, 50)), ms(tally.millis(outcome, 99)));
+            }
+        }
         printDiagnosis("first 500", tally.firstServerError());
         printDiagnosis("first other status", tally.firstOther());
         printDiagnosis("first err", tally.firstError());
@@ -42,16 +48,23 @@ final class SweepReport {
 
     /** The summary, ready to paste into a README. */
     void printTable(List<StepResult> steps) {
-        out.println("| clients | req/s | p50 ms | p99 ms | 2xx | 429 | 503 | 500 | other | err |");
-        out.println("|--------:|------:|-------:|-------:|----:|----:|----:|----:|------:|----:|");
+        out.println("| clients | answers/s | 2xx/s | p50 ms | p99 ms | 2xx p99 ms | 503 p99 ms | 2xx | 429 | 503 | 500 "
+                + "| other | err |");
+        out.println("|--------:|----------:|------:|-------:|-------:|-----------:|-----------:|----:|----:|----:|----:"
+                + "|------:|----:|");
         for (StepResult step : steps) {
             StepTally tally = step.tally();
-            out.printf("| %d | %.0f | %s | %s | %d | %d | %d | %d | %d | %d |%n", step.clients(),
-                    step.requestsPerSecond(), ms(tally.millis(50)), ms(tally.millis(99)),
+            out.printf("| %d | %.0f | %.0f | %s | %s | %s | %s | %d | %d | %d | %d | %d | %d |%n", step.clients(),
+                    step.requestsPerSecond(), step.successesPerSecond(), ms(tally.millis(50)), ms(tally.millis(99)),
+                    percentileOf(tally, Outcome.SUCCESS), percentileOf(tally, Outcome.UNAVAILABLE),
                     tally.count(Outcome.SUCCESS), tally.count(Outcome.TOO_MANY_REQUESTS),
                     tally.count(Outcome.UNAVAILABLE), tally.count(Outcome.SERVER_ERROR),
                     tally.count(Outcome.OTHER), tally.count(Outcome.ERROR));
         }
+    }
+
+    private static String percentileOf(StepTally tally, Outcome outcome) {
+        return tally.count(outcome) == 0 ? "-" : ms(tally.millis(outcome, 99));
     }
 
     private void printDiagnosis(String label, String detail) {

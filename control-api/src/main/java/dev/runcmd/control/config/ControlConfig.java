@@ -134,9 +134,11 @@ public interface ControlConfig {
 
         /**
          * How many requests may wait for a pool connection while all are in use; beyond it a request is shed at
-         * once. About two waiting requests per connection keep the connections busy between requests.
+         * once. The API also lets in at most this many requests plus the pool's size at once and sheds the next
+         * before any work ({@code ConcurrencyLimitFilter}). Four per connection keep the connections busy while
+         * the requests holding them wait for the event loop, and bound the wait to a fraction of a second.
          */
-        @WithDefault("40")
+        @WithDefault("80")
         int maxWaiting();
 
         /** How long a request waits for a pool connection at most before it is shed. */

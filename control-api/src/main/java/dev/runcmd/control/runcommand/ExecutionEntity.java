@@ -1,8 +1,10 @@
 package dev.runcmd.control.runcommand;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.ColumnResult;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import jakarta.persistence.SqlResultSetMapping;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 import java.util.UUID;
@@ -19,6 +21,13 @@ import org.hibernate.annotations.DynamicUpdate;
 @Entity
 @DynamicUpdate
 @Table(name = "execution")
+@SqlResultSetMapping(name = OutputTailReader.MAPPING, columns = {
+    @ColumnResult(name = "execution_id", type = String.class),
+    @ColumnResult(name = "stream", type = Integer.class),
+    @ColumnResult(name = "offset", type = Long.class),
+    @ColumnResult(name = "data", type = byte[].class),
+    @ColumnResult(name = "stdout_bytes", type = Long.class),
+    @ColumnResult(name = "stderr_bytes", type = Long.class)})
 public class ExecutionEntity {
 
     /** Random id; the agent journals it to run each execution at most once. */

@@ -17,11 +17,9 @@ import java.util.stream.Collectors;
 /**
  * Reads run commands with their current execution and output tail, for the REST and the gRPC views. Each read
  * is one read-only REPEATABLE READ transaction on one connection ({@link Transactions#snapshot}), so the run
- * command and its execution come from one snapshot: a gateway ends an execution and its run
+ * command, its execution and its output tail come from one snapshot: a gateway ends an execution and its run
  * command's provisioning in one statement, and a reader must never show one changed and not the other (an ended
- * execution under a run command still "Creating"). The output tails come from one more query for all listed
- * executions, run once the snapshot has given its connection back (a request never holds two pool connections),
- * so they hold at least the snapshot's output.
+ * execution under a run command still "Creating"). The tails come from one extra query for all listed executions.
  */
 @ApplicationScoped
 public class RunCommandReader {
@@ -53,7 +51,6 @@ public class RunCommandReader {
                 .flatMap(machine -> commands.findByName(machine.id, name))
                 .onItem().ifNull().failWith(() -> notFound(scope, name))
                 .flatMap(command -> withExecutions(scope, List.of(command))))
-                .flatMap(this::withTails)
                 .map(snapshots -> snapshots.get(0));
     }
 
@@ -61,8 +58,7 @@ public class RunCommandReader {
     public Uni<List<RunCommandSnapshot>> list(MachineScope scope) {
         return transactions.snapshot(() -> machines.requireParent(scope)
                 .flatMap(machine -> commands.listByMachine(machine.id))
-                .flatMap(found -> withExecutions(scope, found)))
-                .flatMap(this::withTails);
+                .flatMap(found -> withExecutions(scope, found)));
     }
 
     /** One page of a machine's run commands by name; fails with 404 ParentResourceNotFound for an unknown machine. */
@@ -70,39 +66,31 @@ public class RunCommandReader {
         return transactions.snapshot(() -> machines.requireParent(scope)
                 .flatMap(machine -> commands.listByMachine(machine.id, page.after(), page.size() + 1))
                 .flatMap(found -> withExecutions(scope, found)))
-                .flatMap(this::withTails)
                 .map(found -> page.page(found, PAGE_KIND, snapshot -> snapshot.command().name));
     }
 
     /** The run command with this id, or null when it no longer exists. */
     public Uni<RunCommandSnapshot> get(UUID id) {
         return transactions.snapshot(() -> commands.findById(id).flatMap(command -> command == null
-                ? Uni.createFrom().<List<RunCommandSnapshot>>item(List.of())
+                ? Uni.createFrom().nullItem()
                 : machines.findById(command.machineId).flatMap(machine -> withExecutions(machine.scope(),
-                        List.of(command)))))
-                .flatMap(this::withTails)
-                .map(snapshots -> snapshots.isEmpty() ? null : snapshots.get(0));
+                        List.of(command))).map(snapshots -> snapshots.get(0))));
     }
 
-    /** The run commands with their current executions, read in the snapshot; the tails are still empty. */
     private Uni<List<RunCommandSnapshot>> withExecutions(MachineScope scope, List<RunCommandEntity> found) {
         List<UUID> ids = found.stream().map(c -> c.currentExecutionId).filter(Objects::nonNull).toList();
-        return executions.findByIds(ids).map(rows -> {
-            Map<UUID, ExecutionEntity> byId = byId(rows);
-            return found.stream().map(command -> new RunCommandSnapshot(scope, command,
-                    command.currentExecutionId == null ? null : byId.get(command.currentExecutionId),
-                    OutputTail.EMPTY)).toList();
-        });
+        return executions.findByIds(ids)
+                .flatMap(rows -> tails.read(ids).map(tailsById -> found.stream()
+                        .map(command -> snapshot(scope, command, byId(rows), tailsById))
+                        .toList()));
     }
 
-    /** The same snapshots with the output tails of their executions, read after the snapshot's connection is back. */
-    private Uni<List<RunCommandSnapshot>> withTails(List<RunCommandSnapshot> snapshots) {
-        List<UUID> ids = snapshots.stream().map(RunCommandSnapshot::execution).filter(Objects::nonNull)
-                .map(execution -> execution.id).toList();
-        return tails.read(ids).map(tailsById -> snapshots.stream()
-                .map(s -> s.execution() == null ? s : new RunCommandSnapshot(s.scope(), s.command(), s.execution(),
-                        tailsById.getOrDefault(s.execution().id, OutputTail.EMPTY)))
-                .toList());
+    private static RunCommandSnapshot snapshot(MachineScope scope, RunCommandEntity command,
+            Map<UUID, ExecutionEntity> executionsById, Map<UUID, OutputTail> tailsById) {
+        UUID current = command.currentExecutionId;
+        ExecutionEntity execution = current == null ? null : executionsById.get(current);
+        OutputTail tail = current == null ? OutputTail.EMPTY : tailsById.getOrDefault(current, OutputTail.EMPTY);
+        return new RunCommandSnapshot(scope, command, execution, tail);
     }
 
     private static Map<UUID, ExecutionEntity> byId(List<ExecutionEntity> rows) {
