@@ -50,7 +50,8 @@ final class LoadClient {
             long start = System.nanoTime();
             Answer answer = send(request);
             tally.record(operation, answer, System.nanoTime() - start);
-            if (honorRetryAfter && answer.retryAfter() > 0) {
+            boolean refused = answer.outcome() == Outcome.UNAVAILABLE || answer.outcome() == Outcome.TOO_MANY_REQUESTS;
+            if (honorRetryAfter && refused && answer.retryAfter() > 0) {
                 long wait = Math.min(TimeUnit.SECONDS.toNanos(answer.retryAfter()), deadlineNanos - System.nanoTime());
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);

@@ -59,15 +59,18 @@ public interface ControlConfig {
         /**
          * The sustained number of requests per second one client (remote IP address) may send, REST and gRPC
          * together; above it REST answers 429 TooManyRequests and gRPC RESOURCE_EXHAUSTED. 0 turns the limit off.
+         * Far above what people send from one host (a waiting CLI sends about 5 a second, a dashboard polling 100
+         * resources every second 100): it keeps one runaway client from taking a replica's whole capacity, while
+         * {@code ConcurrencyLimitFilter} protects the replica from all clients together.
          */
-        @WithDefault("200")
+        @WithDefault("500")
         int maxRequestsPerSecond();
 
         /**
          * How many requests one client may send at once, above the sustained rate, before the limit applies (the
          * size of its token bucket). 0 turns the limit off.
          */
-        @WithDefault("1000")
+        @WithDefault("2000")
         int requestBurst();
 
         /**

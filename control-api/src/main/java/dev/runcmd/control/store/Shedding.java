@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Counts requests shed because the connection pool was saturated ({@link StoreFailures#isSaturated}) and logs
+ * Counts requests shed under overload (as many requests in progress as the pool and its wait queue can serve, or
+ * the pool saturated: {@link StoreFailures#isSaturated}) and logs
  * them as one WARN at most every {@value #LOG_EVERY_SECONDS} seconds: under overload a line per request would
  * cost more than the answers. Thread-safe and never blocks.
  */
@@ -27,8 +28,8 @@ public final class Shedding {
         long now = System.nanoTime();
         long last = LAST_LOG.get();
         if (now - last >= LOG_EVERY_NANOS && LAST_LOG.compareAndSet(last, now)) {
-            LOG.warnf("Overloaded: shed %d requests (503 / UNAVAILABLE) in the last %d s, the latest a %s request; "
-                    + "every database connection was in use and the wait queue full "
+            LOG.warnf("Overloaded: shed %d requests (503 / UNAVAILABLE) in the last %d s, the latest a %s request: "
+                    + "more requests at once than the database connections and their wait queue can serve "
                     + "(quarkus.datasource.reactive.max-size, runcmd.control.store.max-waiting)",
                     SHED.getAndSet(0), Math.max(1, TimeUnit.NANOSECONDS.toSeconds(now - last)), what);
         }

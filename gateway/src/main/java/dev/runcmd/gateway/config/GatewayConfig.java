@@ -107,4 +107,18 @@ public interface GatewayConfig {
      */
     @WithDefault("4s")
     Duration drainTimeout();
+
+    /**
+     * How many store operations may wait for one of the pool's connections
+     * ({@code quarkus.datasource.reactive.max-size}) while all are in use; beyond it an operation fails at once
+     * and its agent stream or internal call ends UNAVAILABLE (the agent reconnects and replays; the control API's
+     * sweep redelivers). Each agent stream has at most a few operations in flight, so this covers thousands of
+     * busy agents.
+     */
+    @WithDefault("4096")
+    int storeMaxWaiting();
+
+    /** How long a store operation waits for a pool connection at most before it fails UNAVAILABLE. */
+    @WithDefault("10s")
+    Duration storeAcquireTimeout();
 }
