@@ -22,8 +22,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * answered 503 ServiceUnavailable with {@code Retry-After}, logged as a WARN without a stack trace: the same
  * request succeeds once the database is back. A request shed because every database connection is in use and the
  * wait queue is full ({@link StoreFailures#isSaturated}) is answered 503 ServiceUnavailable with a short
- * {@code Retry-After} at once, never 500 ({@link Shedding} counts them). Other unexpected failures are logged here with their stack trace and
- * answered with a generic 500 whose message points to the server log.
+ * {@code Retry-After} at once, never 500 ({@link Shedding} counts them). Other unexpected failures are logged
+ * here with their stack trace and answered with a generic 500 whose message points to the server log.
  */
 public final class ArmExceptionMappers {
 

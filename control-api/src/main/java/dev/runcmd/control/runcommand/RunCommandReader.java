@@ -33,8 +33,8 @@ public class RunCommandReader {
     private final ExecutionRepository executions;
     private final OutputTailReader tails;
 
-    RunCommandReader(Transactions transactions, MachineRepository machines, RunCommandRepository commands, ExecutionRepository executions,
-            OutputTailReader tails) {
+    RunCommandReader(Transactions transactions, MachineRepository machines, RunCommandRepository commands,
+            ExecutionRepository executions, OutputTailReader tails) {
         this.transactions = transactions;
         this.machines = machines;
         this.commands = commands;

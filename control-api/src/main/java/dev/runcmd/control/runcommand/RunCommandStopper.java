@@ -27,8 +27,8 @@ public class RunCommandStopper {
     private final OperationRepository operations;
     private final ExecutionStopper stopper;
 
-    RunCommandStopper(Transactions transactions, MachineRepository machines, RunCommandRepository commands, OperationRepository operations,
-            ExecutionStopper stopper) {
+    RunCommandStopper(Transactions transactions, MachineRepository machines, RunCommandRepository commands,
+            OperationRepository operations, ExecutionStopper stopper) {
         this.transactions = transactions;
         this.machines = machines;
         this.commands = commands;

@@ -40,9 +40,9 @@ public class RunCommandWriter {
     private final StoredDefinition definitions;
     private final RunCommandRequestParser parser;
 
-    RunCommandWriter(Transactions transactions, MachineRepository machines, RunCommandRepository commands, ExecutionRepository executions,
-            OperationRepository operations, DependencyPlanner planner, ExecutionStopper stopper,
-            StoredDefinition definitions, RunCommandRequestParser parser) {
+    RunCommandWriter(Transactions transactions, MachineRepository machines, RunCommandRepository commands,
+            ExecutionRepository executions, OperationRepository operations, DependencyPlanner planner,
+            ExecutionStopper stopper, StoredDefinition definitions, RunCommandRequestParser parser) {
         this.transactions = transactions;
         this.machines = machines;
         this.commands = commands;

@@ -55,14 +55,14 @@ class FollowerOutageAndShutdownTest {
     }
 
     @Test
-    void saturatedPoolKeepsTheFollowerUntilAConnectionIsFree() throws Exception {
+    void aShedReadIsTriedAgainAtTheNextTickNotTheNextPoll() throws Exception {
         script.add(() -> Uni.createFrom().failure(
-                new ConnectionPoolTooBusyException("Connection pool reached max wait queue size of 40")));
+                new ConnectionPoolTooBusyException("Connection pool reached max wait queue size of 80")));
         script.add(() -> Uni.createFrom().item(Optional.of(batchWith("hi\n"))));
         RecordingSink sink = new RecordingSink();
         Follower follower = follow(sink, true, LONG);
         assertTrue(sink.readsStarted(1), "no first read");
-        follower.wake();
+        follower.tick();
         assertEquals("chunk stdout 0 hi\n", sink.next());
         assertEquals(0, script.size());
     }
