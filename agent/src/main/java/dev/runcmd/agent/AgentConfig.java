@@ -28,7 +28,7 @@ public final class AgentConfig {
     static final StopMode DEFAULT_STOP_MODE = StopMode.DETACH;
 
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[A-Za-z0-9.-]+):(\\d{1,5})");
-    private static final Pattern MACHINE_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,54}");
+    private static final Pattern MACHINE_NAME = Pattern.compile("(?!\\.{1,2}$)[a-zA-Z0-9_.-]{1,54}");
     private static final Pattern SUBSCRIPTION = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Pattern RESOURCE_GROUP = Pattern.compile("[A-Za-z0-9_.()-]{1,90}");
 

@@ -84,6 +84,15 @@ class AgentConfigTest {
     }
 
     @Test
+    void dotAndDotDotAreNoMachineNames() throws Exception {
+        for (String name : new String[] {".", ".."}) {
+            assertThrows(ConfigException.class,
+                    () -> AgentConfig.from(Map.of(), new String[] {"--machine-name", name}), name);
+        }
+        assertEquals("...", AgentConfig.from(Map.of(), new String[] {"--machine-name", "..."}).machineName());
+    }
+
+    @Test
     void stopModeIsDetachByDefaultAndComesFromFileEnvironmentOrFlag() throws Exception {
         Path file = Files.writeString(dir.resolve("s.properties"), "stop-mode=cancel");
 

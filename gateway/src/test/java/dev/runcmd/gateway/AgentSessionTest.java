@@ -63,7 +63,20 @@ class AgentSessionTest extends GatewayTestSupport {
 
             Status status = agent.awaitEnd();
             assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode());
-            assertEquals("hello.machine.machine_name \"bad name!\" does not match [a-zA-Z0-9-_.]{1,54}",
+            assertEquals("hello.machine.machine_name \"bad name!\" does not match [a-zA-Z0-9-_.]{1,54} or is '.' "
+                    + "or '..'", status.getDescription());
+        }
+        assertEquals(0, db.count("select count(*) from machine where subscription_id = $1", Tuple.of(subscription)));
+    }
+
+    @Test
+    void helloNamingDotDotIsRejected() throws Exception {
+        try (FakeAgent agent = FakeAgent.connect(channel)) {
+            agent.send(FakeAgent.hello(subscription, ".."));
+
+            Status status = agent.awaitEnd();
+            assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode());
+            assertEquals("hello.machine.machine_name \"..\" does not match [a-zA-Z0-9-_.]{1,54} or is '.' or '..'",
                     status.getDescription());
         }
         assertEquals(0, db.count("select count(*) from machine where subscription_id = $1", Tuple.of(subscription)));

@@ -72,6 +72,17 @@ class BadPeerTest extends GatewayTestSupport {
     }
 
     @Test
+    void aStreamThatNeverSaysHelloIsEndedAfterTheHelloTimeout() throws Exception {
+        try (FakeAgent silent = FakeAgent.connect(channel)) {
+            long start = System.nanoTime();
+            Status status = silent.awaitEnd();
+            assertEquals(Status.Code.DEADLINE_EXCEEDED, status.getCode(), status.toString());
+            assertEquals("no Hello within 2000 ms", status.getDescription());
+            assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(1500), "ended before the deadline");
+        }
+    }
+
+    @Test
     void messageWithoutKindIsInvalidArgument() throws Exception {
         try (FakeAgent bad = opened("empty-01")) {
             bad.send(AgentMessage.getDefaultInstance());

@@ -9,6 +9,7 @@ import dev.runcmd.proto.agent.v1.GatewayMessage;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.vertx.core.Vertx;
 import java.util.UUID;
 
 /**
@@ -25,20 +26,26 @@ public class AgentEndpoint extends AgentServiceGrpc.AgentServiceImplBase {
     private final ProgressHandler progress;
     private final GatewayLifecycle lifecycle;
     private final StreamLimits limits;
+    private final Vertx vertx;
 
-    AgentEndpoint(SessionOpener opener, ProgressHandler progress, GatewayLifecycle lifecycle, GatewayConfig config) {
+    AgentEndpoint(SessionOpener opener, ProgressHandler progress, GatewayLifecycle lifecycle, GatewayConfig config,
+            Vertx vertx) {
         if (config.ingestWindow() < 1) {
             throw new IllegalArgumentException("runcmd.gateway.ingest-window must be at least 1: " + config.ingestWindow());
         }
         this.opener = opener;
         this.progress = progress;
         this.lifecycle = lifecycle;
+        this.vertx = vertx;
         this.limits = new StreamLimits(config.ingestWindow(), config.outboxLimit(), config.maxMessagesPerSecond(),
-                config.messageBurst(), lifecycle::isStopping);
+                config.messageBurst(), lifecycle::isStopping, config.helloTimeout());
         MessageRate.validate(limits.maxMessagesPerSecond(), limits.messageBurst());
     }
 
-    /** Opens an agent's stream; once the gateway shuts down, refuses it with UNAVAILABLE "gateway shutting down". */
+    /**
+     * Opens an agent's stream; once the gateway shuts down, refuses it with UNAVAILABLE "gateway shutting down".
+     * A stream whose Hello has not arrived within {@code runcmd.gateway.hello-timeout} ends DEADLINE_EXCEEDED.
+     */
     @Override
     public StreamObserver<AgentMessage> connect(StreamObserver<GatewayMessage> responses) {
         ServerCallStreamObserver<GatewayMessage> call = (ServerCallStreamObserver<GatewayMessage>) responses;
@@ -49,6 +56,7 @@ public class AgentEndpoint extends AgentServiceGrpc.AgentServiceImplBase {
         AgentStream stream = new AgentStream(call, new Outbox(call, limits.outboxLimit()),
                 UUID.randomUUID().toString(), opener, progress, limits);
         stream.start();
+        vertx.setTimer(Math.max(1, limits.helloTimeout().toMillis()), timer -> stream.endUnlessHelloArrived());
         return stream;
     }
 

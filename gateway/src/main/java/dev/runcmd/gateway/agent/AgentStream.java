@@ -262,6 +262,18 @@ final class AgentStream implements StreamObserver<AgentMessage> {
         outbox.afterFlush(() -> end(SHUTTING_DOWN));
     }
 
+    /** The Hello deadline passed: ends the stream with DEADLINE_EXCEEDED unless a Hello arrived. Any thread. */
+    void endUnlessHelloArrived() {
+        synchronized (this) {
+            if (state != StreamState.AWAITING_HELLO) {
+                return;
+            }
+            state = StreamState.CLOSED;
+        }
+        outbox.close(Status.DEADLINE_EXCEEDED.withDescription(
+                "no Hello within " + limits.helloTimeout().toMillis() + " ms"));
+    }
+
     /** Ends the stream once with {@code status} (null: the transport already ended it). */
     private void end(Status status) {
         AgentSession ending;

@@ -1,5 +1,6 @@
 package dev.runcmd.gateway.agent;
 
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -10,7 +11,8 @@ import java.util.function.BooleanSupplier;
  * @param maxMessagesPerSecond the sustained message rate allowed (see {@link MessageRate})
  * @param messageBurst the burst allowed above that rate
  * @param stopping true once the gateway shuts down: a Hello is then refused with UNAVAILABLE
+ * @param helloTimeout how long a stream may stay open before its Hello arrives
  */
 record StreamLimits(int ingestWindow, int outboxLimit, int maxMessagesPerSecond, int messageBurst,
-                    BooleanSupplier stopping) {
+                    BooleanSupplier stopping, Duration helloTimeout) {
 }

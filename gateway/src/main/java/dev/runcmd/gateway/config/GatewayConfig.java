@@ -121,4 +121,11 @@ public interface GatewayConfig {
     /** How long a store operation waits for a pool connection at most before it fails UNAVAILABLE. */
     @WithDefault("10s")
     Duration storeAcquireTimeout();
+
+    /**
+     * How long a new agent stream may stay open without its Hello; then it ends with DEADLINE_EXCEEDED, so a
+     * peer that connects and says nothing holds nothing here for long.
+     */
+    @WithDefault("10s")
+    Duration helloTimeout();
 }

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 public final class MachineScopes {
 
     /** The machine-name rule of agent.proto. */
-    private static final Pattern MACHINE_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,54}");
+    private static final Pattern MACHINE_NAME = Pattern.compile("(?!\\.{1,2}$)[a-zA-Z0-9_.-]{1,54}");
 
     private MachineScopes() {
     }
@@ -28,7 +28,7 @@ public final class MachineScopes {
         }
         if (!MACHINE_NAME.matcher(scope.getMachineName()).matches()) {
             return Optional.of(prefix + ".machine_name \"" + abbreviate(scope.getMachineName())
-                    + "\" does not match [a-zA-Z0-9-_.]{1,54}");
+                    + "\" does not match [a-zA-Z0-9-_.]{1,54} or is '.' or '..'");
         }
         return Optional.empty();
     }
