@@ -3,7 +3,6 @@ package dev.runcmd.agent.exec;
 import dev.runcmd.agent.exec.Accounts.Account;
 import dev.runcmd.agent.spool.RunDir;
 import dev.runcmd.proto.agent.v1.OutputStream;
-import dev.runcmd.proto.agent.v1.Parameter;
 import dev.runcmd.proto.agent.v1.Run;
 import dev.runcmd.proto.agent.v1.Shell;
 import java.io.File;
@@ -15,18 +14,22 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Runs scripts on Linux. The script is written to {@code <execDir>/script}, created with mode 0700
- * (never chmod-ed afterwards). A script whose text starts with "#!" is executed directly, so the
- * kernel picks its interpreter; any other runs as {@code /bin/sh <file> <args...>}.
+ * (never chmod-ed afterwards), and its parameters to {@code <execDir>/launch} (0600, {@link LaunchFile}). The
+ * script's own shell, {@code /bin/sh -c PROGRAM <script> <launch>}, reads the launch file (which exports the named
+ * values, sets the positional ones and removes itself), then runs the script: one without a "#!" line in that same
+ * shell ({@code . script}, so {@code $0} is the script's path and no value is on any command line), one with a "#!"
+ * line by exec, so the kernel picks its interpreter and the positional values become its arguments (a protected
+ * one would then show in {@code /proc/<pid>/cmdline}, so such a run is refused).
  *
  * <p>Both run under a wrapper shell started through {@code setsid}: the JVM's child is not a group
  * leader, so setsid makes it the leader of a new session and process group and execs the wrapper in
@@ -41,8 +44,12 @@ import java.util.stream.Stream;
  * The wrapper runs as the agent's user, outside setpriv, so it can write the file. The script's
  * stdout and stderr are appended to the run dir's files, never pipes.
  *
- * <p>With {@code run_as_user}, the agent (which must run as root) hands the exec dir and the script
- * to that user and starts {@code setsid setpriv --reuid --regid --init-groups -- ...}: setpriv
+ * <p>The helpers before the script's shell ({@code setsid}, the wrapper, {@code setpriv}) are found in the system
+ * directories ({@link SystemTools}), never through PATH, and run with the agent's own environment: parameters
+ * reach only the script's shell, through the launch file.
+ *
+ * <p>With {@code run_as_user}, the agent (which must run as root) hands the exec dir, the script and the launch
+ * file to that user and starts {@code setsid setpriv --reuid --regid --init-groups -- ...}: setpriv
  * drops to the user's uid, gid and groups and execs in place, so the pid and the process group stay
  * the script's. HOME, USER and LOGNAME are the user's. {@code run_as_password} is not needed and
  * ignored on Linux (never logged).
@@ -57,6 +64,15 @@ public final class PosixScriptLauncher implements ScriptLauncher {
     static final String SHELL = "/bin/sh";
     /** The file name of the script inside its exec directory. */
     static final String SCRIPT_FILE = "script";
+    /** The file name of the launch file (the parameters) inside its exec directory. */
+    static final String LAUNCH_FILE = "launch";
+    /** The script's shell for a script without "#!": $0 is the script, $1 the launch file. */
+    static final String SOURCE_SCRIPT = ". \"$1\"; . \"$0\"";
+    /** The script's shell for a script with "#!": $0 is the script, $1 the launch file. */
+    static final String EXEC_SCRIPT = ". \"$1\"; exec \"$0\" \"$@\"";
+    /** Mode 0600, applied at creation. */
+    private static final FileAttribute<Set<PosixFilePermission>> READ_WRITE_OWNER =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     /** The wrapper shell's program: $1 is the exit file, the rest the script's command line. */
     static final String WRAPPER = "exec 3>&2 2>/dev/null; trap : TERM INT HUP; e=$1; shift; "
             + "(\"$@\" 2>&3 3>&-); c=$?; echo $c > \"$e\"; exit $c";
@@ -82,8 +98,17 @@ public final class PosixScriptLauncher implements ScriptLauncher {
     public Process launch(Run run, Path execDir, RunDir runDir)
             throws IOException, ExecutionFailure, InterruptedException {
         Account account = run.getRunAsUser().isEmpty() ? null : account(run.getRunAsUser());
+        LaunchFile parameters = LaunchFile.of(run);
+        boolean shebang = run.getScript().startsWith("#!");
+        if (shebang && parameters.hasProtectedPositional()) {
+            throw new ExecutionFailure("an unnamed protected parameter would be an argument of a script with a '#!' "
+                    + "line, readable by every user in /proc; give it a name (it becomes an environment variable)");
+        }
         Path script = execDir.resolve(SCRIPT_FILE);
-        ProcessBuilder builder = new ProcessBuilder(wrapped(runDir.exitFile(), command(run, script, account)))
+        Path launch = execDir.resolve(LAUNCH_FILE);
+        List<String> command = wrapped(SystemTools.require("setsid"), runDir.exitFile(),
+                command(account == null ? null : SystemTools.require("setpriv"), shebang, script, launch, account));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(execDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(runDir.output(OutputStream.STDOUT).toFile()))
@@ -93,34 +118,36 @@ public final class PosixScriptLauncher implements ScriptLauncher {
             builder.environment().put("USER", account.name());
             builder.environment().put("LOGNAME", account.name());
         }
-        builder.environment().putAll(named(run));
         return spawner.start(builder, () -> {
-            write(execDir, script, run.getScript());
+            ExecDirs.createPrivate(execDir);
+            write(script, run.getScript(), ExecDirs.OWNER_ONLY);
+            write(launch, parameters.render(launch.toString()), READ_WRITE_OWNER);
             if (account != null) {
-                handOver(account, execDir, script);
+                handOver(account, execDir, script, launch);
             }
         });
     }
 
-    /** The full command line: setsid, the wrapper shell with {@code exitFile}, then {@code command}. */
-    static List<String> wrapped(Path exitFile, List<String> command) {
-        List<String> full = new ArrayList<>(List.of("setsid", SHELL, "-c", WRAPPER, "runcmd-wrapper", exitFile.toString()));
+    /** The full command line: {@code setsid} (a path), the wrapper shell with {@code exitFile}, then {@code command}. */
+    static List<String> wrapped(String setsid, Path exitFile, List<String> command) {
+        List<String> full = new ArrayList<>(List.of(setsid, SHELL, "-c", WRAPPER, "runcmd-wrapper",
+                exitFile.toString()));
         full.addAll(command);
         return full;
     }
 
-    /** The script's command line: setpriv when running as {@code account} (may be null), interpreter, script, args. */
-    static List<String> command(Run run, Path script, Account account) {
+    /**
+     * The script's command line: {@code setpriv} (a path) when running as {@code account} (else both null), then the
+     * script's shell with the script and the launch file. It holds no parameter value.
+     */
+    static List<String> command(String setpriv, boolean shebang, Path script, Path launch, Account account) {
         List<String> command = new ArrayList<>();
         if (account != null) {
-            command.addAll(List.of("setpriv", "--reuid=" + account.uid(), "--regid=" + account.gid(),
+            command.addAll(List.of(setpriv, "--reuid=" + account.uid(), "--regid=" + account.gid(),
                     "--init-groups", "--"));
         }
-        if (!run.getScript().startsWith("#!")) {
-            command.add(SHELL);
-        }
-        command.add(script.toString());
-        command.addAll(positional(run));
+        command.addAll(List.of(SHELL, "-c", shebang ? EXEC_SCRIPT : SOURCE_SCRIPT, script.toString(),
+                launch.toString()));
         return command;
     }
 
@@ -140,52 +167,14 @@ public final class PosixScriptLauncher implements ScriptLauncher {
         }
     }
 
-    private static void write(Path execDir, Path script, String text) throws IOException {
-        ExecDirs.createPrivate(execDir);
-        try (SeekableByteChannel out = Files.newByteChannel(script,
-                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ExecDirs.OWNER_ONLY)) {
+    private static void write(Path file, String text, FileAttribute<Set<PosixFilePermission>> mode)
+            throws IOException {
+        try (SeekableByteChannel out = Files.newByteChannel(file,
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), mode)) {
             ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
             while (bytes.hasRemaining()) {
                 out.write(bytes);
             }
         }
-    }
-
-    /** Unnamed, non-empty values: public ones first, then protected ones. */
-    static List<String> positional(Run run) {
-        List<String> args = new ArrayList<>();
-        int index = 0;
-        for (Parameter p : all(run).toList()) {
-            if (p.getName().isEmpty() && !p.getValue().isEmpty()) {
-                index++;
-                if (p.getValue().indexOf('\0') >= 0) {
-                    throw new IllegalArgumentException("positional parameter " + index + " contains a NUL character");
-                }
-                args.add(p.getValue());
-            }
-        }
-        return args;
-    }
-
-    /** Named, non-empty values as environment variables; a later parameter of a name wins. */
-    static Map<String, String> named(Run run) {
-        Map<String, String> env = new LinkedHashMap<>();
-        for (Parameter p : all(run).toList()) {
-            if (!p.getName().isEmpty() && !p.getValue().isEmpty()) {
-                if (p.getName().indexOf('=') >= 0 || p.getName().indexOf('\0') >= 0) {
-                    throw new IllegalArgumentException("parameter name '" + p.getName().replace('\0', '?')
-                            + "' cannot be an environment variable name");
-                }
-                if (p.getValue().indexOf('\0') >= 0) {
-                    throw new IllegalArgumentException("parameter '" + p.getName() + "' contains a NUL character");
-                }
-                env.put(p.getName(), p.getValue());
-            }
-        }
-        return env;
-    }
-
-    private static Stream<Parameter> all(Run run) {
-        return Stream.concat(run.getParametersList().stream(), run.getProtectedParametersList().stream());
     }
 }
