@@ -12,6 +12,7 @@ import dev.runcmd.proto.agent.v1.AgentMessage;
 import dev.runcmd.proto.agent.v1.ExitState;
 import dev.runcmd.proto.agent.v1.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,22 @@ class RunAsUserTest extends AgentTestSupport {
         assertEquals(Long.toString(pid), lines[2], "process group id equals the pid");
         assertFalse(lines[3].startsWith(workDir.toString()), "exec dir outside the private work dir: " + lines[3]);
         assertFalse(Files.exists(Path.of(lines[3])), "exec dir removed after Exited");
+    }
+
+    @Test
+    void removingTheExecDirFollowsNoLinkTheScriptPlanted() throws Exception {
+        Path victim = Files.createDirectory(workDir.resolve("victim"));
+        Path precious = Files.writeString(victim.resolve("precious"), "root's");
+        startAgentAndAwaitHello();
+        String script = "ln -s " + victim + " to-dir; ln -s " + precious + " to-file; mkdir -p a/b; "
+                + "ln -s " + victim + " a/b/to-dir; pwd";
+        gateway.send(command(run("r-links", script).setRunAsUser(USER)));
+
+        assertExited(gateway.awaitExited("r-links", PROMPTLY), ExitState.SUCCEEDED, 0);
+        Path execDir = Path.of(streamText(gateway.messagesOf("r-links"), OutputStream.STDOUT).strip());
+        assertFalse(Files.exists(execDir, LinkOption.NOFOLLOW_LINKS), "exec dir removed after Exited");
+        assertEquals("root's", Files.readString(precious));
+        assertEquals(List.of("precious"), List.of(victim.toFile().list()));
     }
 
     @Test

@@ -1,22 +1,22 @@
 package dev.runcmd.agent.exec;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The agent's private directories: the work dir, and one exec dir per running execution at
@@ -34,6 +34,8 @@ public final class ExecDirs {
     /** Execution ids the agent accepts: safe as a single path component. */
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Logger LOG = Logger.getLogger(ExecDirs.class.getName());
+    /** The deepest directory nesting {@link #deleteRecursively} enters (each level holds a file descriptor). */
+    static final int MAX_DEPTH = 128;
 
     private ExecDirs() {}
 
@@ -51,14 +53,43 @@ public final class ExecDirs {
         Files.createDirectory(dir, OWNER_ONLY);
     }
 
-    /** Deletes {@code dir} and everything under it; a missing dir is fine. */
+    /**
+     * Deletes {@code dir} and everything under it; a missing dir is fine. Never follows a symbolic link, even one
+     * that a process of the script's user swaps in while the deletion runs: every entry is examined, opened and
+     * removed relative to its parent's open directory ({@link SecureDirectoryStream}, openat/unlinkat), a link is
+     * removed itself, and a directory replaced by a link is refused rather than entered. A {@code dir} that is
+     * itself a link is removed as a link. Directories nested deeper than {@value #MAX_DEPTH} are refused.
+     */
     public static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                if (!(entries instanceof SecureDirectoryStream<Path> secure)) {
+                    throw new IOException("this file system cannot delete " + dir + " without following links");
+                }
+                deleteContents(secure, 1);
+            }
+        }
+        Files.deleteIfExists(dir);
+    }
+
+    private static void deleteContents(SecureDirectoryStream<Path> dir, int depth) throws IOException {
+        if (depth > MAX_DEPTH) {
+            throw new IOException("directories nested deeper than " + MAX_DEPTH);
+        }
+        for (Path entry : dir) {
+            Path name = entry.getFileName();
+            boolean directory = dir.getFileAttributeView(name, BasicFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS).readAttributes().isDirectory();
+            if (directory) {
+                try (SecureDirectoryStream<Path> child = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+                    deleteContents(child, depth + 1);
+                }
+                dir.deleteDirectory(name);
+            } else {
+                dir.deleteFile(name);
             }
         }
     }
