@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.runcmd.proto.secrets.SecretBox;
 import io.quarkus.test.common.WithTestResource;
@@ -78,8 +79,18 @@ class SequencingAndSecretsTest {
         assertExecution(machineId, "fetched", "", "SHELL_DEFAULT");
         assertEquals("https://example.test/s.sh?sig=abc", Db.queryString("select script_uri from execution "
                 + "where machine_id = ? and run_command_name = 'fetched'", machineId));
-        assertEquals("http://blobs.test/err", Db.queryString("select error_blob_uri from execution "
-                + "where machine_id = ? and run_command_name = 'fetched'", machineId));
+        for (String table : List.of("run_command", "execution")) {
+            String stored = Db.queryString("select output_blob_uri from " + table + " where machine_id = ? and "
+                    + (table.equals("execution") ? "run_command_name" : "name") + " = 'fetched'", machineId);
+            assertFalse(stored.contains("sig=1"), table + " keeps the SAS token in plain text: " + stored);
+            assertEquals("https://blobs.test/out?sig=1", box().open(stored), table);
+        }
+        assertEquals("http://blobs.test/err", box().open(Db.queryString("select error_blob_uri from execution "
+                + "where machine_id = ? and run_command_name = 'fetched'", machineId)));
+        request().contentType("application/json").body("{\"properties\":{\"timeoutInSeconds\":60}}")
+                .patch(runCommand("rg-sources", "m1", "fetched")).then().statusCode(200)
+                .body("properties.outputBlobUri", equalTo("https://blobs.test/out?sig=1"))
+                .body("properties.errorBlobUri", equalTo("http://blobs.test/err"));
 
         put(runCommand("rg-sources", "m1", "shell"), """
                 {"location":"eastus","properties":{"source":{"commandId":"runshellscript"},

@@ -88,11 +88,14 @@ public class ExecutionEntity {
     @Column(name = "run_as_password_enc")
     public String runAsPasswordSealed;
 
-    /** Where the agent uploads the full stdout, or null. */
+    /**
+     * Where the agent uploads the full stdout, sealed ({@code Secrets.sealUrl}: the URL carries a SAS token), or
+     * null; rows from before the sealing hold the plain URL, which {@code Secrets.openUrl} returns as it is.
+     */
     @Column(name = "output_blob_uri")
     public String outputBlobUri;
 
-    /** Where the agent uploads the full stderr, or null. */
+    /** Where the agent uploads the full stderr, sealed like {@link #outputBlobUri}, or null. */
     @Column(name = "error_blob_uri")
     public String errorBlobUri;
 

@@ -32,14 +32,16 @@ public class RunCommandReader {
     private final RunCommandRepository commands;
     private final ExecutionRepository executions;
     private final OutputTailReader tails;
+    private final StoredDefinition definitions;
 
     RunCommandReader(Transactions transactions, MachineRepository machines, RunCommandRepository commands,
-            ExecutionRepository executions, OutputTailReader tails) {
+            ExecutionRepository executions, OutputTailReader tails, StoredDefinition definitions) {
         this.transactions = transactions;
         this.machines = machines;
         this.commands = commands;
         this.executions = executions;
         this.tails = tails;
+        this.definitions = definitions;
     }
 
     /**
@@ -85,12 +87,12 @@ public class RunCommandReader {
                         .toList()));
     }
 
-    private static RunCommandSnapshot snapshot(MachineScope scope, RunCommandEntity command,
+    private RunCommandSnapshot snapshot(MachineScope scope, RunCommandEntity command,
             Map<UUID, ExecutionEntity> executionsById, Map<UUID, OutputTail> tailsById) {
         UUID current = command.currentExecutionId;
         ExecutionEntity execution = current == null ? null : executionsById.get(current);
         OutputTail tail = current == null ? OutputTail.EMPTY : tailsById.getOrDefault(current, OutputTail.EMPTY);
-        return new RunCommandSnapshot(scope, command, execution, tail);
+        return new RunCommandSnapshot(scope, command, execution, tail, definitions.blobs(command));
     }
 
     private static Map<UUID, ExecutionEntity> byId(List<ExecutionEntity> rows) {

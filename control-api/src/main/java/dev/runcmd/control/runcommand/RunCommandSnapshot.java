@@ -10,9 +10,10 @@ import dev.runcmd.control.machine.MachineScope;
  * @param command the stored run command
  * @param execution its current execution, or null when it has none
  * @param tail the output tail of that execution
+ * @param blobs the run command's blob URLs, opened (the entity holds them sealed)
  */
 public record RunCommandSnapshot(MachineScope scope, RunCommandEntity command, ExecutionEntity execution,
-        OutputTail tail) {
+        OutputTail tail, OutputBlobs blobs) {
 
     /** Azure's executionState: the mapped execution state, or Unknown without an execution. */
     public String executionState() {

@@ -99,7 +99,7 @@ public record RunCommandView(String id, String name, String type, String locatio
                 new Properties(new Source(source.script(), source.scriptUri(), source.commandId()),
                         JsonColumns.readParameters(command.parametersJson), List.of(), command.runAsUser,
                         command.asyncExecution, command.timeoutSeconds, command.deliveryTimeoutSeconds,
-                        command.outputBlobUri, command.errorBlobUri,
+                        snapshot.blobs().outputBlobUri(), snapshot.blobs().errorBlobUri(),
                         JsonColumns.readNames(command.dependsOnJson), command.provisioningState,
                         instanceView(snapshot)));
     }

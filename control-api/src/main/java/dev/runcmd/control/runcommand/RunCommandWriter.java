@@ -114,7 +114,7 @@ public class RunCommandWriter {
                 .chain(() -> operations.startRun(kind, scope.runCommandId(command.name), command.id, execution.id,
                         command.asyncExecution, command.location, now))
                 .map(operationId -> new PutOutcome(created, new RunCommandSnapshot(scope, command, execution,
-                        OutputTail.EMPTY), command.machineId, cancel, operationId));
+                        OutputTail.EMPTY, request.blobs()), command.machineId, cancel, operationId));
     }
 
     private static OffsetDateTime now() {

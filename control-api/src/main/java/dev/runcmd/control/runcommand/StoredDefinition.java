@@ -28,7 +28,10 @@ class StoredDefinition {
         this.secrets = secrets;
     }
 
-    /** Copies the request into the run command's columns, sealing the protected parameters and the password. */
+    /**
+     * Copies the request into the run command's columns, sealing the protected parameters, the password and the
+     * blob URLs.
+     */
     void apply(RunCommandRequest request, RunCommandEntity command) {
         command.location = request.location();
         command.tagsJson = JsonColumns.writeTags(request.tags());
@@ -40,13 +43,18 @@ class StoredDefinition {
         command.protectedParametersSealed = secrets.sealParameters(request.protectedParameters());
         command.runAsUser = request.runAs().user();
         command.runAsPasswordSealed = secrets.sealPassword(request.runAs().password());
-        command.outputBlobUri = request.blobs().outputBlobUri();
-        command.errorBlobUri = request.blobs().errorBlobUri();
+        command.outputBlobUri = secrets.sealUrl(request.blobs().outputBlobUri());
+        command.errorBlobUri = secrets.sealUrl(request.blobs().errorBlobUri());
         command.asyncExecution = request.asyncExecution();
         command.timeoutSeconds = request.timeoutSeconds();
         command.deliveryTimeoutSeconds = request.deliveryTimeoutSeconds();
         command.dependsOnJson = JsonColumns.writeNames(request.dependsOn());
         command.lastModifiedBy = ACTOR;
+    }
+
+    /** The run command's blob URLs, opened (they carry SAS tokens): for answers to its own callers only. */
+    OutputBlobs blobs(RunCommandEntity command) {
+        return new OutputBlobs(secrets.openUrl(command.outputBlobUri), secrets.openUrl(command.errorBlobUri));
     }
 
     /**
@@ -65,8 +73,9 @@ class StoredDefinition {
                 secrets.openParameters(command.protectedParametersSealed));
         properties.put("runAsUser", command.runAsUser);
         properties.put("runAsPassword", secrets.openPassword(command.runAsPasswordSealed));
-        properties.put("outputBlobUri", command.outputBlobUri);
-        properties.put("errorBlobUri", command.errorBlobUri);
+        OutputBlobs blobs = blobs(command);
+        properties.put("outputBlobUri", blobs.outputBlobUri());
+        properties.put("errorBlobUri", blobs.errorBlobUri());
         properties.put("asyncExecution", command.asyncExecution);
         properties.put("timeoutInSeconds", command.timeoutSeconds);
         properties.put("deliveryTimeoutInSeconds", command.deliveryTimeoutSeconds);

@@ -11,7 +11,7 @@ import jakarta.inject.Singleton;
 import java.util.List;
 
 /**
- * Seals protected parameters and run-as passwords before they are stored, and opens them again when a PATCH
+ * Seals protected parameters, run-as passwords and blob URLs before they are stored, and opens them again when a PATCH
  * merges into a stored definition. The stored form is {@link SecretBox}'s ({@code v1:<iv>:<ciphertext>}): a
  * sealed JSON array {@code [{"name","value"}]} for parameters, the sealed text for a password. Nothing is sealed
  * for an empty list or an absent password; the column is then null.
@@ -76,6 +76,16 @@ public class Secrets {
     /** The sealed password, or null when there is none. */
     public String sealPassword(String password) {
         return password == null ? null : box.seal(password);
+    }
+
+    /** The sealed URL (an output or error blob URL, which carries its SAS token), or null when there is none. */
+    public String sealUrl(String url) {
+        return url == null ? null : box.seal(url);
+    }
+
+    /** The URL of a sealed one; a URL stored in plain text by an earlier version is returned as it is. */
+    public String openUrl(String stored) {
+        return box.openIfSealed(stored);
     }
 
     /** The password of a sealed one, or null for null. */

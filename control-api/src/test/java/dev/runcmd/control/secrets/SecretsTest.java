@@ -41,4 +41,18 @@ class SecretsTest {
         assertNull(secrets.sealPassword(null));
         assertEquals(List.of(), secrets.openParameters(null));
     }
+
+    @Test
+    void blobUrlsAreSealedAndPlainOnesFromEarlierVersionsStillOpen() {
+        Secrets secrets = new Secrets(SecretBox.newBase64Key());
+        String url = "https://account.blob.test/c/out.txt?sv=2024&sig=s3cr3t";
+
+        String sealed = secrets.sealUrl(url);
+
+        assertThat(sealed, not(containsString("sig=")));
+        assertEquals(url, secrets.openUrl(sealed));
+        assertEquals(url, secrets.openUrl(url), "a URL stored in plain text before the sealing");
+        assertNull(secrets.sealUrl(null));
+        assertNull(secrets.openUrl(null));
+    }
 }

@@ -7,7 +7,7 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Opens the secrets control-api sealed at rest (protected parameters, runAsPassword), just before a
+ * Opens the secrets control-api sealed at rest (protected parameters, runAsPassword, blob URLs), just before a
  * Run leaves for an agent. The key ({@code runcmd.secrets.key}, env {@code RUNCMD_SECRETS_KEY}) must
  * be control-api's; without a valid one the gateway does not start.
  */
@@ -24,5 +24,10 @@ public final class Secrets {
     /** The plain text of a sealed value; null stays null. */
     public String open(String sealed) {
         return sealed == null ? null : box.open(sealed);
+    }
+
+    /** The plain text of a value sealed since an earlier version kept it plain (see {@link SecretBox#openIfSealed}). */
+    public String openIfSealed(String stored) {
+        return box.openIfSealed(stored);
     }
 }

@@ -40,8 +40,8 @@ final class RunMessages {
                 .setTimeoutSeconds(Math.max(0, run.timeoutSeconds()))
                 .setScriptUri(orEmpty(run.scriptUri()))
                 .setRunAsUser(orEmpty(run.runAsUser()))
-                .setOutputBlobUri(orEmpty(run.outputBlobUri()))
-                .setErrorBlobUri(orEmpty(run.errorBlobUri()));
+                .setOutputBlobUri(orEmpty(secrets.openIfSealed(run.outputBlobUri())))
+                .setErrorBlobUri(orEmpty(secrets.openIfSealed(run.errorBlobUri())));
         if (run.sealedRunAsPassword() != null) {
             builder.setRunAsPassword(secrets.open(run.sealedRunAsPassword()));
         }

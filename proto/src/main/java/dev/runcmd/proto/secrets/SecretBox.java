@@ -73,6 +73,15 @@ public final class SecretBox {
     }
 
     /**
+     * The plain text of {@code stored} when it is in the sealed form; otherwise {@code stored} itself (null
+     * included): a value an earlier version kept in plain text, for columns sealed since (the output and error blob
+     * URLs, which are http(s) URLs and so never start with the sealed form's prefix).
+     */
+    public String openIfSealed(String stored) {
+        return stored != null && stored.startsWith(PREFIX + ":") ? open(stored) : stored;
+    }
+
+    /**
      * Decrypts the stored form.
      *
      * @throws IllegalArgumentException when it is malformed or was sealed under another key
