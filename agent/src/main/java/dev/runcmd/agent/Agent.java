@@ -16,6 +16,7 @@ import dev.runcmd.agent.exec.SpoolContext;
 import dev.runcmd.agent.exec.TreeKiller;
 import dev.runcmd.agent.exec.WindowsScriptLauncher;
 import dev.runcmd.agent.exec.WindowsTreeKiller;
+import dev.runcmd.agent.policy.AgentPolicy;
 import dev.runcmd.agent.spool.SpoolWatcher;
 import dev.runcmd.agent.transport.OutboundQueue;
 import dev.runcmd.agent.transport.Session;
@@ -143,7 +144,7 @@ public final class Agent implements AutoCloseable {
         }
         SpoolContext spool = new SpoolContext(runsRoot, watcher, new HolePuncher(spawner, workers), config.spoolMaxBytes());
         return new ExecContext(queue, launcher, killer, workers, scheduler, new ScriptDownloader(), new BlobClient(),
-                execRoot, runAsRoot, config.killGrace(), spool);
+                execRoot, runAsRoot, config.killGrace(), spool, config.policy());
     }
 
     /**
@@ -280,6 +281,7 @@ public final class Agent implements AutoCloseable {
                 .setProtocolVersion(PROTOCOL_VERSION)
                 .addAllHeld(executions.held())
                 .setHostName(config.hostName())
+                .setPolicySummary(config.policy() == AgentPolicy.NONE ? "" : config.policy().summary())
                 .build();
     }
 

@@ -1,6 +1,9 @@
 package dev.runcmd.agent;
 
 import dev.runcmd.agent.ConfigSources.Value;
+import dev.runcmd.agent.policy.AgentPolicy;
+import dev.runcmd.agent.policy.PolicyException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +35,9 @@ public final class AgentConfig {
     private static final Pattern SUBSCRIPTION = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Pattern RESOURCE_GROUP = Pattern.compile("[A-Za-z0-9_.()-]{1,90}");
 
+    /** The policy file read when none is given. */
+    static final String DEFAULT_POLICY = "/etc/runcmd/agent-policy.properties";
+
     private final String gateway;
     private final List<String> gateways;
     private final String subscriptionId;
@@ -43,6 +49,7 @@ public final class AgentConfig {
     private final int maxConcurrent;
     private final long spoolMaxBytes;
     private final StopMode stopMode;
+    private final AgentPolicy policy;
 
     private AgentConfig(Map<ConfigKey, Value> values, String hostName, String userHome) throws ConfigException {
         this.hostName = hostName;
@@ -57,6 +64,7 @@ public final class AgentConfig {
         this.maxConcurrent = wholeNumber(values, ConfigKey.MAX_CONCURRENT, DEFAULT_MAX_CONCURRENT, 1, MAX_MAX_CONCURRENT);
         this.spoolMaxBytes = byteCount(values, ConfigKey.SPOOL_MAX_BYTES, DEFAULT_SPOOL_MAX_BYTES, MIN_SPOOL_MAX_BYTES);
         this.stopMode = stopMode(values.get(ConfigKey.STOP_MODE));
+        this.policy = policy(values.get(ConfigKey.POLICY));
     }
 
     /**
@@ -133,6 +141,26 @@ public final class AgentConfig {
     /** What the agent does with running scripts when it is stopped; {@link StopMode#DETACH} by default. */
     public StopMode stopMode() {
         return stopMode;
+    }
+
+    /**
+     * The machine administrator's policy ({@code --policy FILE}, else {@value #DEFAULT_POLICY} when it exists):
+     * what the control plane may run here; {@link AgentPolicy#NONE} without a file.
+     */
+    public AgentPolicy policy() {
+        return policy;
+    }
+
+    private static AgentPolicy policy(Value value) throws ConfigException {
+        Path file = Path.of(value == null ? DEFAULT_POLICY : value.text());
+        if (value == null && !Files.exists(file)) {
+            return AgentPolicy.NONE;
+        }
+        try {
+            return AgentPolicy.load(file);
+        } catch (PolicyException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     private static StopMode stopMode(Value value) throws ConfigException {
@@ -230,6 +258,7 @@ public final class AgentConfig {
     public String toString() {
         return "AgentConfig[gateway=" + gateway + ", scope=" + subscriptionId + "/" + resourceGroup + "/"
                 + machineName + ", workDir=" + workDir + ", killGrace=" + killGrace.toSeconds() + "s, maxConcurrent="
-                + maxConcurrent + ", spoolMaxBytes=" + spoolMaxBytes + ", stopMode=" + stopMode.text() + "]";
+                + maxConcurrent + ", spoolMaxBytes=" + spoolMaxBytes + ", stopMode=" + stopMode.text() + ", policy="
+                + policy.summary() + "]";
     }
 }

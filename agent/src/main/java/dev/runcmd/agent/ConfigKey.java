@@ -22,7 +22,9 @@ enum ConfigKey {
     /** The most unacknowledged output bytes kept on disk before scripts are held back. */
     SPOOL_MAX_BYTES("spool-max-bytes", "RUNCMD_SPOOL_MAX_BYTES"),
     /** What a stopping agent does with running scripts: leave them running (detach) or end them (cancel). */
-    STOP_MODE("stop-mode", "RUNCMD_STOP_MODE");
+    STOP_MODE("stop-mode", "RUNCMD_STOP_MODE"),
+    /** The machine administrator's policy file (root's): what the control plane may run here. */
+    POLICY("policy", "RUNCMD_POLICY");
 
     private final String key;
     private final String env;

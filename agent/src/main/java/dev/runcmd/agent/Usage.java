@@ -18,6 +18,8 @@ final class Usage {
               --max-concurrent N         RUNCMD_MAX_CONCURRENT      max-concurrent      5 (1-1000; more wait in line)
               --spool-max-bytes N        RUNCMD_SPOOL_MAX_BYTES     spool-max-bytes     268435456 (at least 1048576)
               --stop-mode MODE           RUNCMD_STOP_MODE           stop-mode           detach (scripts run on) or cancel (ended)
+              --policy FILE              RUNCMD_POLICY              policy              /etc/runcmd/agent-policy.properties if present
+                                         (root's, not group/world-writable: what may run here; see agent/README.md)
               --config FILE              RUNCMD_AGENT_CONFIG        (java.util.Properties file with the keys above)
               --help                     print this text and exit
 

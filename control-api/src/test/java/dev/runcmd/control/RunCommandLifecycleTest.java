@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
@@ -230,7 +231,11 @@ class RunCommandLifecycleTest {
                 .body("properties.osName", equalTo("Linux"))
                 .body("properties.osVersion", equalTo("6.1"))
                 .body("properties.agentVersion", equalTo("0.1.0"))
-                .body("properties.lastStatusChange", equalTo("2026-11-26T10:00:00Z"));
+                .body("properties.lastStatusChange", equalTo("2026-11-26T10:00:00Z"))
+                .body("properties", not(hasKey("agentPolicy")));
+        Db.execute("update machine set agent_policy = 'run command disabled' where name = 'app-1'");
+        request().get(Arm.machines("rg-machines") + "/app-1").then().statusCode(200)
+                .body("properties.agentPolicy", equalTo("run command disabled"));
         request().get(Arm.machines("rg-machines") + "/nope").then().statusCode(404)
                 .body("error.code", equalTo("ResourceNotFound"));
     }

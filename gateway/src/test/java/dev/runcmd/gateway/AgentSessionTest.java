@@ -57,6 +57,22 @@ class AgentSessionTest extends GatewayTestSupport {
     }
 
     @Test
+    void theAgentPolicySummaryOfTheHelloIsStoredOnTheMachine() throws Exception {
+        try (FakeAgent agent = FakeAgent.connect(channel)) {
+            agent.send(FakeAgent.hello(subscription, "policed-01").toBuilder()
+                    .setPolicySummary("run command disabled").build());
+            agent.next(WELCOME);
+            assertEquals("run command disabled", db.machine(machineId("policed-01")).getString("agent_policy"));
+        }
+        try (FakeAgent again = FakeAgent.connect(channel)) {
+            again.send(FakeAgent.hello(subscription, "policed-01"));
+            again.next(WELCOME);
+            assertEquals("", db.machine(machineId("policed-01")).getString("agent_policy"),
+                    "a policy removed by the administrator is no longer shown");
+        }
+    }
+
+    @Test
     void helloWithInvalidMachineNameIsRejected() throws Exception {
         try (FakeAgent agent = FakeAgent.connect(channel)) {
             agent.send(FakeAgent.hello(subscription, "bad name!"));

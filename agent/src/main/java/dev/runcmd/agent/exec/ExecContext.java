@@ -1,6 +1,7 @@
 package dev.runcmd.agent.exec;
 
 import dev.runcmd.agent.blob.BlobClient;
+import dev.runcmd.agent.policy.AgentPolicy;
 import dev.runcmd.agent.transport.Outbox;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
  *     user can traverse (mode 0711), as the work dir may not be
  * @param killGrace time between SIGTERM and SIGKILL for cancel and timeout
  * @param spool the state dirs on disk and how they are followed
+ * @param policy what the machine's administrator allows; checked before anything of a run starts
  */
 public record ExecContext(
         Outbox outbox,
@@ -35,4 +37,5 @@ public record ExecContext(
         Path execRoot,
         Path runAsRoot,
         Duration killGrace,
-        SpoolContext spool) {}
+        SpoolContext spool,
+        AgentPolicy policy) {}

@@ -8,6 +8,7 @@ import dev.runcmd.proto.agent.v1.ExitState;
 import dev.runcmd.proto.agent.v1.Run;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -39,6 +40,11 @@ final class Launch {
             stopBeforeStart();
             return;
         }
+        Optional<String> blocked = ctx.policy().refusal(run);
+        if (blocked.isPresent()) {
+            failToStart(blocked.get());
+            return;
+        }
         Process launched;
         OutputBlobs blobs;
         try {
@@ -67,7 +73,7 @@ final class Launch {
     /** Records the launched process durably, then lets the execution watch it. */
     private void announce(ScriptProcess launched, OutputBlobs blobs) throws InterruptedException {
         long now = System.currentTimeMillis();
-        long seconds = run.getTimeoutSeconds();
+        long seconds = ctx.policy().capped(run).getTimeoutSeconds();
         ProcessRecord record = new ProcessRecord(launched.pid(), launched.startMillis(), now,
                 seconds > 0 ? now + seconds * 1000 : 0, seconds, blobs != OutputBlobs.NONE);
         try {

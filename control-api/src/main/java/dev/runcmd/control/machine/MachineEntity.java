@@ -43,6 +43,10 @@ public class MachineEntity {
     @Column(name = "agent_version")
     public String agentVersion;
 
+    /** The agent policy in one line, as the agent reported it; empty when the machine has none. */
+    @Column(name = "agent_policy")
+    public String agentPolicy;
+
     /** Connected or Disconnected. */
     public String status;
 

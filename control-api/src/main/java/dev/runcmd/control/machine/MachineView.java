@@ -1,5 +1,6 @@
 package dev.runcmd.control.machine;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.runcmd.control.arm.ArmTime;
 
 /**
@@ -20,9 +21,11 @@ public record MachineView(String id, String name, String type, Properties proper
      * @param osVersion the operating system version
      * @param agentVersion the agent version
      * @param lastStatusChange when status last changed, ISO-8601 in UTC
+     * @param agentPolicy runcmd extension: the machine administrator's agent policy in one line (what the agent
+     *     refuses or caps), absent when the machine has none
      */
     public record Properties(String status, String osName, String osVersion, String agentVersion,
-            String lastStatusChange) {
+            String lastStatusChange, @JsonInclude(JsonInclude.Include.NON_EMPTY) String agentPolicy) {
     }
 
     /** Builds the view of a stored machine. */
@@ -30,6 +33,6 @@ public record MachineView(String id, String name, String type, Properties proper
         MachineScope scope = machine.scope();
         return new MachineView(scope.resourceId(), machine.name, MachineScope.TYPE,
                 new Properties(machine.status, machine.osName, machine.osVersion, machine.agentVersion,
-                        ArmTime.format(machine.lastStatusChange)));
+                        ArmTime.format(machine.lastStatusChange), machine.agentPolicy));
     }
 }

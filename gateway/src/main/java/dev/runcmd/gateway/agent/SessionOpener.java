@@ -110,7 +110,8 @@ final class SessionOpener {
     private static MachineFacts toFacts(Hello hello) {
         MachineScope scope = hello.getMachine();
         return new MachineFacts(scope.getSubscriptionId(), scope.getResourceGroup(), scope.getMachineName(),
-                hello.getOsName(), hello.getOsVersion(), hello.getAgentVersion(), hello.getHostName());
+                hello.getOsName(), hello.getOsVersion(), hello.getAgentVersion(), hello.getHostName(),
+                hello.getPolicySummary());
     }
 
     private static Set<UUID> heldExecutions(Hello hello) {

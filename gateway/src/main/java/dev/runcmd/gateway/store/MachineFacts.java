@@ -10,6 +10,7 @@ package dev.runcmd.gateway.store;
  * @param osVersion operating system version
  * @param agentVersion the agent's own version
  * @param hostName the host name the operating system reports
+ * @param policySummary the agent policy in one line, empty without one
  */
 public record MachineFacts(
         String subscriptionId,
@@ -18,5 +19,6 @@ public record MachineFacts(
         String osName,
         String osVersion,
         String agentVersion,
-        String hostName) {
+        String hostName,
+        String policySummary) {
 }

@@ -19,10 +19,11 @@ public final class SessionStore {
 
     private static final String UPSERT_MACHINE = """
             insert into machine (subscription_id, resource_group, name, os_name, os_version,
-                                 agent_version, host_name, status, last_status_change)
-            values ($1, $2, $3, $4, $5, $6, $7, 'Connected', now())
+                                 agent_version, host_name, agent_policy, status, last_status_change)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, 'Connected', now())
             on conflict (subscription_id, resource_group, name) do update set
                 os_name = excluded.os_name,
+                agent_policy = excluded.agent_policy,
                 os_version = excluded.os_version,
                 agent_version = excluded.agent_version,
                 host_name = excluded.host_name,
@@ -98,7 +99,8 @@ public final class SessionStore {
                 .addString(machine.osName())
                 .addString(machine.osVersion())
                 .addString(machine.agentVersion())
-                .addString(machine.hostName());
+                .addString(machine.hostName())
+                .addString(machine.policySummary());
         return connection.preparedQuery(UPSERT_MACHINE)
                 .execute(values)
                 .map(rows -> rows.iterator().next().getLong("id"));
