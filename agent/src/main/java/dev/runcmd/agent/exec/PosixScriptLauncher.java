@@ -60,7 +60,7 @@ import java.util.Set;
 public final class PosixScriptLauncher implements ScriptLauncher {
     /** The empty input every script gets. */
     static final File DEV_NULL = new File("/dev/null");
-    /** The interpreter for scripts without a "#!" line. */
+    /** The shell of the wrapper and of the script itself (which runs a script without "#!" in itself). */
     static final String SHELL = "/bin/sh";
     /** The file name of the script inside its exec directory. */
     static final String SCRIPT_FILE = "script";
