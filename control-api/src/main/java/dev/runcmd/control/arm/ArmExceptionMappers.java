@@ -105,20 +105,20 @@ public final class ArmExceptionMappers {
     /** 503 ServiceUnavailable with Retry-After: PostgreSQL is down or restarting; nothing of the request is known. */
     private static RestResponse<ArmError> storeUnreachable(Throwable e) {
         LOG.warnf("Request failed: the data store is unreachable (%s)", e);
-        return RestResponse.ResponseBuilder.<ArmError>create(503)
-                .entity(ArmError.of(StoreFailures.CODE, StoreFailures.MESSAGE))
-                .type(MediaType.APPLICATION_JSON_TYPE)
-                .header("Retry-After", Integer.toString(StoreFailures.RETRY_AFTER_SECONDS))
-                .build();
+        return unavailable(StoreFailures.MESSAGE, StoreFailures.RETRY_AFTER_SECONDS);
     }
 
     /** 503 ServiceUnavailable with a short Retry-After: overload, shed at once. */
     private static RestResponse<ArmError> shed() {
         Shedding.record("REST");
+        return unavailable(StoreFailures.BUSY_MESSAGE, StoreFailures.BUSY_RETRY_AFTER_SECONDS);
+    }
+
+    private static RestResponse<ArmError> unavailable(String message, int retryAfterSeconds) {
         return RestResponse.ResponseBuilder.<ArmError>create(503)
-                .entity(ArmError.of(StoreFailures.CODE, StoreFailures.BUSY_MESSAGE))
+                .entity(ArmError.of(StoreFailures.CODE, message))
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .header("Retry-After", Integer.toString(StoreFailures.BUSY_RETRY_AFTER_SECONDS))
+                .header("Retry-After", Integer.toString(retryAfterSeconds))
                 .build();
     }
 

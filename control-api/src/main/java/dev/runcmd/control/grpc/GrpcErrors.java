@@ -10,8 +10,7 @@ import org.jboss.logging.Logger;
 /**
  * Turns failures of the shared read path into gRPC statuses: 404 becomes NOT_FOUND, 400 INVALID_ARGUMENT, each
  * with the same message as the REST error; an unreachable PostgreSQL or a saturated connection pool becomes
- * UNAVAILABLE (retry later); anything
- * unexpected becomes INTERNAL, logged here with its stack.
+ * UNAVAILABLE (retry later); anything unexpected becomes INTERNAL, logged here with its stack.
  */
 final class GrpcErrors {
 

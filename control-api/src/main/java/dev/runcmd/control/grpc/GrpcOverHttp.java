@@ -1,5 +1,6 @@
 package dev.runcmd.control.grpc;
 
+import io.grpc.Status;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,21 @@ public final class GrpcOverHttp {
     public static boolean isGrpc(RoutingContext context) {
         String type = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
         return type != null && type.startsWith(CONTENT_TYPE);
+    }
+
+    /**
+     * Ends a gRPC call before the gRPC server sees it: a trailers-only response with {@code code}, the already
+     * percent-encoded {@code message} ({@link #percentEncode}) and a {@code retry-after} trailer in seconds.
+     */
+    public static void endCall(RoutingContext context, Status.Code code, String encodedMessage,
+            long retryAfterSeconds) {
+        context.response()
+                .setStatusCode(200)
+                .putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE)
+                .putHeader("grpc-status", Integer.toString(code.value()))
+                .putHeader("grpc-message", encodedMessage)
+                .putHeader("retry-after", Long.toString(retryAfterSeconds))
+                .end();
     }
 
     /** The {@code grpc-message} encoding: UTF-8, with '%' and bytes outside printable ASCII as %XX. */

@@ -85,21 +85,14 @@ public class ConcurrencyLimitFilter {
     private void shed(RoutingContext context) {
         boolean grpc = GrpcOverHttp.isGrpc(context);
         Shedding.record(grpc ? "gRPC" : "REST");
-        String retryAfter = Integer.toString(StoreFailures.BUSY_RETRY_AFTER_SECONDS);
         if (grpc) {
-            context.response()
-                    .setStatusCode(200)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, GrpcOverHttp.CONTENT_TYPE)
-                    .putHeader("grpc-status", Integer.toString(Status.Code.UNAVAILABLE.value()))
-                    .putHeader("grpc-message", grpcMessage)
-                    .putHeader("retry-after", retryAfter)
-                    .end();
+            GrpcOverHttp.endCall(context, Status.Code.UNAVAILABLE, grpcMessage, StoreFailures.BUSY_RETRY_AFTER_SECONDS);
             return;
         }
         context.response()
                 .setStatusCode(503)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.RETRY_AFTER, retryAfter);
+                .putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(StoreFailures.BUSY_RETRY_AFTER_SECONDS));
         if (hasNoBody(context.request())) {
             context.response().end(restBody);
         } else {

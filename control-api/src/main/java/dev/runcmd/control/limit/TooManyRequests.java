@@ -39,12 +39,6 @@ final class TooManyRequests {
 
     /** Ends a gRPC call with RESOURCE_EXHAUSTED, before the gRPC server sees it. */
     void answerGrpc(RoutingContext context, long retryAfterSeconds) {
-        context.response()
-                .setStatusCode(200)
-                .putHeader(HttpHeaders.CONTENT_TYPE, GrpcOverHttp.CONTENT_TYPE)
-                .putHeader("grpc-status", Integer.toString(Status.Code.RESOURCE_EXHAUSTED.value()))
-                .putHeader("grpc-message", grpcMessage)
-                .putHeader("retry-after", Long.toString(retryAfterSeconds))
-                .end();
+        GrpcOverHttp.endCall(context, Status.Code.RESOURCE_EXHAUSTED, grpcMessage, retryAfterSeconds);
     }
 }

@@ -30,8 +30,8 @@ final class ConnectionGuard {
      * when it already does or runs outside a request's context.
      */
     static boolean hold(String holder) {
-        Context context = Vertx.currentContext();
-        if (context == null || !VertxContext.isDuplicatedContext(context) || context.getLocal(HELD) != null) {
+        Context context = requestContext();
+        if (context == null || context.getLocal(HELD) != null) {
             return false;
         }
         context.putLocal(HELD, holder);
@@ -40,8 +40,8 @@ final class ConnectionGuard {
 
     /** Removes the mark set by a {@link #hold} that answered true. */
     static void release() {
-        Context context = Vertx.currentContext();
-        if (context != null && VertxContext.isDuplicatedContext(context)) {
+        Context context = requestContext();
+        if (context != null) {
             context.removeLocal(HELD);
         }
     }
@@ -51,8 +51,8 @@ final class ConnectionGuard {
      * class comment for what happens when it does.
      */
     static void requireNone(String what, boolean fail) {
-        Context context = Vertx.currentContext();
-        Object holder = context == null || !VertxContext.isDuplicatedContext(context) ? null : context.getLocal(HELD);
+        Context context = requestContext();
+        Object holder = context == null ? null : context.getLocal(HELD);
         if (holder == null) {
             return;
         }
@@ -62,5 +62,11 @@ final class ConnectionGuard {
             throw nested;
         }
         LOG.error("Nested connection acquisition", nested);
+    }
+
+    /** The current request's (duplicated) Vert.x context, or null outside one. */
+    private static Context requestContext() {
+        Context context = Vertx.currentContext();
+        return context != null && VertxContext.isDuplicatedContext(context) ? context : null;
     }
 }

@@ -6,9 +6,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Counts requests shed under overload (as many requests in progress as the pool and its wait queue can serve, or
- * the pool saturated: {@link StoreFailures#isSaturated}) and logs
- * them as one WARN at most every {@value #LOG_EVERY_SECONDS} seconds: under overload a line per request would
- * cost more than the answers. Thread-safe and never blocks.
+ * the pool saturated: {@link StoreFailures#isSaturated}) and logs them as one WARN at most every
+ * {@value #LOG_EVERY_SECONDS} seconds: under overload a line per request would cost more than the answers.
+ * Thread-safe and never blocks.
  */
 public final class Shedding {
 
