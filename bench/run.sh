@@ -6,6 +6,7 @@
 #            (default 6 s per step, 1,8,32,128,512 clients; BENCH_MIX=get=60,list=15,put=15,follow=10 the request
 #            mix; BENCH_RETRY_AFTER=honor makes clients wait out 503s; BENCH_API_SETTINGS=k=v,k=v adds control
 #            API settings)
+#        bench/run.sh sessions [N]   gateway memory per agent session with mutual TLS (default 500 machines)
 set -eu
 home=$(cd "$(dirname "$0")/.." && pwd)
 cd "$home"

@@ -18,11 +18,11 @@ import dev.runcmd.agent.exec.WindowsScriptLauncher;
 import dev.runcmd.agent.exec.WindowsTreeKiller;
 import dev.runcmd.agent.policy.AgentPolicy;
 import dev.runcmd.agent.spool.SpoolWatcher;
+import dev.runcmd.agent.transport.CertificateRenewal;
 import dev.runcmd.agent.transport.OutboundQueue;
 import dev.runcmd.agent.transport.Session;
 import dev.runcmd.agent.transport.SessionState;
 import dev.runcmd.proto.agent.v1.Hello;
-import dev.runcmd.proto.agent.v1.MachineScope;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,6 +70,7 @@ public final class Agent implements AutoCloseable {
 
     private final List<ManagedChannel> channels;
     private final AgentConfig config;
+    private final CertificateRenewal renewal;
     private final OutboundQueue queue = new OutboundQueue(OutboundQueue.DEFAULT_CAPACITY);
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(threads("timer"));
     private final ExecutorService workers = Executors.newCachedThreadPool(threads("exec"));
@@ -91,8 +92,18 @@ public final class Agent implements AutoCloseable {
      * {@link #start()}. The agent owns {@code channels}.
      */
     public Agent(List<ManagedChannel> channels, AgentConfig config) {
+        this(channels, config, CertificateRenewal.NONE);
+    }
+
+    /**
+     * Creates the agent with one channel per gateway address, tried in turn, whose machine certificate
+     * {@code renewal} renews over the session; nothing happens until {@link #start()}. The agent owns
+     * {@code channels}.
+     */
+    public Agent(List<ManagedChannel> channels, AgentConfig config, CertificateRenewal renewal) {
         this.channels = List.copyOf(channels);
         this.config = config;
+        this.renewal = renewal;
     }
 
     /**
@@ -122,7 +133,7 @@ public final class Agent implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting", e);
         }
-        session = new Session(channels, this::hello, queue, executions, scheduler, threads("session"));
+        session = new Session(channels, this::hello, queue, executions, renewal, scheduler, threads("session"));
         LOG.info(() -> "Starting agent " + version() + ": " + config);
         session.start();
     }
@@ -267,13 +278,8 @@ public final class Agent implements AutoCloseable {
     }
 
     private Hello hello() {
-        MachineScope scope = MachineScope.newBuilder()
-                .setSubscriptionId(config.subscriptionId())
-                .setResourceGroup(config.resourceGroup())
-                .setMachineName(config.machineName())
-                .build();
         return Hello.newBuilder()
-                .setMachine(scope)
+                .setMachine(config.machine())
                 .setOsName(System.getProperty("os.name", ""))
                 .setOsVersion(System.getProperty("os.version", ""))
                 .setAgentVersion(version())

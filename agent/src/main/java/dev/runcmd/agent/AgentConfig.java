@@ -3,6 +3,8 @@ package dev.runcmd.agent;
 import dev.runcmd.agent.ConfigSources.Value;
 import dev.runcmd.agent.policy.AgentPolicy;
 import dev.runcmd.agent.policy.PolicyException;
+import dev.runcmd.proto.agent.v1.MachineScope;
+import dev.runcmd.proto.pki.JoinToken;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,6 +53,9 @@ public final class AgentConfig {
     private final long spoolMaxBytes;
     private final StopMode stopMode;
     private final AgentPolicy policy;
+    private final Path identityDir;
+    private final JoinToken joinToken; // null when none is given
+    private final boolean joinTokenInArguments;
 
     private AgentConfig(Map<ConfigKey, Value> values, String hostName, String userHome) throws ConfigException {
         this.hostName = hostName;
@@ -65,6 +71,11 @@ public final class AgentConfig {
         this.spoolMaxBytes = byteCount(values, ConfigKey.SPOOL_MAX_BYTES, DEFAULT_SPOOL_MAX_BYTES, MIN_SPOOL_MAX_BYTES);
         this.stopMode = stopMode(values.get(ConfigKey.STOP_MODE));
         this.policy = policy(values.get(ConfigKey.POLICY));
+        this.identityDir = values.containsKey(ConfigKey.IDENTITY_DIR)
+                ? directory(ConfigKey.IDENTITY_DIR, values.get(ConfigKey.IDENTITY_DIR))
+                : workDir.resolve("identity");
+        this.joinToken = joinToken(values.get(ConfigKey.JOIN_TOKEN));
+        this.joinTokenInArguments = joinToken != null && values.get(ConfigKey.JOIN_TOKEN).inArguments();
     }
 
     /**
@@ -113,6 +124,15 @@ public final class AgentConfig {
         return machineName;
     }
 
+    /** This machine's scope: subscription, resource group and name. */
+    public MachineScope machine() {
+        return MachineScope.newBuilder()
+                .setSubscriptionId(subscriptionId)
+                .setResourceGroup(resourceGroup)
+                .setMachineName(machineName)
+                .build();
+    }
+
     /** The host name as the operating system reports it. */
     public String hostName() {
         return hostName;
@@ -149,6 +169,40 @@ public final class AgentConfig {
      */
     public AgentPolicy policy() {
         return policy;
+    }
+
+    /**
+     * Where the machine's identity is kept: {@code key.pem} (0600), {@code cert.pem}, {@code ca.pem}, in a 0700
+     * directory; {@code <work-dir>/identity} by default.
+     */
+    public Path identityDir() {
+        return identityDir;
+    }
+
+    /** The join token to enroll with when there is no valid identity yet. */
+    public Optional<JoinToken> joinToken() {
+        return Optional.ofNullable(joinToken);
+    }
+
+    /**
+     * True when the join token came from a command-line flag, where every local user can read it
+     * ({@code /proc/PID/cmdline}) while the agent runs.
+     */
+    public boolean joinTokenInArguments() {
+        return joinTokenInArguments;
+    }
+
+    /** The token, parsed; a malformed one is refused without echoing it, as it is a secret. */
+    private static JoinToken joinToken(Value value) throws ConfigException {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return JoinToken.parse(value.text());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("invalid " + ConfigKey.JOIN_TOKEN.key() + " (from " + value.origin() + "): "
+                    + e.getMessage());
+        }
     }
 
     private static AgentPolicy policy(Value value) throws ConfigException {
@@ -225,10 +279,14 @@ public final class AgentConfig {
         if (value == null) {
             return Path.of(userHome, ".runcmd", "agent");
         }
+        return directory(ConfigKey.WORK_DIR, value);
+    }
+
+    private static Path directory(ConfigKey key, Value value) throws ConfigException {
         try {
             return Path.of(value.text()).toAbsolutePath();
         } catch (InvalidPathException e) {
-            throw invalid(ConfigKey.WORK_DIR, value, e.getReason());
+            throw invalid(key, value, e.getReason());
         }
     }
 
@@ -257,8 +315,8 @@ public final class AgentConfig {
     @Override
     public String toString() {
         return "AgentConfig[gateway=" + gateway + ", scope=" + subscriptionId + "/" + resourceGroup + "/"
-                + machineName + ", workDir=" + workDir + ", killGrace=" + killGrace.toSeconds() + "s, maxConcurrent="
-                + maxConcurrent + ", spoolMaxBytes=" + spoolMaxBytes + ", stopMode=" + stopMode.text() + ", policy="
-                + policy.summary() + "]";
+                + machineName + ", workDir=" + workDir + ", identityDir=" + identityDir + ", killGrace="
+                + killGrace.toSeconds() + "s, maxConcurrent=" + maxConcurrent + ", spoolMaxBytes=" + spoolMaxBytes
+                + ", stopMode=" + stopMode.text() + ", policy=" + policy.summary() + (joinToken == null ? "" : ", joinToken=" + joinToken) + "]";
     }
 }

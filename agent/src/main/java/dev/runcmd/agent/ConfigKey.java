@@ -24,7 +24,11 @@ enum ConfigKey {
     /** What a stopping agent does with running scripts: leave them running (detach) or end them (cancel). */
     STOP_MODE("stop-mode", "RUNCMD_STOP_MODE"),
     /** The machine administrator's policy file (root's): what the control plane may run here. */
-    POLICY("policy", "RUNCMD_POLICY");
+    POLICY("policy", "RUNCMD_POLICY"),
+    /** Where the machine's key, certificate and CA bundle are kept. */
+    IDENTITY_DIR("identity-dir", "RUNCMD_IDENTITY_DIR"),
+    /** The join token for the first enrollment (a secret: better in the environment or config file than in argv). */
+    JOIN_TOKEN("join-token", "RUNCMD_JOIN_TOKEN");
 
     private final String key;
     private final String env;

@@ -20,8 +20,11 @@ final class ConfigSources {
     /** The environment variable that names the properties file. */
     static final String CONFIG_ENV = "RUNCMD_AGENT_CONFIG";
 
-    /** A raw value and a human-readable description of where it came from. */
-    record Value(String text, String origin) {}
+    /**
+     * A raw value, a human-readable description of where it came from, and whether that was the command
+     * line (which every local user can read in {@code /proc} while the agent runs).
+     */
+    record Value(String text, String origin, boolean inArguments) {}
 
     private ConfigSources() {}
 
@@ -39,7 +42,7 @@ final class ConfigSources {
         for (ConfigKey key : ConfigKey.values()) {
             String text = nonBlank(env.get(key.env()));
             if (text != null) {
-                values.put(key, new Value(text, "environment " + key.env()));
+                values.put(key, new Value(text, "environment " + key.env(), false));
             }
         }
         values.putAll(flags);
@@ -65,7 +68,7 @@ final class ConfigSources {
             if (flag.equals(CONFIG_FLAG)) {
                 configFile = requireValue(flag, value);
             } else {
-                into.put(keyOf(flag), new Value(requireValue(flag, value), "flag " + flag));
+                into.put(keyOf(flag), new Value(requireValue(flag, value), "flag " + flag, true));
             }
         }
         return configFile;
@@ -102,7 +105,7 @@ final class ConfigSources {
             }
             String text = nonBlank(props.getProperty(property));
             if (text != null) {
-                values.put(key, new Value(text, "config file " + name));
+                values.put(key, new Value(text, "config file " + name, false));
             }
         }
         return values;

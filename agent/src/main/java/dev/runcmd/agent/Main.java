@@ -1,16 +1,28 @@
 package dev.runcmd.agent;
 
+import dev.runcmd.agent.identity.Bootstrap;
+import dev.runcmd.agent.identity.ClientTls;
+import dev.runcmd.agent.identity.Enrollment;
+import dev.runcmd.agent.identity.Identity;
+import dev.runcmd.agent.identity.IdentityException;
+import dev.runcmd.agent.identity.IdentityStore;
+import dev.runcmd.agent.identity.Renewer;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLException;
 
 /**
- * The agent's entry point: {@code java -jar agent.jar [options]}. Reads the configuration, dials the
- * gateway and runs until SIGTERM or SIGINT, when a shutdown hook stops the agent cleanly.
+ * The agent's entry point: {@code java -jar agent.jar [options]}. Reads the configuration, gets the
+ * machine's identity (stored, or enrolled with the join token), dials the gateways over TLS with it and
+ * runs until SIGTERM or SIGINT, when a shutdown hook stops the agent cleanly.
  *
- * <p>Exit codes: 0 after {@code --help}; 1 when the work dir is unusable; 2 for a bad option or
- * value (with one line on stderr); 128 + signal when stopped by a signal.
+ * <p>Exit codes: 0 after {@code --help}; 1 when the work dir is unusable or there is no usable
+ * identity; 2 for a bad option or value (with one line on stderr); 128 + signal when stopped by a signal.
  */
 public final class Main {
     /** Exit code for a bad option or value. */
@@ -30,6 +42,8 @@ public final class Main {
         }
     }
 
+    private static final Logger LOG = Logger.getLogger(Main.class.getName());
+
     private Main() {}
 
     /** Runs the agent; returns only by System.exit. */
@@ -46,7 +60,29 @@ public final class Main {
             System.exit(EXIT_USAGE);
             return;
         }
-        Agent agent = new Agent(config.gateways().stream().map(Main::channel).toList(), config);
+        if (config.joinTokenInArguments()) {
+            LOG.warning("The join token is on the command line, where every local user can read it while the agent"
+                    + " runs; prefer RUNCMD_JOIN_TOKEN or join-token in a config file only root can read");
+        }
+        IdentityStore store = new IdentityStore(config.identityDir());
+        Agent agent;
+        try {
+            Identity identity = Bootstrap.identity(store, config.joinToken(), config.machine(),
+                    new Enrollment(config.gateways()));
+            agent = agent(config, store, identity);
+        } catch (IdentityException e) {
+            System.err.println("runcmd-agent: " + e.getMessage());
+            System.exit(EXIT_START_FAILED);
+            return;
+        } catch (SSLException e) {
+            System.err.println("runcmd-agent: TLS 1.3 is not available: " + e.getMessage());
+            System.exit(EXIT_START_FAILED);
+            return;
+        } catch (IOException e) {
+            System.err.println("runcmd-agent: identity dir " + store.dir() + " is unusable: " + e.getMessage());
+            System.exit(EXIT_START_FAILED);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "runcmd-shutdown"));
         try {
             agent.start();
@@ -57,13 +93,20 @@ public final class Main {
         agent.awaitTermination();
     }
 
+    /** The agent as {@code identity}: TLS channels to every gateway, and the renewal of its certificate. */
+    static Agent agent(AgentConfig config, IdentityStore store, Identity identity) throws SSLException {
+        ClientTls tls = new ClientTls(identity);
+        return new Agent(config.gateways().stream().map(gateway -> channel(gateway, tls.context())).toList(), config,
+                new Renewer(store, tls, identity));
+    }
+
     /**
-     * A plaintext channel to one gateway address with keepalive pings. A host name is resolved by
-     * grpc's DNS resolver, and pick_first tries every address it resolves to.
+     * A TLS channel to one gateway address with keepalive pings. A host name is resolved by grpc's DNS
+     * resolver, and pick_first tries every address it resolves to.
      */
-    static ManagedChannel channel(String gateway) {
-        return ManagedChannelBuilder.forTarget(gateway)
-                .usePlaintext()
+    static ManagedChannel channel(String gateway, SslContext tls) {
+        return NettyChannelBuilder.forTarget(gateway)
+                .sslContext(tls)
                 .keepAliveTime(KEEPALIVE_SECONDS, TimeUnit.SECONDS)
                 .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .build();

@@ -20,10 +20,14 @@ final class Usage {
               --stop-mode MODE           RUNCMD_STOP_MODE           stop-mode           detach (scripts run on) or cancel (ended)
               --policy FILE              RUNCMD_POLICY              policy              /etc/runcmd/agent-policy.properties if present
                                          (root's, not group/world-writable: what may run here; see agent/README.md)
+              --identity-dir DIR         RUNCMD_IDENTITY_DIR        identity-dir        <work-dir>/identity (key.pem, cert.pem, ca.pem)
+              --join-token TOKEN         RUNCMD_JOIN_TOKEN          join-token          none; enrolls when there is no valid identity
+                                         (a secret: prefer the environment or the config file, as argv is readable in /proc)
               --config FILE              RUNCMD_AGENT_CONFIG        (java.util.Properties file with the keys above)
               --help                     print this text and exit
 
-            Exit codes: 0 after --help, 1 when the work directory is unusable, 2 for a bad option
+            Exit codes: 0 after --help, 1 when the work directory is unusable or there is no usable
+            identity (no enrollment yet, certificate expired, enrollment refused), 2 for a bad option
             or value; when stopped by SIGTERM/SIGINT the JVM reports 143/130.
             """;
 

@@ -1,15 +1,18 @@
 package dev.runcmd.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.runcmd.proto.pki.JoinToken;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,6 +124,35 @@ class AgentConfigTest {
                 () -> AgentConfig.from(Map.of(), new String[] {"--spool-max-bytes=1048575"}));
         assertEquals("invalid spool-max-bytes '1048575' (from flag --spool-max-bytes): expected a whole number of "
                 + "bytes, at least 1048576", e.getMessage());
+    }
+
+    @Test
+    void identityDirIsInTheWorkDirUnlessSet() throws Exception {
+        assertEquals(dir.resolve("identity"),
+                AgentConfig.from(Map.of(), new String[] {"--work-dir", dir.toString()}).identityDir());
+        assertEquals(dir.resolve("keys"), AgentConfig.from(Map.of("RUNCMD_IDENTITY_DIR", dir.resolve("keys").toString()),
+                new String[] {"--work-dir", dir.toString()}).identityDir());
+    }
+
+    @Test
+    void joinTokenIsParsedAndItsSecretNeverShown() throws Exception {
+        JoinToken token = JoinToken.generate("ab".repeat(32));
+        Path file = Files.writeString(dir.resolve("t.properties"), "join-token=" + token.text());
+
+        AgentConfig fromFile = AgentConfig.from(Map.of(), new String[] {"--config", file.toString()});
+        AgentConfig fromFlag = AgentConfig.from(Map.of(), new String[] {"--join-token", token.text()});
+        String broken = token.text().substring(0, token.text().length() - 1);
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> AgentConfig.from(Map.of("RUNCMD_JOIN_TOKEN", broken), new String[0]));
+
+        assertEquals(Optional.of(token), fromFile.joinToken());
+        assertFalse(fromFile.joinTokenInArguments());
+        assertTrue(fromFlag.joinTokenInArguments(), "argv is readable by every local user");
+        assertFalse(fromFile.toString().contains(token.secret()), fromFile.toString());
+        assertEquals("invalid join-token (from environment RUNCMD_JOIN_TOKEN): join token is malformed: expected"
+                + " runcmd1.<16 hex>.<43 base64url>.<64 hex>, as 'runcmd machine join-token create' prints it",
+                e.getMessage());
+        assertEquals(Optional.empty(), AgentConfig.from(Map.of(), new String[0]).joinToken());
     }
 
     @Test

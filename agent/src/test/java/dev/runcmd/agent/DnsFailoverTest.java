@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.runcmd.proto.agent.v1.AgentMessage;
 import dev.runcmd.proto.agent.v1.ExitState;
 import dev.runcmd.proto.agent.v1.OutputStream;
-import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -27,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * One gateway name that resolves to two addresses, as a DNS name in front of several gateways does: the agent
  * (a child JVM whose resolver reads a hosts file that maps the name to 127.0.0.1 and 127.0.0.2, where a
  * gateway listens on the same port each) connects to one; when that gateway dies mid-script, the agent goes to
- * the other address of the same name and the output arrives complete there.
+ * the other address of the same name and the output arrives complete there. Both gateways' certificates name
+ * the DNS name, which the agent verifies.
  */
 class DnsFailoverTest {
     private static final String NAME = "gateways.runcmd.test";
@@ -38,6 +38,7 @@ class DnsFailoverTest {
     @TempDir
     Path scratch;
     private final List<Server> servers = new ArrayList<>();
+    private final TestPki pki = new TestPki();
     private Process agent;
 
     @AfterEach
@@ -57,6 +58,7 @@ class DnsFailoverTest {
         first.acknowledgeWhatArrives();
         second.acknowledgeWhatArrives();
         int port = listenOnBoth(first, second);
+        pki.storeIdentity(workDir.resolve("identity"), "dns-test", Duration.ofHours(1));
         Path hosts = scratch.resolve("hosts");
         Files.writeString(hosts, "127.0.0.1 " + NAME + "\n127.0.0.2 " + NAME + "\n");
         startAgent(hosts, NAME + ":" + port);
@@ -103,8 +105,9 @@ class DnsFailoverTest {
         throw last;
     }
 
-    private static Server listen(FakeGateway gateway, String host, int port) throws IOException {
-        return NettyServerBuilder.forAddress(new InetSocketAddress(host, port), InsecureServerCredentials.create())
+    private Server listen(FakeGateway gateway, String host, int port) throws IOException {
+        return NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+                .sslContext(pki.serverTls(List.of(NAME)))
                 .addService(gateway).build().start();
     }
 
@@ -113,6 +116,7 @@ class DnsFailoverTest {
         agent = new ProcessBuilder(java.toString(), "-Djdk.net.hosts.file=" + hosts, "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "--gateway", gateway, "--work-dir", workDir.toString(), "--machine-name", "dns-test",
+                "--subscription-id", TestPki.SUBSCRIPTION, "--resource-group", TestPki.RESOURCE_GROUP,
                 "--stop-mode", "cancel")
                 .redirectErrorStream(true)
                 .redirectOutput(scratch.resolve("agent.log").toFile())

@@ -2,14 +2,25 @@ package dev.runcmd.agent;
 
 import dev.runcmd.proto.agent.v1.AgentMessage;
 import dev.runcmd.proto.agent.v1.AgentServiceGrpc;
+import dev.runcmd.proto.agent.v1.EnrollRequest;
+import dev.runcmd.proto.agent.v1.EnrollResponse;
 import dev.runcmd.proto.agent.v1.GatewayMessage;
+import dev.runcmd.proto.agent.v1.MachineScope;
+import dev.runcmd.proto.agent.v1.Renew;
+import dev.runcmd.proto.agent.v1.Renewed;
 import dev.runcmd.proto.agent.v1.Welcome;
+import dev.runcmd.proto.pki.CertificateAuthority;
+import dev.runcmd.proto.pki.Csr;
+import dev.runcmd.proto.pki.MachineIdentity;
+import dev.runcmd.proto.pki.Pem;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 
@@ -17,7 +28,9 @@ import java.util.function.Predicate;
  * A gateway for tests: answers each Hello with Welcome, records every agent message with the time
  * it arrived and the stream (1, 2, ...) it came on, and lets the test send commands, break the
  * stream, take over inbound flow control (request messages one by one), or acknowledge what it
- * received, as the real gateway does after storing it ({@link AckLedger}).
+ * received, as the real gateway does after storing it ({@link AckLedger}). Told to issue certificates
+ * ({@link #issueFrom}), it enrolls machines and answers Renew with a certificate for the machine its caller's
+ * client certificate names ({@link PeerCertificates}).
  */
 final class FakeGateway extends AgentServiceGrpc.AgentServiceImplBase {
     /** One message as the gateway received it. */
@@ -31,6 +44,59 @@ final class FakeGateway extends AgentServiceGrpc.AgentServiceImplBase {
     private volatile AckLedger acks;
     private volatile boolean acksPaused;
     private volatile BiPredicate<Integer, AgentMessage> breaker = (stream, message) -> false;
+    private final List<EnrollRequest> enrollments = new ArrayList<>(); // guarded by this
+    private volatile CertificateAuthority issuer;
+    private volatile Duration lifetime;
+    private volatile Status enrollRefusal;
+    private volatile String renewalRefusal;
+    private volatile Status connectRefusal;
+
+    /** From now on Enroll and Renew are answered with certificates from {@code ca}, valid for {@code lifetime}. */
+    void issueFrom(CertificateAuthority ca, Duration lifetime) {
+        this.issuer = ca;
+        this.lifetime = lifetime;
+    }
+
+    /** From now on every Enroll fails with {@code status}. */
+    void refuseEnrollments(Status status) {
+        enrollRefusal = status;
+    }
+
+    /** The next Renew is answered Renewed{refused = reason}. */
+    void refuseNextRenewal(String reason) {
+        renewalRefusal = reason;
+    }
+
+    /** From now on every Connect ends at once with {@code status}, as for a revoked machine. */
+    void refuseConnections(Status status) {
+        connectRefusal = status;
+    }
+
+    /** Every Enroll request so far. */
+    synchronized List<EnrollRequest> enrollments() {
+        return List.copyOf(enrollments);
+    }
+
+    @Override
+    public void enroll(EnrollRequest request, StreamObserver<EnrollResponse> responses) {
+        synchronized (this) {
+            enrollments.add(request);
+        }
+        if (enrollRefusal != null) {
+            responses.onError(enrollRefusal.asRuntimeException());
+            return;
+        }
+        MachineScope machine = request.getMachine();
+        X509Certificate certificate = issuer.issueMachine(Csr.verifiedKey(request.getCsr().toByteArray()),
+                new MachineIdentity(machine.getSubscriptionId(), machine.getResourceGroup(), machine.getMachineName(),
+                        UUID.randomUUID()), lifetime);
+        responses.onNext(EnrollResponse.newBuilder()
+                .setCertificatePem(Pem.certificate(certificate))
+                .setCaBundlePem(Pem.certificate(issuer.certificate()))
+                .setNotAfterMillis(certificate.getNotAfter().getTime())
+                .build());
+        responses.onCompleted();
+    }
 
     /**
      * From now on, the first message of each stream (numbered from 1) that matches {@code when} is
@@ -78,6 +144,20 @@ final class FakeGateway extends AgentServiceGrpc.AgentServiceImplBase {
     @Override
     public StreamObserver<AgentMessage> connect(StreamObserver<GatewayMessage> responses) {
         ServerCallStreamObserver<GatewayMessage> call = (ServerCallStreamObserver<GatewayMessage>) responses;
+        X509Certificate client = PeerCertificates.CLIENT.get();
+        if (connectRefusal != null) {
+            responses.onError(connectRefusal.asRuntimeException());
+            return new StreamObserver<>() {
+                @Override
+                public void onNext(AgentMessage message) {}
+
+                @Override
+                public void onError(Throwable t) {}
+
+                @Override
+                public void onCompleted() {}
+            };
+        }
         int index;
         synchronized (this) {
             index = ++streams;
@@ -101,6 +181,9 @@ final class FakeGateway extends AgentServiceGrpc.AgentServiceImplBase {
                 if (message.hasHello()) {
                     welcome(call, index);
                 }
+                if (message.hasRenew()) {
+                    sendOn(call, GatewayMessage.newBuilder().setRenewed(renew(client, message.getRenew())).build());
+                }
                 AckLedger ledger = acks;
                 if (ledger != null) {
                     ledger.ack(message).filter(ack -> !acksPaused).ifPresent(ack -> sendOn(call, ack));
@@ -117,6 +200,22 @@ final class FakeGateway extends AgentServiceGrpc.AgentServiceImplBase {
                 }
             }
         };
+    }
+
+    /** A certificate for the machine {@code client} names, or the reason there is none. */
+    private Renewed renew(X509Certificate client, Renew renew) {
+        String refusal = renewalRefusal;
+        renewalRefusal = null;
+        if (refusal != null || issuer == null || client == null) {
+            return Renewed.newBuilder().setRefused(refusal != null ? refusal : "no certificate to renew").build();
+        }
+        X509Certificate certificate = issuer.issueMachine(Csr.verifiedKey(renew.getCsr().toByteArray()),
+                MachineIdentity.of(client).orElseThrow(), lifetime);
+        return Renewed.newBuilder()
+                .setCertificatePem(Pem.certificate(certificate))
+                .setCaBundlePem(Pem.certificate(issuer.certificate()))
+                .setNotAfterMillis(certificate.getNotAfter().getTime())
+                .build();
     }
 
     private synchronized void welcome(ServerCallStreamObserver<GatewayMessage> call, int index) {

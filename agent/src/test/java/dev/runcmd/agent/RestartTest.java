@@ -12,8 +12,6 @@ import dev.runcmd.proto.agent.v1.HeldExecution;
 import dev.runcmd.proto.agent.v1.OutputStream;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.grpc.Grpc;
-import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RestartTest {
     private static final Duration PROMPTLY = AgentTestSupport.PROMPTLY;
+    private static final String MACHINE = "restart-test";
     private static final Duration AGENT_START = Duration.ofSeconds(20);
     /** Bound on a clean stop: about a second of flush, a 2 s grace in cancel mode, the channel's close. */
     private static final Duration STOP = Duration.ofSeconds(8);
@@ -63,7 +62,9 @@ class RestartTest {
     void startGateway() throws Exception {
         gateway = new FakeGateway();
         gateway.acknowledgeWhatArrives();
-        server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).addService(gateway).build().start();
+        TestPki pki = new TestPki();
+        server = pki.startGateway(gateway, new PeerCertificates());
+        pki.storeIdentity(workDir.resolve("identity"), MACHINE, Duration.ofHours(1));
     }
 
     @AfterEach
@@ -308,7 +309,8 @@ class RestartTest {
         List<String> command = new ArrayList<>(List.of(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "--gateway", "127.0.0.1:" + server.getPort(), "--work-dir", workDir.toString(),
-                "--machine-name", "restart-test"));
+                "--machine-name", MACHINE, "--subscription-id", TestPki.SUBSCRIPTION, "--resource-group",
+                TestPki.RESOURCE_GROUP));
         command.addAll(List.of(extraArgs));
         agent = new ProcessBuilder(command)
                 .redirectErrorStream(true)

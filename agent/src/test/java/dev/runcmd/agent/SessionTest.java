@@ -15,7 +15,9 @@ import dev.runcmd.proto.agent.v1.HeldExecution;
 import dev.runcmd.proto.agent.v1.Hello;
 import dev.runcmd.proto.agent.v1.OutputStream;
 import dev.runcmd.proto.agent.v1.Rejected;
+import io.grpc.Status;
 import java.util.List;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 
 /** The session: Hello, Welcome, heartbeats, reconnects, and at-most-once across restarts. */
@@ -39,6 +41,20 @@ class SessionTest extends AgentTestSupport {
         assertEquals(1, hello.getProtocolVersion());
         assertFalse(hello.getHostName().isEmpty());
         assertEquals(List.of(), hello.getHeldList());
+    }
+
+    @Test
+    void aRevokedMachineIsLoggedAsSevereWithTheGatewaysWordsAndRetriedAtTheLongestDelay() throws Exception {
+        gateway.refuseConnections(Status.PERMISSION_DENIED.withDescription(
+                "machine test-machine was deleted: its identity was revoked"));
+        try (LogRecorder log = LogRecorder.start()) {
+            startAgent();
+
+            String line = log.await(Level.SEVERE,
+                    "PERMISSION_DENIED: machine test-machine was deleted: its identity was revoked", PROMPTLY);
+
+            assertTrue(line.endsWith("; attempt 1, reconnecting in 30000 ms"), line);
+        }
     }
 
     @Test

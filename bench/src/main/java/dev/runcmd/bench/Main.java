@@ -40,6 +40,10 @@ public final class Main {
             LoadSweep.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("sessions")) {
+            SessionsBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (args.length > 0 && args[0].equals("put")) {
             args = java.util.Arrays.copyOfRange(args, 1, args.length);
         }

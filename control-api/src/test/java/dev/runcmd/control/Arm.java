@@ -20,6 +20,11 @@ final class Arm {
         return "/subscriptions/" + SUB + "/resourceGroups/" + rg + "/providers/Microsoft.HybridCompute/machines";
     }
 
+    /** The join tokens collection of a resource group. */
+    static String joinTokens(String rg) {
+        return "/subscriptions/" + SUB + "/resourceGroups/" + rg + "/providers/Microsoft.HybridCompute/joinTokens";
+    }
+
     /** The run commands collection of a machine. */
     static String runCommands(String rg, String machine) {
         return machines(rg) + "/" + machine + "/runCommands";

@@ -66,7 +66,7 @@ class CancelAndGrpcApiTest {
 
     @BeforeAll
     static void startGateway() throws Exception {
-        gateway = new FakeGateway();
+        gateway = FakeGateway.ofControlApiCa();
         Db.execute("insert into gateway (id, address) values ('gw-cancel', ?)", gateway.address());
     }
 
@@ -84,8 +84,7 @@ class CancelAndGrpcApiTest {
     @AfterEach
     void closeChannel() throws InterruptedException {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        gateway.cancels.clear();
-        gateway.dispatches.clear();
+        gateway.clear();
     }
 
     @Test

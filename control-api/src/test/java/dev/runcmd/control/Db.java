@@ -34,6 +34,11 @@ final class Db {
         return query(sql, args, rs -> rs.getString(1));
     }
 
+    /** The single bytea value of a query, or null. */
+    static byte[] queryBytes(String sql, Object... args) {
+        return query(sql, args, rs -> rs.getBytes(1));
+    }
+
     /** Runs a statement and returns the number of rows it changed. */
     static int execute(String sql, Object... args) {
         try (Connection c = connect(); PreparedStatement ps = prepare(c, sql, args)) {
@@ -68,7 +73,8 @@ final class Db {
         return ps;
     }
 
-    private static Connection connect() throws SQLException {
+    /** A connection of its own, for a test that holds a transaction open; the caller closes it. */
+    static Connection connect() throws SQLException {
         String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
         return DriverManager.getConnection(url, "postgres", "postgres");
     }

@@ -5,11 +5,14 @@ import static dev.runcmd.control.Arm.request;
 import static dev.runcmd.control.Arm.runCommand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runcmd.proto.gateway.v1.CancelRequest;
 import dev.runcmd.proto.gateway.v1.DispatchRequest;
+import dev.runcmd.proto.pki.CertificateAuthority;
+import dev.runcmd.proto.pki.ServiceIdentity;
 import dev.runcmd.proto.v1.GetMachineRequest;
 import dev.runcmd.proto.v1.GetRunCommandRequest;
 import dev.runcmd.proto.v1.ListMachinesRequest;
@@ -31,6 +34,7 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +47,8 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * What the control API tells the gateway holding a machine after a commit (Dispatch, Cancel with its reason),
- * observed on a fake gateway; and the public runcmd.v1 gRPC services (with reflection) served on the HTTP port.
+ * observed on a fake gateway served over mutual TLS as the real one is (and nothing to a gateway whose certificate
+ * another CA issued); and the public runcmd.v1 gRPC services (with reflection) served on the HTTP port.
  */
 @QuarkusTest
 @WithTestResource(EmbeddedPostgresResource.class)
@@ -54,7 +59,7 @@ class GatewayAndPublicGrpcTest {
 
     @BeforeAll
     static void startGateway() throws Exception {
-        gateway = new FakeGateway();
+        gateway = FakeGateway.ofControlApiCa();
         Db.execute("insert into gateway (id, address) values ('gw-test', ?)", gateway.address());
     }
 
@@ -71,8 +76,7 @@ class GatewayAndPublicGrpcTest {
     @AfterEach
     void closeChannel() throws InterruptedException {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        gateway.dispatches.clear();
-        gateway.cancels.clear();
+        gateway.clear();
     }
 
     @Test
@@ -85,6 +89,23 @@ class GatewayAndPublicGrpcTest {
         assertEquals(Arm.SUB, dispatch.getMachine().getSubscriptionId());
         assertEquals("rg-dispatch", dispatch.getMachine().getResourceGroup());
         assertEquals("agent-1", dispatch.getMachine().getMachineName());
+        assertEquals(ServiceIdentity.CONTROL_API, gateway.callers.poll(5, TimeUnit.SECONDS),
+                "the call did not come with the control API's client certificate");
+    }
+
+    @Test
+    void gatewayWithCertificateFromAnotherCaGetsNothing() throws Exception {
+        CertificateAuthority foreign = CertificateAuthority.create("not the runcmd CA", Duration.ofDays(1));
+        try (FakeGateway impostor = new FakeGateway(foreign, FakeGateway.controlApiCa().certificate())) {
+            Db.execute("insert into gateway (id, address) values ('gw-impostor', ?)", impostor.address());
+            long machineId = Db.insertMachine(Arm.SUB, "rg-dispatch", "agent-5");
+            connect(machineId, "gw-impostor");
+
+            put(runCommand("rg-dispatch", "agent-5", "rc"), Arm.scriptBody("echo hi")).statusCode(201);
+
+            assertNull(impostor.nextDispatch(), "the control API sent a Dispatch to a gateway it must not trust");
+            assertEquals("Pending", Db.queryString("select state from execution where machine_id = ?", machineId));
+        }
     }
 
     @Test
@@ -123,6 +144,18 @@ class GatewayAndPublicGrpcTest {
         assertNotNull(cancel, "no Cancel within 5 s");
         assertEquals(execution, cancel.getExecutionId());
         assertEquals("deleted", cancel.getReason());
+    }
+
+    @Test
+    void gatewayAddressItsCertificateDoesNotNameGetsNothing() throws Exception {
+        String port = gateway.address().substring(gateway.address().lastIndexOf(':') + 1);
+        Db.execute("insert into gateway (id, address) values ('gw-other-name', ?)", "127.0.0.2:" + port);
+        long machineId = Db.insertMachine(Arm.SUB, "rg-dispatch", "agent-6");
+        connect(machineId, "gw-other-name");
+
+        put(runCommand("rg-dispatch", "agent-6", "rc"), Arm.scriptBody("echo hi")).statusCode(201);
+
+        assertNull(gateway.nextDispatch(), "the control API accepted a certificate for localhost at 127.0.0.2");
     }
 
     @Test

@@ -7,10 +7,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.runcmd.proto.agent.v1.Accepted;
 import dev.runcmd.proto.agent.v1.AgentMessage;
+import dev.runcmd.proto.agent.v1.GatewayMessage;
 import dev.runcmd.proto.agent.v1.Heartbeat;
 import dev.runcmd.proto.agent.v1.Welcome;
 import io.grpc.Status;
@@ -40,7 +42,7 @@ class AgentSessionTest extends GatewayTestSupport {
 
     @Test
     void helloRegistersMachineAndSession() throws Exception {
-        try (FakeAgent agent = FakeAgent.connect(channel)) {
+        try (FakeAgent agent = agent("web-01")) {
             agent.send(FakeAgent.hello(subscription, "web-01"));
             Welcome welcome = agent.next(WELCOME).getWelcome();
 
@@ -60,13 +62,13 @@ class AgentSessionTest extends GatewayTestSupport {
 
     @Test
     void theAgentPolicySummaryOfTheHelloIsStoredOnTheMachine() throws Exception {
-        try (FakeAgent agent = FakeAgent.connect(channel)) {
+        try (FakeAgent agent = agent("policed-01")) {
             agent.send(FakeAgent.hello(subscription, "policed-01").toBuilder()
                     .setPolicySummary("run command disabled").build());
             agent.next(WELCOME);
             assertEquals("run command disabled", db.machine(machineId("policed-01")).getString("agent_policy"));
         }
-        try (FakeAgent again = FakeAgent.connect(channel)) {
+        try (FakeAgent again = agent("policed-01")) {
             again.send(FakeAgent.hello(subscription, "policed-01"));
             again.next(WELCOME);
             assertEquals("", db.machine(machineId("policed-01")).getString("agent_policy"),
@@ -77,7 +79,7 @@ class AgentSessionTest extends GatewayTestSupport {
     @ParameterizedTest
     @ValueSource(strings = {"bad name!", ".."})
     void helloWithInvalidMachineNameIsRejected(String name) throws Exception {
-        try (FakeAgent agent = FakeAgent.connect(channel)) {
+        try (FakeAgent agent = agent("named-01")) {
             agent.send(FakeAgent.hello(subscription, name));
 
             Status status = agent.awaitEnd();
@@ -85,12 +87,13 @@ class AgentSessionTest extends GatewayTestSupport {
             assertEquals("hello.machine.machine_name \"" + name + "\" does not match [a-zA-Z0-9-_.]{1,54} or is '.' "
                     + "or '..'", status.getDescription());
         }
-        assertEquals(0, db.count("select count(*) from machine where subscription_id = $1", Tuple.of(subscription)));
+        assertEquals(0, db.count("select count(*) from machine where subscription_id = $1 and name = $2",
+                Tuple.of(subscription, name)));
     }
 
     @Test
     void firstMessageNotHelloFails() throws Exception {
-        try (FakeAgent agent = FakeAgent.connect(channel)) {
+        try (FakeAgent agent = agent("web-01")) {
             agent.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setTimeMillis(1)).build());
 
             Status status = agent.awaitEnd();
@@ -101,7 +104,7 @@ class AgentSessionTest extends GatewayTestSupport {
 
     @Test
     void unsupportedProtocolVersionFails() throws Exception {
-        try (FakeAgent agent = FakeAgent.connect(channel)) {
+        try (FakeAgent agent = agent("web-01")) {
             agent.send(FakeAgent.hello(subscription, "web-01").toBuilder().setProtocolVersion(2).build());
 
             Status status = agent.awaitEnd();
@@ -112,7 +115,7 @@ class AgentSessionTest extends GatewayTestSupport {
 
     @Test
     void newerSessionReplacesOlderOne() throws Exception {
-        try (FakeAgent older = FakeAgent.connect(channel); FakeAgent newer = FakeAgent.connect(channel)) {
+        try (FakeAgent older = agent("edge-01"); FakeAgent newer = agent("edge-01")) {
             older.send(FakeAgent.hello(subscription, "edge-01"));
             older.next(WELCOME);
             newer.send(FakeAgent.hello(subscription, "edge-01"));
@@ -131,7 +134,7 @@ class AgentSessionTest extends GatewayTestSupport {
 
     @Test
     void progressIsStoredBeforeAck() throws Exception {
-        try (FakeAgent agent = FakeAgent.connect(channel)) {
+        try (FakeAgent agent = agent("batch-01")) {
             UUID id = openWithExecution(agent, "batch-01", "report");
             internal.dispatch(dispatchOf("batch-01"));
             agent.next(RUN);
@@ -167,7 +170,7 @@ class AgentSessionTest extends GatewayTestSupport {
 
     @Test
     void outputPastTheCapIsAcknowledgedAndCountedButNotStored() throws Exception {
-        try (FakeAgent agent = FakeAgent.connect(channel)) {
+        try (FakeAgent agent = agent("cap-01")) {
             UUID id = openWithExecution(agent, "cap-01", "verbose");
             internal.dispatch(dispatchOf("cap-01"));
             agent.next(RUN);
@@ -215,7 +218,7 @@ class AgentSessionTest extends GatewayTestSupport {
 
     @Test
     void outputsSentBackToBackAreStoredInArrivalOrderBeforeTheExit() throws Exception {
-        try (FakeAgent agent = FakeAgent.connect(channel)) {
+        try (FakeAgent agent = agent("order-01")) {
             UUID id = openWithExecution(agent, "order-01", "chatty");
             internal.dispatch(dispatchOf("order-01")); // or the sweep delivers it mid-test: one Run either way
             agent.next(RUN);
@@ -242,7 +245,7 @@ class AgentSessionTest extends GatewayTestSupport {
 
     @Test
     void malformedOutputEndsTheStreamAfterWhatPrecededIt() throws Exception {
-        try (FakeAgent agent = FakeAgent.connect(channel)) {
+        try (FakeAgent agent = agent("bad-01")) {
             UUID id = openWithExecution(agent, "bad-01", "bad");
             internal.dispatch(dispatchOf("bad-01")); // or the sweep delivers it mid-test: one Run either way
             agent.next(RUN);
@@ -261,12 +264,14 @@ class AgentSessionTest extends GatewayTestSupport {
 
     @Test
     void outputIsNotAcknowledgedWhileTheStoreHoldsIt() throws Exception {
-        try (FakeAgent agent = FakeAgent.connect(channel)) {
+        try (FakeAgent agent = agent("slow-01")) {
             UUID id = openWithExecution(agent, "slow-01", "slow");
             SqlConnection lock = db.lockExecution(id);
 
             agent.send(ProgressMessages.output(id, 1, 0, "abc"));
-            assertNull(agent.poll(500), "acknowledged while the execution row was locked");
+            GatewayMessage early = agent.poll(500);
+            // The delivery sweep may send the execution's Run meanwhile; an Ack is what must not come.
+            assertTrue(early == null || early.getKindCase() != ACK, "acknowledged while the execution row was locked");
             lock.close().await().atMost(Duration.ofSeconds(10));
 
             assertAck(agent.next(ACK), id, 3, 0, false);
@@ -276,7 +281,7 @@ class AgentSessionTest extends GatewayTestSupport {
 
     @Test
     void outputOfDeletedExecutionIsAcknowledged() throws Exception {
-        try (FakeAgent agent = FakeAgent.connect(channel)) {
+        try (FakeAgent agent = agent("gone-01")) {
             agent.send(FakeAgent.hello(subscription, "gone-01"));
             agent.next(WELCOME);
             UUID missing = UUID.randomUUID();
@@ -293,7 +298,7 @@ class AgentSessionTest extends GatewayTestSupport {
         long machineId = db.insertMachine(subscription, "lost-01");
         UUID accepted = db.insertExecution(machineId, "accepted");
         UUID unaccepted = db.insertExecution(machineId, "unaccepted");
-        FakeAgent agent = FakeAgent.connect(channel);
+        FakeAgent agent = agent("lost-01");
         agent.send(FakeAgent.hello(subscription, "lost-01"));
         agent.next(WELCOME);
         agent.next(RUN);

@@ -48,7 +48,7 @@ class BadPeerTest extends GatewayTestSupport {
 
     @BeforeEach
     void connectWellBehavedAgent() throws InterruptedException {
-        good = FakeAgent.connect(channel);
+        good = agent("good-01");
         goodExecution = openWithExecution(good, "good-01", "steady");
         internal.dispatch(dispatchOf("good-01")); // or the sweep delivers it first: one Run either way
         good.next(RUN);
@@ -73,7 +73,7 @@ class BadPeerTest extends GatewayTestSupport {
 
     @Test
     void aStreamThatNeverSaysHelloIsEndedAfterTheHelloTimeout() throws Exception {
-        try (FakeAgent silent = FakeAgent.connect(channel)) {
+        try (FakeAgent silent = agent("silent-01")) {
             long start = System.nanoTime();
             Status status = silent.awaitEnd();
             assertEquals(Status.Code.DEADLINE_EXCEEDED, status.getCode(), status.toString());
@@ -93,7 +93,7 @@ class BadPeerTest extends GatewayTestSupport {
 
     @Test
     void oversizeFirstMessageIsResourceExhausted() throws Exception {
-        try (FakeAgent bad = FakeAgent.connect(channel)) {
+        try (FakeAgent bad = agent("oversize-01")) {
             bad.send(oversizeOutput());
 
             Status status = bad.awaitEnd();
@@ -133,7 +133,7 @@ class BadPeerTest extends GatewayTestSupport {
     void malformedFrameIsUnknownApplicationError() throws Exception {
         MethodDescriptor<byte[], byte[]> raw = AgentServiceGrpc.getConnectMethod()
                 .toBuilder(RawBytes.INSTANCE, RawBytes.INSTANCE).build();
-        ClientCall<byte[], byte[]> call = channel.newCall(raw, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS));
+        ClientCall<byte[], byte[]> call = tls.enrolled(db, subscription, "raw-01").newCall(raw, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS));
         CompletableFuture<Status> closed = new CompletableFuture<>();
         call.start(new ClientCall.Listener<>() {
             @Override
@@ -186,7 +186,7 @@ class BadPeerTest extends GatewayTestSupport {
 
     @Test
     void outputLeavingAGapIsFailedPrecondition() throws Exception {
-        try (FakeAgent bad = FakeAgent.connect(channel)) {
+        try (FakeAgent bad = agent("gappy-01")) {
             UUID id = openWithExecution(bad, "gappy-01", "gappy");
             internal.dispatch(dispatchOf("gappy-01")); // or the sweep delivers it mid-test: one Run either way
             bad.next(RUN);
@@ -221,7 +221,7 @@ class BadPeerTest extends GatewayTestSupport {
     }
 
     private FakeAgent opened(String machine) throws InterruptedException {
-        FakeAgent agent = FakeAgent.connect(channel);
+        FakeAgent agent = agent(machine);
         agent.send(FakeAgent.hello(subscription, machine));
         agent.next(WELCOME);
         return agent;

@@ -17,6 +17,7 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,7 @@ class DeliveryTest extends GatewayTestSupport {
                 TestDb.parameters("GREETING", "hello", "", "world"), TestDb.parameters("TOKEN", "s3cret"));
         UUID second = db.insertExecution(machineId, "second");
 
-        try (FakeAgent agent = FakeAgent.connect(channel)) {
+        try (FakeAgent agent = agent("db-01")) {
             agent.send(FakeAgent.hello(subscription, "db-01"));
             String sessionId = agent.next(WELCOME).getWelcome().getSessionId();
             Run run = agent.next(RUN).getRun();
@@ -62,13 +63,17 @@ class DeliveryTest extends GatewayTestSupport {
 
     @Test
     void dispatchDeliversToConnectedAgent() throws Exception {
-        try (FakeAgent agent = FakeAgent.connect(channel)) {
+        try (FakeAgent agent = agent("app-01")) {
             agent.send(FakeAgent.hello(subscription, "app-01"));
             agent.next(WELCOME);
             UUID execution = db.insertExecution(machineId("app-01"), "deploy");
+            db.execute("update run_command set command_id = 'Uptime' where id = (select run_command_id from"
+                    + " execution where id = $1)", Tuple.of(execution));
 
             assertEquals(1, internal.dispatch(dispatchOf("app-01")).getDelivered());
-            assertEquals(execution.toString(), agent.next(RUN).getRun().getExecutionId());
+            Run run = agent.next(RUN).getRun();
+            assertEquals(execution.toString(), run.getExecutionId());
+            assertEquals("Uptime", run.getCommandId(), "the agent's policy may allow only some commands");
             assertEquals(0, internal.dispatch(dispatchOf("app-01")).getDelivered());
 
             // A Run queued by the second Dispatch would be written before this Ack.
@@ -80,7 +85,7 @@ class DeliveryTest extends GatewayTestSupport {
 
     @Test
     void cancelIsForwardedToTheAgentHoldingTheMachine() throws Exception {
-        try (FakeAgent agent = FakeAgent.connect(channel)) {
+        try (FakeAgent agent = agent("app-02")) {
             agent.send(FakeAgent.hello(subscription, "app-02"));
             agent.next(WELCOME);
 
@@ -95,7 +100,7 @@ class DeliveryTest extends GatewayTestSupport {
 
     @Test
     void rejectionFailsExecutionAndProvisioning() throws Exception {
-        try (FakeAgent agent = FakeAgent.connect(channel)) {
+        try (FakeAgent agent = agent("ops-01")) {
             agent.send(FakeAgent.hello(subscription, "ops-01"));
             agent.next(WELCOME);
             UUID id = db.insertExecution(machineId("ops-01"), "forbidden");

@@ -96,6 +96,11 @@ final class FakeAgent implements AutoCloseable {
         return received.poll(millis, TimeUnit.MILLISECONDS);
     }
 
+    /** Whether the stream ended. */
+    boolean hasEnded() {
+        return ended.isDone();
+    }
+
     /** How the gateway ended the stream; fails the test if it does not end in time. */
     Status awaitEnd() throws Exception {
         return ended.get(WAIT_SECONDS, TimeUnit.SECONDS);

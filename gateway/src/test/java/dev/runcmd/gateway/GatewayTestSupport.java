@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runcmd.gateway.config.GatewayIdentity;
+import dev.runcmd.gateway.internal.InternalListener;
+import dev.runcmd.gateway.pki.AuthorityStore;
+import dev.runcmd.gateway.pki.GatewayTls;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import dev.runcmd.proto.agent.v1.Ack;
 import dev.runcmd.proto.agent.v1.GatewayMessage;
 import dev.runcmd.proto.agent.v1.MachineScope;
@@ -11,7 +16,6 @@ import dev.runcmd.proto.gateway.v1.DispatchRequest;
 import dev.runcmd.proto.gateway.v1.GatewayInternalGrpc;
 import dev.runcmd.proto.gateway.v1.GatewayInternalGrpc.GatewayInternalBlockingStub;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.quarkus.grpc.runtime.GrpcServer;
 import io.quarkus.value.registry.ValueRegistry;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -25,9 +29,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * What the gateway tests share: a plain grpc-java channel to the gateway's real gRPC port (for
- * fake agents and a fake control API), direct database access, and a fresh subscription per
- * test, so tests share the database without seeing each other's rows.
+ * What the gateway tests share: TLS channels to the gateway's real agent port (fake agents, each
+ * enrolled through the real Enroll call) and internal listener (a fake control API with the
+ * control API's certificate), direct database access, and a fresh subscription per test, so tests
+ * share the database without seeing each other's rows.
  */
 abstract class GatewayTestSupport {
 
@@ -40,23 +45,45 @@ abstract class GatewayTestSupport {
     @Inject
     GatewayIdentity identity;
 
+    @Inject
+    GatewayTls gatewayTls;
+
+    @Inject
+    AuthorityStore authorities;
+
+    @Inject
+    InternalListener internalListener;
+
+    /** A channel to the agent port without a client certificate. */
     ManagedChannel channel;
     GatewayInternalBlockingStub internal;
     TestDb db;
+    TestTls tls;
     String subscription;
 
     @BeforeEach
     void connectClients() {
-        channel = ManagedChannelBuilder.forAddress("localhost", values.get(GrpcServer.GRPC_PORT)).usePlaintext().build();
-        internal = GatewayInternalGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(gatewayTls::isReady);
         db = new TestDb(pool);
+        tls = new TestTls(authorities.load().await().atMost(Duration.ofSeconds(10)), agentPort());
+        channel = tls.anonymous();
+        internal = GatewayInternalGrpc.newBlockingStub(tls.controlApi(internalListener.port()))
+                .withDeadlineAfter(10, TimeUnit.SECONDS);
         subscription = "sub-" + UUID.randomUUID();
     }
 
     @AfterEach
     void closeClients() throws InterruptedException {
-        channel.shutdownNow();
-        assertTrue(channel.awaitTermination(5, TimeUnit.SECONDS));
+        tls.close();
+    }
+
+    int agentPort() {
+        return values.get(GrpcServer.GRPC_PORT);
+    }
+
+    /** Enrolls the machine (in the test subscription's rg-test) and opens a stream with its certificate. */
+    FakeAgent agent(String machine) {
+        return FakeAgent.connect(tls.enrolled(db, subscription, machine));
     }
 
     long machineId(String name) {

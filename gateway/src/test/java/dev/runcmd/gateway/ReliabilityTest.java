@@ -93,7 +93,7 @@ class ReliabilityTest extends GatewayTestSupport {
         long machineId = db.insertMachine(subscription, "wiped-01");
         UUID kept = running(machineId, "kept", 5);
         UUID forgotten = running(machineId, "forgotten", 5);
-        try (FakeAgent agent = FakeAgent.connect(channel)) {
+        try (FakeAgent agent = agent("wiped-01")) {
             agent.send(FakeAgent.hello(subscription, "wiped-01").toBuilder()
                     .addHeld(HeldExecution.newBuilder().setExecutionId(kept.toString()).setRunning(true)).build());
             agent.next(WELCOME);
@@ -145,7 +145,7 @@ class ReliabilityTest extends GatewayTestSupport {
 
     @Test
     void gatewayWhoseLeaseWasExpiredRegistersAgainAndEndsItsSessions() throws Exception {
-        try (FakeAgent agent = FakeAgent.connect(channel)) {
+        try (FakeAgent agent = agent("paused-01")) {
             agent.send(FakeAgent.hello(subscription, "paused-01"));
             agent.next(WELCOME);
             // What another gateway's expiry of this one leaves behind.
@@ -159,7 +159,7 @@ class ReliabilityTest extends GatewayTestSupport {
             assertEquals("gateway lease expired: the session is no longer recorded; reconnect", status.getDescription());
             assertEquals(1, db.count("select count(*) from gateway where id = $1", Tuple.of(identity.id())));
         }
-        try (FakeAgent again = FakeAgent.connect(channel)) {
+        try (FakeAgent again = agent("paused-01")) {
             again.send(FakeAgent.hello(subscription, "paused-01"));
             String sessionId = again.next(WELCOME).getWelcome().getSessionId();
             assertEquals(identity.id(), db.one("select gateway_id from agent_session where session_id = $1",
@@ -170,7 +170,7 @@ class ReliabilityTest extends GatewayTestSupport {
     @Test
     void postgresRestartLosesAndDuplicatesNoOutput() throws Exception {
         UUID id;
-        try (FakeAgent agent = FakeAgent.connect(channel)) {
+        try (FakeAgent agent = agent("pg-01")) {
             id = openWithExecution(agent, "pg-01", "stream");
             internal.dispatch(dispatchOf("pg-01"));
             agent.next(RUN);
@@ -191,7 +191,7 @@ class ReliabilityTest extends GatewayTestSupport {
         }
         awaitReadiness(200);
 
-        try (FakeAgent agent = FakeAgent.connect(channel)) {
+        try (FakeAgent agent = agent("pg-01")) {
             Hello hello = FakeAgent.hello(subscription, "pg-01").toBuilder()
                     .addHeld(HeldExecution.newBuilder().setExecutionId(id.toString()).setRunning(true)).build();
             agent.send(hello);
@@ -223,7 +223,7 @@ class ReliabilityTest extends GatewayTestSupport {
 
     /** The first terminal state wins: an Exited arriving after the watchdog ended the execution changes nothing. */
     private void assertLateExitChangesNothing(UUID id) throws Exception {
-        try (FakeAgent agent = FakeAgent.connect(channel)) {
+        try (FakeAgent agent = agent("quiet-01")) {
             agent.send(FakeAgent.hello(subscription, "quiet-01"));
             agent.next(WELCOME);
             agent.send(ProgressMessages.exited(id, 0));

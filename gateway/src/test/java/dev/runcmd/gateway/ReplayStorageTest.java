@@ -24,7 +24,7 @@ class ReplayStorageTest extends GatewayTestSupport {
     @Test
     void replayWithOtherChunkBoundariesStoresEachByteOnce() throws Exception {
         UUID id;
-        try (FakeAgent agent = FakeAgent.connect(channel)) {
+        try (FakeAgent agent = agent("rechunk-01")) {
             id = openWithExecution(agent, "rechunk-01", "rechunk");
             internal.dispatch(dispatchOf("rechunk-01"));
             agent.next(RUN);
@@ -42,7 +42,7 @@ class ReplayStorageTest extends GatewayTestSupport {
 
     /** A new session of the agent holding {@code id}, sending {@code messages}, until they are acknowledged. */
     private void replay(UUID id, AgentMessage... messages) throws Exception {
-        try (FakeAgent agent = FakeAgent.connect(channel)) {
+        try (FakeAgent agent = agent("rechunk-01")) {
             agent.send(FakeAgent.hello(subscription, "rechunk-01").toBuilder()
                     .addHeld(HeldExecution.newBuilder().setExecutionId(id.toString()).setRunning(true)).build());
             agent.next(WELCOME);

@@ -11,7 +11,6 @@ import dev.runcmd.proto.agent.v1.Accepted;
 import dev.runcmd.proto.agent.v1.AgentMessage;
 import dev.runcmd.proto.agent.v1.GatewayMessage;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.UUID;
@@ -35,7 +34,7 @@ class ShutdownIT {
             long machineId = insertMachine(gateway, "drain-01");
             UUID accepted = insertExecution(gateway, machineId, "accepted");
             UUID unaccepted = insertExecution(gateway, machineId, "unaccepted");
-            ManagedChannel channel = channel(gateway);
+            ManagedChannel channel = gateway.machineChannel(SUBSCRIPTION, "drain-01");
             try (FakeAgent agent = FakeAgent.connect(channel)) {
                 agent.send(FakeAgent.hello(SUBSCRIPTION, "drain-01"));
                 agent.next(WELCOME);
@@ -70,7 +69,8 @@ class ShutdownIT {
     @Test
     void sigtermWithPostgresDownStillExitsInTime() throws Exception {
         try (GatewayProcess gateway = GatewayProcess.start()) {
-            ManagedChannel channel = channel(gateway);
+            insertMachine(gateway, "nodb-01");
+            ManagedChannel channel = gateway.machineChannel(SUBSCRIPTION, "nodb-01");
             try (FakeAgent agent = FakeAgent.connect(channel)) {
                 agent.send(FakeAgent.hello(SUBSCRIPTION, "nodb-01"));
                 agent.next(WELCOME);
@@ -84,10 +84,6 @@ class ShutdownIT {
                 channel.shutdownNow();
             }
         }
-    }
-
-    private static ManagedChannel channel(GatewayProcess gateway) {
-        return ManagedChannelBuilder.forAddress("localhost", gateway.grpcPort()).usePlaintext().build();
     }
 
     private static void sendChunks(FakeAgent agent, UUID id, int from, int to) {

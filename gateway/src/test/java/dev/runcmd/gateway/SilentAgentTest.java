@@ -59,7 +59,7 @@ class SilentAgentTest extends GatewayTestSupport {
     }
 
     private FakeAgent connected(String machine) throws InterruptedException {
-        FakeAgent agent = FakeAgent.connect(channel);
+        FakeAgent agent = agent(machine);
         agent.send(FakeAgent.hello(subscription, machine));
         agent.next(WELCOME);
         return agent;

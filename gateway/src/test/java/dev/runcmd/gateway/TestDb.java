@@ -83,6 +83,11 @@ final class TestDb {
         return rows;
     }
 
+    /** Runs a statement; returns the rows it changed. */
+    int execute(String sql, Tuple values) {
+        return pool.preparedQuery(sql).execute(values).await().atMost(WAIT).rowCount();
+    }
+
     /** The number of rows a count query reports. */
     long count(String sql, Tuple values) {
         return one(sql, values).getLong(0);

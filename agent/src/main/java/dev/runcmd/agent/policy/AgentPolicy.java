@@ -1,5 +1,6 @@
 package dev.runcmd.agent.policy;
 
+import dev.runcmd.proto.commands.BuiltInScripts;
 import dev.runcmd.proto.agent.v1.Run;
 import java.io.IOException;
 import java.io.Reader;
@@ -32,7 +33,9 @@ import java.util.stream.Collectors;
  *   <li>{@code max-timeout-seconds} ({@code 0}: no cap): a run asking for more, or for no timeout, runs with this
  *       one;</li>
  *   <li>{@code script-uri-hosts}, {@code blob-hosts}: the hosts a scriptUri may be downloaded from and the output
- *       and error blobs may be written to, comma-separated, exact names (absent: any host).</li>
+ *       and error blobs may be written to, comma-separated, exact names (absent: any host);</li>
+ *   <li>{@code command-ids}: the built-in commands ({@code source.commandId}) allowed, comma-separated; when set,
+ *       only runs of these commands are allowed, inline scripts and scriptUri are refused (absent: anything).</li>
  * </ul>
  *
  * <p>The file must belong to root and must not be writable by group or others; otherwise the agent does not start.
@@ -40,10 +43,10 @@ import java.util.stream.Collectors;
 public final class AgentPolicy {
 
     /** Everything allowed: no policy file. */
-    public static final AgentPolicy NONE = new AgentPolicy(true, null, true, 0, null, null);
+    public static final AgentPolicy NONE = new AgentPolicy(true, null, true, 0, null, null, null);
 
     private static final Set<String> KEYS = Set.of("run-command.enabled", "run-as-users", "allow-root",
-            "max-timeout-seconds", "script-uri-hosts", "blob-hosts");
+            "max-timeout-seconds", "script-uri-hosts", "blob-hosts", "command-ids");
 
     private final boolean enabled;
     private final Set<String> runAsUsers; // null: any
@@ -51,9 +54,11 @@ public final class AgentPolicy {
     private final long maxTimeoutSeconds; // 0: no cap
     private final Set<String> scriptUriHosts; // null: any
     private final Set<String> blobHosts; // null: any
+    private final Set<String> commandIds; // null: any run, with or without a commandId
 
     private AgentPolicy(boolean enabled, Set<String> runAsUsers, boolean allowRoot, long maxTimeoutSeconds,
-            Set<String> scriptUriHosts, Set<String> blobHosts) {
+            Set<String> scriptUriHosts, Set<String> blobHosts, Set<String> commandIds) {
+        this.commandIds = commandIds;
         this.enabled = enabled;
         this.runAsUsers = runAsUsers;
         this.allowRoot = allowRoot;
@@ -88,7 +93,7 @@ public final class AgentPolicy {
         }
         return new AgentPolicy(bool(values, "run-command.enabled", file), list(values, "run-as-users"),
                 bool(values, "allow-root", file), seconds(values, file), hosts(values, "script-uri-hosts"),
-                hosts(values, "blob-hosts"));
+                hosts(values, "blob-hosts"), list(values, "command-ids"));
     }
 
     /** Why {@code run} may not start here, or empty when it may. */
@@ -104,6 +109,12 @@ public final class AgentPolicy {
         if (!user.isEmpty() && runAsUsers != null && !runAsUsers.contains(user)) {
             return blocked("runAsUser '" + user + "' is not allowed");
         }
+        if (commandIds != null) {
+            Optional<String> refused = commandRefusal(run);
+            if (refused.isPresent()) {
+                return refused;
+            }
+        }
         if (!run.getScriptUri().isEmpty() && !allowed(scriptUriHosts, run.getScriptUri())) {
             return blocked("scriptUri host '" + host(run.getScriptUri()) + "' is not allowed");
         }
@@ -111,6 +122,25 @@ public final class AgentPolicy {
             if (!blob.isEmpty() && !allowed(blobHosts, blob)) {
                 return blocked("blob host '" + host(blob) + "' is not allowed");
             }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A command allow-list admits a run only when it names an allowed command and carries exactly that command's
+     * script as this agent knows it ({@link BuiltInScripts}), without a scriptUri: the name alone proves nothing.
+     */
+    private Optional<String> commandRefusal(Run run) {
+        String id = run.getCommandId();
+        if (id.isEmpty()) {
+            return blocked("only the commands [" + String.join(",", new TreeSet<>(commandIds)) + "] may run, not a"
+                    + " script");
+        }
+        if (commandIds.stream().noneMatch(id::equalsIgnoreCase)) {
+            return blocked("commandId '" + id + "' is not allowed");
+        }
+        if (!run.getScriptUri().isEmpty() || !BuiltInScripts.script(id).map(run.getScript()::equals).orElse(false)) {
+            return blocked("the script sent for commandId '" + id + "' is not that command's");
         }
         return Optional.empty();
     }
@@ -131,7 +161,9 @@ public final class AgentPolicy {
         return "run-as users " + (runAsUsers == null ? "any" : "[" + String.join(",", new TreeSet<>(runAsUsers)) + "]")
                 + "; as root " + (allowRoot ? "allowed" : "refused")
                 + "; timeout " + (maxTimeoutSeconds == 0 ? "uncapped" : "at most " + maxTimeoutSeconds + " s")
-                + "; scriptUri hosts " + describe(scriptUriHosts) + "; blob hosts " + describe(blobHosts);
+                + "; scriptUri hosts " + describe(scriptUriHosts) + "; blob hosts " + describe(blobHosts)
+                + "; commands " + (commandIds == null ? "any, and scripts" : "only [" + String.join(",",
+                        new TreeSet<>(commandIds)) + "]");
     }
 
     private static Optional<String> blocked(String why) {

@@ -10,8 +10,11 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** Small file operations with explicit durability: atomic replace, directory fsync, private modes. */
-final class Durable {
+/**
+ * Small file operations with explicit durability: atomic replace, directory fsync, private modes. Used for the
+ * state dirs and for the machine's identity files.
+ */
+public final class Durable {
     private Durable() {}
 
     /**
@@ -24,7 +27,7 @@ final class Durable {
     }
 
     /** {@link #replace(Path, byte[], boolean)} for a secret: the file is created with mode 0600 where POSIX. */
-    static void replacePrivate(Path file, byte[] bytes) throws IOException {
+    public static void replacePrivate(Path file, byte[] bytes) throws IOException {
         Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".tmp"));
         replace(file, bytes, true, isPosix(file.getParent()) ? new FileAttribute<?>[] {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))} : new FileAttribute<?>[0]);
@@ -50,7 +53,7 @@ final class Durable {
     }
 
     /** Makes the entries of {@code dir} durable; a no-op where directories cannot be opened (Windows). */
-    static void syncDir(Path dir) throws IOException {
+    public static void syncDir(Path dir) throws IOException {
         if (!isPosix(dir)) {
             return;
         }
@@ -60,12 +63,13 @@ final class Durable {
     }
 
     /** Mode 0700 where the file system has POSIX permissions; nothing elsewhere. */
-    static FileAttribute<?>[] ownerOnlyDir(Path near) {
+    public static FileAttribute<?>[] ownerOnlyDir(Path near) {
         return isPosix(near) ? new FileAttribute<?>[] {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))} : new FileAttribute<?>[0];
     }
 
-    private static boolean isPosix(Path path) {
+    /** True where the file system has POSIX permissions (not on Windows). */
+    public static boolean isPosix(Path path) {
         return path.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 }

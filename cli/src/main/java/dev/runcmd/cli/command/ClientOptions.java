@@ -10,7 +10,7 @@ public final class ClientOptions {
             description = "REST API base URL (env RUNCMD_ENDPOINT; default ${DEFAULT-VALUE}).")
     String endpoint;
 
-    @Option(names = "--subscription-id", paramLabel = "ID",
+    @Option(names = {"--subscription-id", "--subscription"}, paramLabel = "ID",
             defaultValue = "${env:RUNCMD_SUBSCRIPTION_ID:-" + Defaults.SUBSCRIPTION_ID + "}",
             description = "Subscription id (env RUNCMD_SUBSCRIPTION_ID; default ${DEFAULT-VALUE}).")
     String subscriptionId;

@@ -8,10 +8,12 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code runcmd machine list|show}. */
-@Command(name = "machine", mixinStandardHelpOptions = true, description = "Machines registered by their agents.",
-        subcommands = {MachineCommand.ListAll.class, MachineCommand.Show.class})
+/** {@code runcmd machine list|show|delete} and {@code runcmd machine join-token ...}. */
+@Command(name = "machine", mixinStandardHelpOptions = true, description = "Machines enrolled by their agents.",
+        subcommands = {MachineCommand.ListAll.class, MachineCommand.Show.class, MachineCommand.Delete.class,
+                JoinTokenCommand.class})
 public final class MachineCommand {
 
     private static final List<String> HEADERS = List.of("NAME", "STATUS", "OS", "OS VERSION", "AGENT", "LAST STATUS CHANGE");
@@ -58,6 +60,26 @@ public final class MachineCommand {
             } else {
                 Printer.table(System.out, HEADERS, List.of(row(machine)));
             }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = {"Delete a machine: its identity is revoked (its agent is disconnected and can no longer "
+                    + "connect) and its unfinished executions end Failed.",
+                    "It can enroll again with a new join token."})
+    static final class Delete implements Callable<Integer> {
+        @Mixin ClientOptions options;
+
+        @Parameters(paramLabel = "NAME", description = "The machine.")
+        String name;
+
+        @Override
+        public Integer call() throws Exception {
+            ArmClient client = options.client();
+            int status = client.delete(client.machinePath(name));
+            System.err.println(status == 204 ? "runcmd: no machine named '" + name + "'; nothing to delete"
+                    : "runcmd: deleted machine '" + name + "'; its identity is revoked");
             return ExitCodes.OK;
         }
     }

@@ -38,6 +38,12 @@ public final class ArmClient {
                 + "/providers/Microsoft.HybridCompute/machines";
     }
 
+    /** The path of the join tokens collection of this scope. */
+    public String joinTokensPath() {
+        return "/subscriptions/" + encode(subscriptionId) + "/resourceGroups/" + encode(resourceGroup)
+                + "/providers/Microsoft.HybridCompute/joinTokens";
+    }
+
     public String machinePath(String machine) {
         return machinesPath() + "/" + encode(machine);
     }
@@ -114,6 +120,13 @@ public final class ArmClient {
         return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** POST with a JSON body; answers status and body. */
+    public Answer post(String path, JsonNode body) throws IOException, InterruptedException, ArmException {
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
+    }
+
     /** A successful answer. */
     public record Answer(int status, JsonNode body) {
     }
@@ -150,7 +163,8 @@ public final class ArmClient {
         return URI.create(endpoint + path + separator + "api-version=" + API_VERSION);
     }
 
-    private static String encode(String segment) {
+    /** A path segment, percent-encoded. */
+    public static String encode(String segment) {
         return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

@@ -1,5 +1,6 @@
 package dev.runcmd.cli.local;
 
+import dev.runcmd.cli.http.ArmClient;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,7 @@ public final class LocalStack implements AutoCloseable {
     private final Path dataDir;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private EmbeddedDatabase database;
+    private int controlApiPort;
 
     public LocalStack(Artifacts artifacts, Path dataDir) {
         this.artifacts = artifacts;
@@ -66,6 +68,9 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts the control API with extra Quarkus/runcmd settings given as system properties. */
     public ComponentProcess startControlApi(int httpPort, java.util.Map<String, String> settings) throws IOException {
+        if (controlApiPort == 0) {
+            controlApiPort = httpPort; // agents enroll through the first one (others may be stopped by tests)
+        }
         List<String> command = javaCommand(QUARKUS_JVM);
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(datasourceProperties());
@@ -77,7 +82,10 @@ public final class LocalStack implements AutoCloseable {
         return track(new ComponentProcess("control-api", command, secrets(), logDir().resolve("control-api.log")).start());
     }
 
-    /** Starts a gateway: agents and the control API reach it on {@code grpcPort}; health on {@code httpPort}. */
+    /**
+     * Starts a gateway: agents reach it on {@code grpcPort} (TLS, the runcmd CA), the control API on its internal
+     * listener (a free port it advertises itself); health on {@code httpPort}.
+     */
     public ComponentProcess startGateway(String id, int grpcPort, int httpPort) throws IOException {
         return startGateway(id, grpcPort, httpPort, java.util.Map.of());
     }
@@ -93,7 +101,8 @@ public final class LocalStack implements AutoCloseable {
         command.add("-Dquarkus.http.port=" + httpPort);
         command.add("-Dquarkus.http.host=127.0.0.1");
         command.add("-Druncmd.gateway.id=" + id);
-        command.add("-Druncmd.gateway.advertised-address=127.0.0.1:" + grpcPort);
+        command.add("-Druncmd.gateway.internal-port=" + Ports.free());
+        command.add("-Druncmd.gateway.internal-host=127.0.0.1");
         command.add("-jar");
         command.add(artifacts.gatewayJar().toString());
         return track(new ComponentProcess("gateway " + id, command, secrets(), logDir().resolve("gateway-" + id + ".log")).start());
@@ -123,9 +132,34 @@ public final class LocalStack implements AutoCloseable {
      * Starts an agent as above with the given {@code --stop-mode}: {@code cancel} (what the local stack
      * uses: scripts end with their agent, nothing is left behind) or {@code detach} (the agent's own
      * default: a stopped agent leaves its scripts running for the next one to take over).
+     *
+     * <p>An agent whose work directory holds no identity yet enrolls first: the stack creates a one-use join token
+     * naming the machine through the control API and hands it to the agent in its environment (never on its
+     * command line), as an operator would with {@code runcmd machine join-token create}.
      */
     public ComponentProcess startAgent(AgentIdentity identity, String gateways, List<String> jvmOptions,
                                        String stopMode) throws IOException {
+        Path identityFile = agentWorkDir(identity).resolve("identity").resolve("cert.pem");
+        java.util.Map<String, String> environment = java.nio.file.Files.exists(identityFile) ? java.util.Map.of()
+                : java.util.Map.of("RUNCMD_JOIN_TOKEN", joinToken(identity));
+        return startAgent(identity, gateways, jvmOptions, stopMode, environment);
+    }
+
+    /** Starts an agent for a machine with the join token an operator gave it (in its environment). */
+    public ComponentProcess startAgentWithToken(AgentIdentity identity, int gatewayPort, String joinToken)
+            throws IOException {
+        return startAgent(identity, "127.0.0.1:" + gatewayPort, AGENT_JVM, "cancel",
+                java.util.Map.of("RUNCMD_JOIN_TOKEN", joinToken));
+    }
+
+    /** The agent's work directory: {@code <data-dir>/agents/<machine>} (its identity in {@code identity/}). */
+    public Path agentWorkDir(AgentIdentity identity) {
+        return dataDir.resolve("agents").resolve(identity.machineName());
+    }
+
+    private ComponentProcess startAgent(AgentIdentity identity, String gateways, List<String> jvmOptions,
+                                        String stopMode, java.util.Map<String, String> environment)
+            throws IOException {
         List<String> command = javaCommand(jvmOptions);
         command.add("-jar");
         command.add(artifacts.agentJar().toString());
@@ -135,9 +169,40 @@ public final class LocalStack implements AutoCloseable {
                 "--subscription-id", identity.subscriptionId(),
                 "--resource-group", identity.resourceGroup(),
                 "--machine-name", identity.machineName(),
-                "--work-dir", dataDir.resolve("agents").resolve(identity.machineName()).toString()));
+                "--work-dir", agentWorkDir(identity).toString()));
         String name = "agent " + identity.machineName();
-        return track(new ComponentProcess(name, command, logDir().resolve("agent-" + identity.machineName() + ".log")).start());
+        return track(new ComponentProcess(name, command, environment,
+                logDir().resolve("agent-" + identity.machineName() + ".log")).start());
+    }
+
+    /** A one-use join token for the machine, valid ten minutes, from the control API this stack started. */
+    public String joinToken(AgentIdentity identity) throws IOException {
+        if (controlApiPort == 0) {
+            throw new IllegalStateException("start the control API first: agents enroll through it");
+        }
+        String path = "/subscriptions/" + identity.subscriptionId() + "/resourceGroups/" + identity.resourceGroup()
+                + "/providers/Microsoft.HybridCompute/joinTokens";
+        String body = "{\"properties\":{\"machineName\":\"" + identity.machineName()
+                + "\",\"expiresInSeconds\":600,\"uses\":1}}";
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + controlApiPort + path + "?api-version=" + ArmClient.API_VERSION))
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        try {
+            java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient()
+                    .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 201) {
+                throw new IOException("creating a join token for " + identity.machineName() + " failed: HTTP "
+                        + answer.statusCode() + " " + answer.body());
+            }
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.body())
+                    .path("properties").path("token").asText();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while creating a join token", interrupted);
+        }
     }
 
     /**

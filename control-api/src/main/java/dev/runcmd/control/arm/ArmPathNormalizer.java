@@ -9,14 +9,17 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 /**
  * Rewrites the fixed segments of ARM paths to their canonical spelling before resource matching, because ARM
  * treats them case-insensitively ({@code resourcegroups}, {@code microsoft.hybridcompute}, {@code runcommands},
- * {@code operationstatuses}, {@code operationresults}).
- * Names chosen by users (subscription, resource group, machine, run command) are left exactly as sent.
+ * {@code jointokens}, {@code operationstatuses}, {@code operationresults}).
+ * Names chosen by users (subscription, resource group, machine, run command, token id) are left exactly as sent.
  */
 public final class ArmPathNormalizer {
 
     private static final Pattern ARM_PATH = Pattern.compile(
             "(?i)/subscriptions/([^/]+)/resourcegroups/([^/]+)/providers/microsoft\\.hybridcompute/machines"
                     + "(?:(/[^/]+)(?:(/runcommands)(/.*)?)?)?(/?)");
+    private static final Pattern JOIN_TOKEN_PATH = Pattern.compile(
+            "(?i)/subscriptions/([^/]+)/resourcegroups/([^/]+)/providers/microsoft\\.hybridcompute/jointokens"
+                    + "(/[^/]+)?(/?)");
     private static final Pattern OPERATION_PATH = Pattern.compile(
             "(?i)/subscriptions/([^/]+)/providers/microsoft\\.hybridcompute/locations/([^/]+)"
                     + "/(operationstatuses|operationresults)(/.*)?");
@@ -36,7 +39,17 @@ public final class ArmPathNormalizer {
     /** Returns the path with canonical fixed segments, or the path itself when it is not an ARM path. */
     static String canonical(String rawPath) {
         Matcher operation = OPERATION_PATH.matcher(rawPath);
-        return operation.matches() ? canonicalOperation(operation) : canonicalResource(rawPath);
+        if (operation.matches()) {
+            return canonicalOperation(operation);
+        }
+        Matcher joinToken = JOIN_TOKEN_PATH.matcher(rawPath);
+        return joinToken.matches() ? canonicalJoinToken(joinToken) : canonicalResource(rawPath);
+    }
+
+    private static String canonicalJoinToken(Matcher joinToken) {
+        return "/subscriptions/" + joinToken.group(1) + "/resourceGroups/" + joinToken.group(2)
+                + "/providers/Microsoft.HybridCompute/joinTokens"
+                + (joinToken.group(3) == null ? "" : joinToken.group(3)) + joinToken.group(4);
     }
 
     private static String canonicalOperation(Matcher operation) {

@@ -67,13 +67,11 @@ public class Dispatcher {
     }
 
     private void send(String address, String what, GatewayCall call) {
-        try {
-            GatewayInternalStub stub = GatewayInternalGrpc.newStub(channels.forAddress(address))
-                    .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
-            call.start(stub, address);
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "%s not sent to gateway %s", what, address);
-        }
+        channels.forAddress(address)
+                .map(channel -> GatewayInternalGrpc.newStub(channel)
+                        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS))
+                .subscribe().with(stub -> call.start(stub, address),
+                        failure -> LOG.warnf(failure, "%s not sent to gateway %s", what, address));
     }
 
     private static dev.runcmd.proto.agent.v1.MachineScope toProto(MachineScope scope) {

@@ -1,28 +1,33 @@
 package dev.runcmd.control.grpc;
 
 import dev.runcmd.control.machine.MachineRepository;
+import dev.runcmd.control.machine.MachineService;
+import dev.runcmd.proto.v1.DeleteMachineRequest;
+import dev.runcmd.proto.v1.DeleteMachineResponse;
 import dev.runcmd.proto.v1.GetMachineRequest;
 import dev.runcmd.proto.v1.ListMachinesRequest;
 import dev.runcmd.proto.v1.ListMachinesResponse;
 import dev.runcmd.proto.v1.Machine;
 import dev.runcmd.proto.v1.Machines;
-import io.quarkus.grpc.GrpcService;
 import dev.runcmd.control.store.Transactions;
+import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
 
-/** The public {@code runcmd.v1.Machines} service: the same reads as the REST machine resource. */
+/** The public {@code runcmd.v1.Machines} service: the same reads and deletes as the REST machine resource. */
 @GrpcService
 public class MachinesGrpcService implements Machines {
 
     private final Transactions transactions;
     private final MachineRepository machines;
+    private final MachineService service;
 
-    MachinesGrpcService(Transactions transactions, MachineRepository machines) {
+    MachinesGrpcService(Transactions transactions, MachineRepository machines, MachineService service) {
         this.transactions = transactions;
         this.machines = machines;
+        this.service = service;
     }
 
-    /** One machine; NOT_FOUND when it never registered, INVALID_ARGUMENT for a malformed reference. */
+    /** One machine; NOT_FOUND when it never enrolled or was deleted, INVALID_ARGUMENT for a malformed reference. */
     @Override
     public Uni<Machine> getMachine(GetMachineRequest request) {
         return Uni.createFrom().item(request)
@@ -42,6 +47,25 @@ public class MachinesGrpcService implements Machines {
                 .map(all -> ListMachinesResponse.newBuilder()
                         .addAllMachines(all.stream().map(ProtoViews::machine).toList())
                         .build())
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    /**
+     * Deletes a machine and revokes its identity; its unfinished executions end Failed. NOT_FOUND when it does not
+     * exist, INVALID_ARGUMENT for a malformed reference.
+     */
+    @Override
+    public Uni<DeleteMachineResponse> deleteMachine(DeleteMachineRequest request) {
+        return Uni.createFrom().item(request)
+                .map(r -> GrpcRequests.scope(r.getMachine()))
+                .flatMap(scope -> service.delete(scope)
+                        .onItem().transform(deletion -> {
+                            if (!deletion.existed()) {
+                                throw MachineRepository.notFound(scope);
+                            }
+                            return DeleteMachineResponse.newBuilder()
+                                    .setExecutionsEnded(deletion.executionsEnded()).build();
+                        }))
                 .onFailure().transform(GrpcErrors::toStatus);
     }
 }

@@ -1,11 +1,13 @@
 package dev.runcmd.control.grpc;
 
 import dev.runcmd.control.arm.ArmTime;
+import dev.runcmd.control.jointoken.JoinTokenEntity;
 import dev.runcmd.control.machine.MachineEntity;
 import dev.runcmd.control.runcommand.ExecutionEntity;
 import dev.runcmd.control.runcommand.RunCommandEntity;
 import dev.runcmd.control.runcommand.RunCommandSnapshot;
 import dev.runcmd.control.runcommand.RunCommandView;
+import dev.runcmd.proto.v1.JoinToken;
 import dev.runcmd.proto.v1.Machine;
 import dev.runcmd.proto.v1.Parameter;
 import dev.runcmd.proto.v1.RunCommand;
@@ -27,6 +29,18 @@ final class ProtoViews {
                 .setOsVersion(machine.osVersion)
                 .setAgentVersion(machine.agentVersion)
                 .setLastStatusChange(time(machine.lastStatusChange))
+                .build();
+    }
+
+    /** The public message of a join token, never with its secret. */
+    static JoinToken joinToken(JoinTokenEntity row) {
+        return JoinToken.newBuilder()
+                .setId(row.scope().resourceId(row.id))
+                .setName(row.id)
+                .setMachineName(orEmpty(row.machineName))
+                .setExpiresAt(time(row.expiresAt))
+                .setUsesLeft(row.usesLeft)
+                .setCreatedAt(time(row.createdAt))
                 .build();
     }
 

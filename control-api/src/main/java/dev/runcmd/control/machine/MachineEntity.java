@@ -8,8 +8,9 @@ import java.time.OffsetDateTime;
 import org.hibernate.annotations.Immutable;
 
 /**
- * A machine as its agent registered it (table {@code machine}). The gateway creates and updates these rows when
- * agents say Hello and disconnect; the control API only reads them, hence {@link Immutable}.
+ * A machine as its agent enrolled and registered it (table {@code machine}). The gateway creates and updates these
+ * rows when agents enroll, say Hello and disconnect; the control API only reads them, hence {@link Immutable}, and
+ * revokes one by a native statement when it is deleted ({@link MachineRepository#revoke}).
  */
 @Entity
 @Immutable
@@ -53,6 +54,13 @@ public class MachineEntity {
     /** When {@link #status} last changed. */
     @Column(name = "last_status_change")
     public OffsetDateTime lastStatusChange;
+
+    /**
+     * When the machine was deleted and its identity revoked, or null. A revoked machine does not exist for the API
+     * until it enrolls again.
+     */
+    @Column(name = "revoked_at")
+    public OffsetDateTime revokedAt;
 
     /** The scope this machine is addressed by. */
     public MachineScope scope() {

@@ -1,6 +1,7 @@
 package dev.runcmd.control.machine;
 
 import dev.runcmd.control.arm.ArmException;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
@@ -8,33 +9,100 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
 /**
- * Reads machines. Every method must run inside a {@code Transactions} unit (read, snapshot or write).
+ * Reads machines, and revokes one when it is deleted. Every method must run inside a {@code Transactions} unit
+ * (read, snapshot or write). A revoked machine ({@code revoked_at} set) is invisible to every read by scope: for the
+ * API it no longer exists, as if it never enrolled.
  */
 @ApplicationScoped
 public class MachineRepository implements PanacheRepositoryBase<MachineEntity, Long> {
 
-    /** The machine at this scope, or null when it never registered. */
+    private static final String LOCK = """
+            select id from machine
+             where subscription_id = ?1 and resource_group = ?2 and name = ?3 and revoked_at is null
+               for update
+            """;
+
+    /*
+     * KEY SHARE conflicts only with the deletion's FOR UPDATE (not with a gateway's status updates): a write waits
+     * for a deletion under way and then no longer finds the machine, and a deletion waits for the write and then
+     * ends the execution it created.
+     */
+    private static final String LOCK_PARENT = """
+            select id from machine
+             where subscription_id = ?1 and resource_group = ?2 and name = ?3 and revoked_at is null
+               for key share
+            """;
+
+    private static final String REVOKE = """
+            update machine
+               set revoked_at = now(), enrollment_id = null, status = 'Disconnected', last_status_change = now()
+             where id = ?1
+            """;
+
+    /** The machine at this scope, or null when it never enrolled or was deleted. */
     public Uni<MachineEntity> findByScope(MachineScope scope) {
-        return find("subscriptionId = ?1 and resourceGroup = ?2 and name = ?3",
+        return find("subscriptionId = ?1 and resourceGroup = ?2 and name = ?3 and revokedAt is null",
                 scope.subscriptionId(), scope.resourceGroup(), scope.machineName()).firstResult();
     }
 
-    /** The machine at this scope; fails with 404 ResourceNotFound when it never registered. */
+    /** The machine at this scope; fails with 404 ResourceNotFound when it never enrolled or was deleted. */
     public Uni<MachineEntity> require(MachineScope scope) {
-        return findByScope(scope).onItem().ifNull().failWith(() -> ArmException.resourceNotFound(
-                "The Resource '" + MachineScope.TYPE + "/" + scope.machineName() + "' under resource group '"
-                        + scope.resourceGroup() + "' was not found."));
+        return findByScope(scope).onItem().ifNull().failWith(() -> notFound(scope));
     }
 
-    /** The machine at this scope; fails with 404 ParentResourceNotFound when it never registered. */
+    /** The machine at this scope; fails with 404 ParentResourceNotFound when it never enrolled or was deleted. */
     public Uni<MachineEntity> requireParent(MachineScope scope) {
         return findByScope(scope).onItem().ifNull()
                 .failWith(() -> ArmException.parentNotFound(scope.machineName(), scope.resourceGroup()));
     }
 
-    /** The machines of a resource group, by name. */
+    /**
+     * The id of the machine at this scope, locked against its deletion until the transaction ends, for a write that
+     * adds to it (a run command, an execution); fails with 404 ParentResourceNotFound when it never enrolled or was
+     * deleted.
+     */
+    public Uni<Long> lockParent(MachineScope scope) {
+        return selectId(LOCK_PARENT, scope).onItem().ifNull()
+                .failWith(() -> ArmException.parentNotFound(scope.machineName(), scope.resourceGroup()));
+    }
+
+    /** The machines of a resource group, by name, without deleted ones. */
     public Uni<List<MachineEntity>> listByGroup(String subscriptionId, String resourceGroup) {
-        return find("subscriptionId = ?1 and resourceGroup = ?2", Sort.by("name"), subscriptionId, resourceGroup)
-                .list();
+        return find("subscriptionId = ?1 and resourceGroup = ?2 and revokedAt is null", Sort.by("name"),
+                subscriptionId, resourceGroup).list();
+    }
+
+    /**
+     * The id of the machine at this scope, its row locked until the transaction ends; null when it never enrolled
+     * or was deleted already.
+     */
+    public Uni<Long> lockByScope(MachineScope scope) {
+        return selectId(LOCK, scope);
+    }
+
+    /**
+     * Revokes a machine locked by {@link #lockByScope}: it no longer exists for the API, its enrollment (the identity
+     * its certificates carry) is void, and it shows Disconnected; the gateways close its session.
+     */
+    public Uni<Void> revoke(long machineId) {
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(REVOKE)
+                .setParameter(1, machineId)
+                .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    private static Uni<Long> selectId(String statement, MachineScope scope) {
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(statement, Long.class)
+                .setParameter(1, scope.subscriptionId())
+                .setParameter(2, scope.resourceGroup())
+                .setParameter(3, scope.machineName())
+                .getResultList())
+                .map(ids -> ids.isEmpty() ? null : ids.get(0));
+    }
+
+    /** 404 ResourceNotFound for a machine that does not exist. */
+    public static ArmException notFound(MachineScope scope) {
+        return ArmException.resourceNotFound("The Resource '" + MachineScope.TYPE + "/" + scope.machineName()
+                + "' under resource group '" + scope.resourceGroup() + "' was not found.");
     }
 }

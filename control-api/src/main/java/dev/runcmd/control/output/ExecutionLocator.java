@@ -15,7 +15,7 @@ import java.util.UUID;
 /**
  * Finds the execution an output request names (a run command's current one, or a given one of its executions)
  * with one reactive query, and fails with the same 404s as the REST reads: ParentResourceNotFound for an unknown
- * machine, ResourceNotFound for an unknown run command or execution.
+ * (or deleted) machine, ResourceNotFound for an unknown run command or execution.
  */
 @ApplicationScoped
 public class ExecutionLocator {
@@ -26,7 +26,7 @@ public class ExecutionLocator {
               from machine m
               left join run_command r on r.machine_id = m.id and r.name = $4
               left join execution e on e.run_command_id = r.id and e.id = coalesce($5::uuid, r.current_execution_id)
-             where m.subscription_id = $1 and m.resource_group = $2 and m.name = $3
+             where m.subscription_id = $1 and m.resource_group = $2 and m.name = $3 and m.revoked_at is null
             """;
 
     private final Sql sql;

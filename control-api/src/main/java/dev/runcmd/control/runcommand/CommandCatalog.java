@@ -1,5 +1,6 @@
 package dev.runcmd.control.runcommand;
 
+import dev.runcmd.proto.commands.BuiltInScripts;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -30,13 +31,17 @@ public final class CommandCatalog {
      * PowerShell entry declares {@code $script} in a param block; a POSIX shell sees them as environment variables.
      */
     private static final List<BuiltIn> COMMANDS = List.of(
-            new BuiltIn("RunShellScript", "eval \"$script\"", ScriptShell.POSIX, true),
-            new BuiltIn("RunPowerShellScript", "param([string]$script)\nInvoke-Expression $script",
-                    ScriptShell.POWERSHELL, true),
-            new BuiltIn("ifconfig", "ip addr 2>/dev/null || ifconfig -a", ScriptShell.POSIX, false),
-            new BuiltIn("Uptime", "uptime", ScriptShell.POSIX, false),
-            new BuiltIn("DiskUsage", "df -h", ScriptShell.POSIX, false),
-            new BuiltIn("IPConfig", "ipconfig /all", ScriptShell.POWERSHELL, false));
+            builtIn("RunShellScript", ScriptShell.POSIX, true),
+            builtIn("RunPowerShellScript", ScriptShell.POWERSHELL, true),
+            builtIn("ifconfig", ScriptShell.POSIX, false),
+            builtIn("Uptime", ScriptShell.POSIX, false),
+            builtIn("DiskUsage", ScriptShell.POSIX, false),
+            builtIn("IPConfig", ScriptShell.POWERSHELL, false));
+
+    /** A catalogue entry whose script is the one agents know too ({@link BuiltInScripts}). */
+    private static BuiltIn builtIn(String id, ScriptShell shell, boolean needsScriptParameter) {
+        return new BuiltIn(id, BuiltInScripts.of(id), shell, needsScriptParameter);
+    }
 
     private CommandCatalog() {
     }

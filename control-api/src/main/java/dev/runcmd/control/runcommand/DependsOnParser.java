@@ -1,6 +1,6 @@
 package dev.runcmd.control.runcommand;
 
-import static dev.runcmd.control.runcommand.RequestJson.invalid;
+import static dev.runcmd.control.arm.RequestJson.invalid;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runcmd.control.arm.ArmException;

@@ -1,5 +1,6 @@
 package dev.runcmd.control.runcommand;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,9 +10,50 @@ import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
-/** Reads executions and makes the control API's one state change. Every method needs a reactive session. */
+/**
+ * Reads executions and makes the control API's two state changes: canceling a Pending one, and ending a deleted
+ * machine's unfinished ones Failed. Every method needs a reactive session.
+ */
 @ApplicationScoped
 public class ExecutionRepository implements PanacheRepositoryBase<ExecutionEntity, UUID> {
+
+    /*
+     * Ends them as a gateway ends an execution Failed (exit code null, end time, message), locked in id order. Its
+     * run command's provisioning follows the gateway's rule: Succeeded while Creating or Updating when an agent had
+     * accepted it (the platform ran it), Failed when none had (the platform could not run it).
+     */
+    private static final String FAIL_UNFINISHED = """
+            with doomed as (
+                select id, state, (state = 'Running' or (state = 'Dispatched' and accepted_at is not null)) as ran
+                  from execution
+                 where machine_id = ?1 and state in ('Pending', 'Dispatched', 'Running')
+                 order by id
+                   for update
+            ), ended as (
+                update execution e set state = 'Failed', exit_code = null, end_time = now(), message = ?2
+                  from doomed d
+                 where e.id = d.id
+                returning e.id, d.state as before, d.ran
+            ), ran as (
+                update run_command set provisioning_state = 'Succeeded', updated_at = now()
+                 where current_execution_id in (select id from ended where ran)
+                   and provisioning_state in ('Creating', 'Updating')
+            ), unrun as (
+                update run_command set provisioning_state = 'Failed', updated_at = now()
+                 where current_execution_id in (select id from ended where not ran)
+                   and provisioning_state in ('Creating', 'Updating')
+            )
+            select cast(id as text), before from ended
+            """;
+
+    /**
+     * An execution that {@link #failUnfinished} ended.
+     *
+     * @param id the execution
+     * @param before its state before: an agent may hold it when {@link ExecutionState#isOnAgent()}
+     */
+    public record Ended(UUID id, ExecutionState before) {
+    }
 
     /** The executions with these ids, in no particular order. */
     public Uni<List<ExecutionEntity>> findByIds(Collection<UUID> ids) {
@@ -51,5 +93,22 @@ public class ExecutionRepository implements PanacheRepositoryBase<ExecutionEntit
     public Uni<ExecutionState> lockState(UUID id) {
         return findById(id, LockModeType.PESSIMISTIC_WRITE)
                 .map(execution -> execution == null ? null : execution.executionState());
+    }
+
+    /**
+     * Ends every unfinished execution (Pending, Dispatched, Running) of a machine Failed with {@code message}, in one
+     * statement; the caller holds the machine's row lock. Followers are notified by the state trigger.
+     *
+     * @return the executions ended
+     */
+    public Uni<List<Ended>> failUnfinished(long machineId, String message) {
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(FAIL_UNFINISHED, Object[].class)
+                .setParameter(1, machineId)
+                .setParameter(2, message)
+                .getResultList())
+                .map(rows -> rows.stream()
+                        .map(row -> new Ended(UUID.fromString((String) row[0]),
+                                ExecutionState.fromStored((String) row[1])))
+                        .toList());
     }
 }

@@ -1,7 +1,7 @@
 package dev.runcmd.control.runcommand;
 
-import static dev.runcmd.control.runcommand.RequestJson.invalid;
-import static dev.runcmd.control.runcommand.RequestJson.member;
+import static dev.runcmd.control.arm.RequestJson.invalid;
+import static dev.runcmd.control.arm.RequestJson.member;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

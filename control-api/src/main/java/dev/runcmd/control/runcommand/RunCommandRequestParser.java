@@ -1,20 +1,17 @@
 package dev.runcmd.control.runcommand;
 
-import static dev.runcmd.control.runcommand.RequestJson.invalid;
-import static dev.runcmd.control.runcommand.RequestJson.member;
-import static dev.runcmd.control.runcommand.RequestJson.object;
-import static dev.runcmd.control.runcommand.RequestJson.text;
+import static dev.runcmd.control.arm.RequestJson.invalid;
+import static dev.runcmd.control.arm.RequestJson.member;
+import static dev.runcmd.control.arm.RequestJson.object;
+import static dev.runcmd.control.arm.RequestJson.text;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runcmd.control.arm.ArmException;
+import dev.runcmd.control.arm.RequestJson;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,29 +42,12 @@ public class RunCommandRequestParser {
     private final ParameterListParser parameters = new ParameterListParser();
 
     RunCommandRequestParser(ObjectMapper mapper) {
-        this.reader = mapper.reader()
-                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        this.reader = RequestJson.strictReader(mapper);
     }
 
     /** Parses a body into a JSON object; throws {@link ArmException} when it is not one. */
     public ObjectNode readObject(byte[] body) {
-        JsonNode root;
-        try {
-            root = reader.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw ArmException.invalidContent("The request content is not valid JSON: " + e.getOriginalMessage()
-                    + location(e) + ".");
-        } catch (IOException e) {
-            throw ArmException.invalidContent("The request content could not be read.");
-        }
-        if (root == null || root.isMissingNode()) {
-            throw ArmException.invalidContent("The request content is empty; a JSON object is required.");
-        }
-        if (!root.isObject()) {
-            throw ArmException.invalidContent("The request content must be a JSON object.");
-        }
-        return (ObjectNode) root;
+        return RequestJson.readObject(reader, body);
     }
 
     /** Parses and validates a PUT body; throws {@link ArmException} on the first problem found. */
@@ -95,11 +75,6 @@ public class RunCommandRequestParser {
                         "properties.deliveryTimeoutInSeconds", 1, MAX_DELIVERY_TIMEOUT_SECONDS,
                         DEFAULT_DELIVERY_TIMEOUT_SECONDS),
                 DependsOnParser.parse(member(properties, "dependsOn")));
-    }
-
-    private static String location(JsonProcessingException e) {
-        return e.getLocation() == null ? ""
-                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
     }
 
     private static String location(ObjectNode root) {

@@ -20,9 +20,10 @@ import java.util.UUID;
  * long-running operation that tracks it. Nothing here talks to a gateway; the outcome says what to send once the
  * transaction has committed.
  *
- * <p>Lock order: the run command row first; then, with a dependsOn, the machine's dependency graph (an advisory
- * lock) and the dependencies' current executions (shared); then its own current execution row. Concurrent writes
- * of one run command therefore run one after the other, and no gateway moves those rows while they are read.
+ * <p>Lock order: the machine row (KEY SHARE, against its deletion: a deleted machine gets no new execution); the run
+ * command row; then, with a dependsOn, the machine's dependency graph (an advisory lock) and the dependencies' current
+ * executions (shared); then its own current execution row. Concurrent writes of one run command therefore run one
+ * after the other, and no gateway moves those rows while they are read.
  */
 @ApplicationScoped
 public class RunCommandWriter {
@@ -59,9 +60,9 @@ public class RunCommandWriter {
      * when the machine never registered and 400 for a bad dependsOn; then nothing is written.
      */
     public Uni<PutOutcome> put(MachineScope scope, String name, RunCommandRequest request) {
-        return transactions.write(() -> machines.requireParent(scope)
-                .flatMap(machine -> commands.lockByName(machine.id, name)
-                        .flatMap(existing -> store(scope, machine.id, name, existing, request, OperationKind.PUT))));
+        return transactions.write(() -> machines.lockParent(scope)
+                .flatMap(machineId -> commands.lockByName(machineId, name)
+                        .flatMap(existing -> store(scope, machineId, name, existing, request, OperationKind.PUT))));
     }
 
     /**
@@ -70,10 +71,10 @@ public class RunCommandWriter {
      * not exist and 400 when the merged definition is invalid.
      */
     public Uni<PutOutcome> patch(MachineScope scope, String name, ObjectNode patch) {
-        return transactions.write(() -> machines.requireParent(scope)
-                .flatMap(machine -> commands.lockByName(machine.id, name)
+        return transactions.write(() -> machines.lockParent(scope)
+                .flatMap(machineId -> commands.lockByName(machineId, name)
                         .onItem().ifNull().failWith(() -> RunCommandReader.notFound(scope, name))
-                        .flatMap(existing -> store(scope, machine.id, name, existing,
+                        .flatMap(existing -> store(scope, machineId, name, existing,
                                 parser.parse(MergePatch.apply(definitions.toJson(existing), patch)),
                                 OperationKind.PATCH))));
     }

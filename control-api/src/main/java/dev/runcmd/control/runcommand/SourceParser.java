@@ -1,12 +1,13 @@
 package dev.runcmd.control.runcommand;
 
-import static dev.runcmd.control.runcommand.RequestJson.invalid;
-import static dev.runcmd.control.runcommand.RequestJson.member;
-import static dev.runcmd.control.runcommand.RequestJson.text;
+import static dev.runcmd.control.arm.RequestJson.invalid;
+import static dev.runcmd.control.arm.RequestJson.member;
+import static dev.runcmd.control.arm.RequestJson.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runcmd.control.arm.ArmException;
+import dev.runcmd.control.arm.RequestJson;
 import java.util.List;
 
 /**

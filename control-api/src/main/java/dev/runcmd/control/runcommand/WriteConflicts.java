@@ -8,7 +8,7 @@ import org.hibernate.exception.LockAcquisitionException;
  * Recognizes failures caused by concurrent writers, however they were wrapped: a PostgreSQL unique constraint
  * (SQLSTATE 23505) and a deadlock PostgreSQL broke by aborting this transaction (40P01).
  */
-final class WriteConflicts {
+public final class WriteConflicts {
 
     private static final String UNIQUE = "23505";
     private static final String DEADLOCK = "40P01";
@@ -17,12 +17,12 @@ final class WriteConflicts {
     }
 
     /** True when the failure or one of its causes is a unique violation. */
-    static boolean isUniqueViolation(Throwable failure) {
+    public static boolean isUniqueViolation(Throwable failure) {
         return hasSqlState(failure, UNIQUE);
     }
 
     /** True when the failure or one of its causes is a deadlock; the transaction was rolled back. */
-    static boolean isDeadlock(Throwable failure) {
+    public static boolean isDeadlock(Throwable failure) {
         return hasSqlState(failure, DEADLOCK);
     }
 

@@ -11,8 +11,8 @@ import jakarta.inject.Singleton;
 import java.util.List;
 
 /**
- * Seals protected parameters, run-as passwords and blob URLs before they are stored, and opens them again when a PATCH
- * merges into a stored definition. The stored form is {@link SecretBox}'s ({@code v1:<iv>:<ciphertext>}): a
+ * Seals protected parameters, run-as passwords, blob URLs and the runcmd CA's private key before they are stored, and
+ * opens them again when a PATCH merges into a stored definition (or the CA is loaded). The stored form is {@link SecretBox}'s ({@code v1:<iv>:<ciphertext>}): a
  * sealed JSON array {@code [{"name","value"}]} for parameters, the sealed text for a password. Nothing is sealed
  * for an empty list or an absent password; the column is then null.
  *
@@ -91,5 +91,25 @@ public class Secrets {
     /** The password of a sealed one, or null for null. */
     public String openPassword(String sealed) {
         return sealed == null ? null : box.open(sealed);
+    }
+
+    /** The sealed PEM text of a private key (the runcmd CA's; the gateways open it with the same key). */
+    public String sealPrivateKey(String pem) {
+        return box.seal(pem);
+    }
+
+    /**
+     * The PEM text of a sealed private key.
+     *
+     * @throws IllegalStateException naming the setting when it was sealed under another {@code runcmd.secrets.key}
+     *     or is malformed
+     */
+    public String openPrivateKey(String sealed) {
+        try {
+            return box.open(sealed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("The runcmd CA's private key in the database cannot be opened: "
+                    + e.getMessage() + " (runcmd.secrets.key must be the same for the control API and every gateway)");
+        }
     }
 }

@@ -8,9 +8,18 @@ import dev.runcmd.proto.agent.v1.AgentServiceGrpc;
 import dev.runcmd.proto.agent.v1.GatewayMessage;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import dev.runcmd.gateway.pki.PeerCertificates;
+import dev.runcmd.proto.agent.v1.EnrollRequest;
+import dev.runcmd.proto.agent.v1.EnrollResponse;
+import dev.runcmd.proto.pki.MachineIdentity;
+import io.grpc.Status;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Optional;
 import io.quarkus.grpc.GrpcService;
 import io.vertx.core.Vertx;
 import java.util.UUID;
+import dev.runcmd.gateway.session.Credential;
 
 /**
  * AgentService as agents see it: one bidirectional stream per agent (see agent.proto).
@@ -22,14 +31,21 @@ import java.util.UUID;
 @GrpcService
 public class AgentEndpoint extends AgentServiceGrpc.AgentServiceImplBase {
 
+    private static final Status NO_CERTIFICATE = Status.UNAUTHENTICATED.withDescription(
+            "a client certificate issued by the runcmd CA is required; enroll the machine with a join token");
+    private static final Status NOT_A_MACHINE = Status.PERMISSION_DENIED.withDescription(
+            "the client certificate names no machine");
+
     private final SessionOpener opener;
     private final ProgressHandler progress;
     private final GatewayLifecycle lifecycle;
     private final StreamLimits limits;
     private final Vertx vertx;
+    private final Enrollment enrollment;
 
     AgentEndpoint(SessionOpener opener, ProgressHandler progress, GatewayLifecycle lifecycle, GatewayConfig config,
-            Vertx vertx) {
+            Vertx vertx, Enrollment enrollment) {
+        this.enrollment = enrollment;
         if (config.ingestWindow() < 1) {
             throw new IllegalArgumentException("runcmd.gateway.ingest-window must be at least 1: " + config.ingestWindow());
         }
@@ -44,7 +60,9 @@ public class AgentEndpoint extends AgentServiceGrpc.AgentServiceImplBase {
 
     /**
      * Opens an agent's stream; once the gateway shuts down, refuses it with UNAVAILABLE "gateway shutting down".
-     * A stream whose Hello has not arrived within {@code runcmd.gateway.hello-timeout} ends DEADLINE_EXCEEDED.
+     * The connection must carry a client certificate naming a machine (UNAUTHENTICATED otherwise); the stream speaks
+     * for that machine only. A stream whose Hello has not arrived within {@code runcmd.gateway.hello-timeout} ends
+     * DEADLINE_EXCEEDED.
      */
     @Override
     public StreamObserver<AgentMessage> connect(StreamObserver<GatewayMessage> responses) {
@@ -53,11 +71,37 @@ public class AgentEndpoint extends AgentServiceGrpc.AgentServiceImplBase {
             call.onError(AgentStream.SHUTTING_DOWN.asRuntimeException());
             return new RefusedStream();
         }
+        Optional<X509Certificate> certificate = PeerCertificates.current();
+        Optional<MachineIdentity> identity = certificate.flatMap(MachineIdentity::of);
+        if (identity.isEmpty()) {
+            call.onError((certificate.isEmpty() ? NO_CERTIFICATE : NOT_A_MACHINE).asRuntimeException());
+            return new RefusedStream();
+        }
+        Instant notAfter = certificate.get().getNotAfter().toInstant();
+        if (Instant.now().isAfter(notAfter)) {
+            // A resumed TLS session carries the certificate of its first handshake, which may have expired since.
+            call.onError(Status.UNAUTHENTICATED.withDescription("the client certificate expired at " + notAfter
+                    + "; enroll the machine again with a new join token").asRuntimeException());
+            return new RefusedStream();
+        }
         AgentStream stream = new AgentStream(call, new Outbox(call, limits.outboxLimit()),
-                UUID.randomUUID().toString(), opener, progress, limits);
+                UUID.randomUUID().toString(), new Credential(identity.get(), notAfter), opener, progress, limits);
         stream.start();
         vertx.setTimer(Math.max(1, limits.helloTimeout().toMillis()), timer -> stream.endUnlessHelloArrived());
         return stream;
+    }
+
+    /** Exchanges a join token and a CSR for the machine's first certificate (see {@link Enrollment}). */
+    @Override
+    public void enroll(EnrollRequest request, StreamObserver<EnrollResponse> responses) {
+        if (lifecycle.isStopping()) {
+            responses.onError(AgentStream.SHUTTING_DOWN.asRuntimeException());
+            return;
+        }
+        enrollment.enroll(request).subscribe().with(answer -> {
+            responses.onNext(answer);
+            responses.onCompleted();
+        }, responses::onError);
     }
 
     /** The inbound side of a stream refused at once: whatever the agent still sends is ignored. */

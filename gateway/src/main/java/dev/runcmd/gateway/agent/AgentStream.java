@@ -1,6 +1,11 @@
 package dev.runcmd.gateway.agent;
 
 import dev.runcmd.gateway.session.AgentSession;
+import dev.runcmd.gateway.session.Credential;
+import dev.runcmd.gateway.session.MachineScopes;
+import dev.runcmd.proto.agent.v1.Hello;
+import dev.runcmd.proto.agent.v1.MachineScope;
+import dev.runcmd.proto.pki.MachineIdentity;
 import dev.runcmd.gateway.session.Outbox;
 import dev.runcmd.gateway.store.OutputLane;
 import dev.runcmd.gateway.store.StoreFailures;
@@ -48,6 +53,7 @@ final class AgentStream implements StreamObserver<AgentMessage> {
     private final ServerCallStreamObserver<GatewayMessage> call;
     private final Outbox outbox;
     private final String sessionId;
+    private final Credential credential;
     private final SessionOpener opener;
     private final ProgressHandler progress;
     private final OutputLane lane;
@@ -64,9 +70,10 @@ final class AgentStream implements StreamObserver<AgentMessage> {
     private boolean halfClosed; // guarded by this
     private boolean draining; // guarded by this; shutdown: read nothing more, end once idle
 
-    AgentStream(ServerCallStreamObserver<GatewayMessage> call, Outbox outbox, String sessionId,
+    AgentStream(ServerCallStreamObserver<GatewayMessage> call, Outbox outbox, String sessionId, Credential credential,
                 SessionOpener opener, ProgressHandler progress, StreamLimits limits) {
         this.call = call;
+        this.credential = credential;
         this.outbox = outbox;
         this.sessionId = sessionId;
         this.opener = opener;
@@ -139,14 +146,27 @@ final class AgentStream implements StreamObserver<AgentMessage> {
             return Uni.createFrom().failure(NOT_HELLO.asRuntimeException());
         }
         var refusal = limits.stopping().getAsBoolean() ? Optional.of(SHUTTING_DOWN)
-                : HelloValidator.refusal(message.getHello());
+                : HelloValidator.refusal(message.getHello()).or(() -> impersonation(message.getHello()));
         if (refusal.isPresent()) {
             return Uni.createFrom().failure(refusal.get().asRuntimeException());
         }
         state = StreamState.OPENING;
-        return opener.open(message.getHello(), sessionId, outbox, this::drain)
+        return opener.open(message.getHello(), credential, sessionId, outbox, this::drain)
                 .invoke(this::opened)
                 .chain(opener::welcome);
+    }
+
+    /** PERMISSION_DENIED when the Hello names another machine than the stream's certificate. */
+    private Optional<Status> impersonation(Hello hello) {
+        MachineIdentity certified = credential.identity();
+        MachineScope claimed = hello.getMachine();
+        if (certified.subscriptionId().equals(claimed.getSubscriptionId())
+                && certified.resourceGroup().equals(claimed.getResourceGroup())
+                && certified.machineName().equals(claimed.getMachineName())) {
+            return Optional.empty();
+        }
+        return Optional.of(Status.PERMISSION_DENIED.withDescription("the client certificate is machine "
+                + certified.describe() + "'s; Hello names " + MachineScopes.describe(claimed)));
     }
 
     private void opened(AgentSession opened) {

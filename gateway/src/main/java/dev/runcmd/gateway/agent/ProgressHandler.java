@@ -36,9 +36,11 @@ final class ProgressHandler {
     private final GatewayIdentity identity;
     private final Dispatcher dispatcher;
     private final OwnershipCheck ownership;
+    private final Renewal renewal;
 
     ProgressHandler(ProgressStore progress, OutputIngest outputs, GatewayIdentity identity, Dispatcher dispatcher,
-                    OwnershipCheck ownership) {
+                    OwnershipCheck ownership, Renewal renewal) {
+        this.renewal = renewal;
         this.ownership = ownership;
         this.progress = progress;
         this.outputs = outputs;
@@ -71,6 +73,7 @@ final class ProgressHandler {
             case OUTPUT -> fail(Status.INTERNAL.withDescription("Output is stored by its unit, not alone"));
             case EXITED -> exit(session, message.getExited());
             case HEARTBEAT -> Uni.createFrom().voidItem();
+            case RENEW -> renewal.renew(session, message.getRenew());
             case KIND_NOT_SET -> fail(Status.INVALID_ARGUMENT.withDescription("message has no kind set"));
         };
     }

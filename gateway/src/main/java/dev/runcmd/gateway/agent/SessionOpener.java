@@ -4,6 +4,7 @@ import dev.runcmd.gateway.config.GatewayConfig;
 import dev.runcmd.gateway.config.GatewayIdentity;
 import dev.runcmd.gateway.dispatch.Dispatcher;
 import dev.runcmd.gateway.session.AgentSession;
+import dev.runcmd.gateway.session.Credential;
 import dev.runcmd.gateway.session.MachineScopes;
 import dev.runcmd.gateway.session.Outbox;
 import dev.runcmd.gateway.session.SessionRegistry;
@@ -57,17 +58,21 @@ final class SessionOpener {
     }
 
     /**
-     * Records and registers the session of a validated Hello. The registration happens while the
+     * Records and registers the session of a validated Hello whose machine is the certificate's. Fails with
+     * PERMISSION_DENIED, changing nothing, when the certificate's enrollment is not the machine's current one (it
+     * was deleted, or enrolled again since). The registration happens while the
      * machine row is locked, so registry and store agree on the newest session. If the store
      * fails after the registration, both the new session and the one it replaced are ended.
      * {@code drain} is the stream's shutdown hook (see {@link AgentSession#drain()}).
      */
-    Uni<AgentSession> open(Hello hello, String sessionId, Outbox outbox, Runnable drain) {
+    Uni<AgentSession> open(Hello hello, Credential credential, String sessionId, Outbox outbox, Runnable drain) {
         MachineScope scope = hello.getMachine();
         AtomicReference<Registration> registered = new AtomicReference<>();
-        return sessions.open(toFacts(hello), identity.id(), sessionId, machineId -> {
+        return sessions.open(toFacts(hello), credential.identity().enrollment(), identity.id(), sessionId,
+                        machineId -> {
                     AgentSession session = new AgentSession(sessionId, machineId, MachineScopes.describe(scope),
                             heldExecutions(hello), outbox, closer::close, drain);
+                    session.credential(credential);
                     registered.set(new Registration(session, registry.register(session)));
                     return session;
                 })

@@ -21,10 +21,35 @@ public interface GatewayConfig {
     Optional<String> id();
 
     /**
-     * The host:port at which the control API reaches this replica's GatewayInternal service.
-     * Absent: "127.0.0.1:" followed by the gRPC port actually bound.
+     * The host:port at which the control API reaches this replica's GatewayInternal service (its internal listener,
+     * {@link #internalPort()}). Absent: "127.0.0.1:" followed by the internal port actually bound.
      */
     Optional<String> advertisedAddress();
+
+    /**
+     * The port of the internal listener (GatewayInternal: Dispatch and Cancel from the control API), TLS 1.3 with a
+     * client certificate naming the control API required. 0: any free port. Never the agent port.
+     */
+    @WithDefault("9092")
+    int internalPort();
+
+    /** The interface the internal listener binds. */
+    @WithDefault("0.0.0.0")
+    String internalHost();
+
+    /**
+     * The DNS names and IP addresses in this gateway's server certificate: every name agents and the control API
+     * dial it by. Absent: localhost, 127.0.0.1, ::1, this host's name, and the advertised address's host.
+     */
+    Optional<java.util.List<String>> tlsNames();
+
+    /** How long a machine certificate lasts; agents renew it at about two thirds of that. */
+    @WithDefault("24h")
+    Duration agentCertificateLifetime();
+
+    /** How long this gateway's own server certificate lasts (it issues itself a new one at two thirds). */
+    @WithDefault("7d")
+    Duration serverCertificateLifetime();
 
     /** How often agents are asked to send a Heartbeat, and how often the gateway row is refreshed. */
     @WithDefault("10s")

@@ -21,6 +21,11 @@ public final class Secrets {
         this.box = SecretBox.fromBase64Key(key.orElse(null));
     }
 
+    /** Seals a value for storage (the CA's private key when this gateway creates the CA). */
+    public String seal(String plain) {
+        return box.seal(plain);
+    }
+
     /** The plain text of a sealed value; null stays null. */
     public String open(String sealed) {
         return sealed == null ? null : box.open(sealed);

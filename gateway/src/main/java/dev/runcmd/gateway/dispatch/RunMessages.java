@@ -41,7 +41,8 @@ final class RunMessages {
                 .setScriptUri(orEmpty(run.scriptUri()))
                 .setRunAsUser(orEmpty(run.runAsUser()))
                 .setOutputBlobUri(orEmpty(secrets.openIfSealed(run.outputBlobUri())))
-                .setErrorBlobUri(orEmpty(secrets.openIfSealed(run.errorBlobUri())));
+                .setErrorBlobUri(orEmpty(secrets.openIfSealed(run.errorBlobUri())))
+                .setCommandId(orEmpty(run.commandId()));
         if (run.sealedRunAsPassword() != null) {
             builder.setRunAsPassword(secrets.open(run.sealedRunAsPassword()));
         }

@@ -14,19 +14,21 @@ import dev.runcmd.proto.gateway.v1.CancelRequest;
 import dev.runcmd.proto.gateway.v1.CancelResponse;
 import dev.runcmd.proto.gateway.v1.DispatchRequest;
 import dev.runcmd.proto.gateway.v1.DispatchResponse;
-import dev.runcmd.proto.gateway.v1.GatewayInternal;
+import dev.runcmd.proto.gateway.v1.MutinyGatewayInternalGrpc;
+import io.grpc.BindableService;
 import io.grpc.Status;
-import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Singleton;
 
 /**
- * GatewayInternal, the control API's handle on this gateway (see gateway.proto).
+ * GatewayInternal, the control API's handle on this gateway (see gateway.proto), served on the internal listener
+ * only ({@link InternalListener}).
  *
  * <p>Statuses: INVALID_ARGUMENT for a malformed request, NOT_FOUND when this gateway does not
  * hold the machine's stream, UNAVAILABLE when the store fails. Never blocks.
  */
-@GrpcService
-public class GatewayInternalService implements GatewayInternal {
+@Singleton
+public class GatewayInternalService {
 
     private final SessionStore sessions;
     private final SessionRegistry registry;
@@ -41,8 +43,22 @@ public class GatewayInternalService implements GatewayInternal {
         this.identity = identity;
     }
 
+    /** The gRPC service the internal listener serves (not a bean: Quarkus would serve it on the agent port). */
+    BindableService bindable() {
+        return new MutinyGatewayInternalGrpc.GatewayInternalImplBase() {
+            @Override
+            public Uni<DispatchResponse> dispatch(DispatchRequest request) {
+                return GatewayInternalService.this.dispatch(request);
+            }
+
+            @Override
+            public Uni<CancelResponse> cancel(CancelRequest request) {
+                return GatewayInternalService.this.cancel(request);
+            }
+        };
+    }
+
     /** Delivers the machine's Pending executions; emits how many this call sent. */
-    @Override
     public Uni<DispatchResponse> dispatch(DispatchRequest request) {
         return validated(request.hasMachine(), request.getMachine(), null)
                 .chain(this::heldSession)
@@ -52,7 +68,6 @@ public class GatewayInternalService implements GatewayInternal {
     }
 
     /** Queues a Cancel for the execution to the agent holding the machine. */
-    @Override
     public Uni<CancelResponse> cancel(CancelRequest request) {
         String problem = request.getExecutionId().isEmpty() ? "execution_id must not be empty" : null;
         return validated(request.hasMachine(), request.getMachine(), problem)

@@ -2,21 +2,24 @@ package dev.runcmd.gateway.lifecycle;
 
 import dev.runcmd.gateway.config.GatewayConfig;
 import dev.runcmd.gateway.config.GatewayIdentity;
+import dev.runcmd.gateway.internal.InternalListener;
+import dev.runcmd.gateway.pki.EnrollmentStore;
+import dev.runcmd.gateway.pki.GatewayTls;
 import dev.runcmd.gateway.session.AgentSession;
+import dev.runcmd.gateway.session.Credential;
 import dev.runcmd.gateway.session.SessionRegistry;
 import dev.runcmd.gateway.store.GatewayStore;
 import io.grpc.Status;
-import io.quarkus.grpc.runtime.GrpcServer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.scheduler.Scheduler;
-import io.quarkus.value.registry.ValueRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -32,17 +35,26 @@ public final class GatewayLifecycle {
     private static final Logger LOG = Logger.getLogger(GatewayLifecycle.class);
     private static final Duration UNREGISTER_BUDGET = Duration.ofSeconds(4);
     private static final Status SHUTTING_DOWN = Status.UNAVAILABLE.withDescription("gateway shutting down");
+    private static final Status REVOKED = Status.PERMISSION_DENIED.withDescription(
+            "machine deleted or enrolled again: this certificate's identity was revoked");
 
     private final GatewayStore store;
     private final LeaseKeeper lease;
     private final SessionRegistry registry;
     private final String gatewayId;
     private final GatewayConfig config;
+    private final GatewayTls tls;
+    private final InternalListener internal;
+    private final EnrollmentStore enrollments;
     private volatile RegistrationState state = RegistrationState.REGISTERING;
     private volatile String address = "";
 
     public GatewayLifecycle(GatewayStore store, LeaseKeeper lease, SessionRegistry registry, GatewayIdentity identity,
-                            GatewayConfig config) {
+                            GatewayConfig config, GatewayTls tls, InternalListener internal,
+                            EnrollmentStore enrollments) {
+        this.tls = tls;
+        this.internal = internal;
+        this.enrollments = enrollments;
         this.store = store;
         this.lease = lease;
         this.registry = registry;
@@ -65,9 +77,10 @@ public final class GatewayLifecycle {
         return address;
     }
 
-    void start(@Observes StartupEvent started, ValueRegistry values, Vertx vertx, Scheduler scheduler) {
+    void start(@Observes StartupEvent started, Vertx vertx, Scheduler scheduler) {
+        int internalPort = internal.start(vertx.getDelegate());
         address = config.advertisedAddress().filter(value -> !value.isBlank())
-                .orElseGet(() -> "127.0.0.1:" + boundGrpcPort(values));
+                .orElseGet(() -> "127.0.0.1:" + internalPort);
         LOG.infof("Gateway %s starting; control API reaches it at %s", gatewayId, address);
         register(vertx);
         scheduler.newJob("runcmd-gateway-heartbeat")
@@ -75,15 +88,6 @@ public final class GatewayLifecycle {
                 .setConcurrentExecution(ConcurrentExecution.SKIP)
                 .setAsyncTask(execution -> heartbeat())
                 .schedule();
-    }
-
-    private static int boundGrpcPort(ValueRegistry values) {
-        Integer port = values.getOrDefault(GrpcServer.GRPC_PORT, null);
-        if (port == null) {
-            throw new IllegalStateException("the gRPC server port is unknown (is"
-                    + " quarkus.grpc.server.use-separate-server false?); set runcmd.gateway.advertised-address");
-        }
-        return port;
     }
 
     /**
@@ -110,6 +114,7 @@ public final class GatewayLifecycle {
         }
         registry.all().forEach(session -> session.end(SHUTTING_DOWN));
         unregister();
+        internal.stop();
     }
 
     private void unregister() {
@@ -122,8 +127,10 @@ public final class GatewayLifecycle {
         }
     }
 
+    /** Loads the CA and this gateway's certificate, then registers; both are retried until they succeed. */
     private void register(Vertx vertx) {
-        store.upsert(gatewayId, address).subscribe().with(
+        Uni<Void> ready = tls.isReady() ? Uni.createFrom().voidItem() : tls.load(advertisedHost());
+        ready.chain(() -> store.upsert(gatewayId, address)).subscribe().with(
                 done -> registered(),
                 failure -> retryRegistration(vertx, failure));
     }
@@ -145,15 +152,58 @@ public final class GatewayLifecycle {
         vertx.setTimer(config.registrationRetry().toMillis(), timer -> register(vertx));
     }
 
+    private String advertisedHost() {
+        int colon = address.lastIndexOf(':');
+        String host = colon < 0 ? address : address.substring(0, colon);
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
     private Uni<Void> heartbeat() {
         endSilentSessions();
+        endExpiredCredentials();
         if (state != RegistrationState.REGISTERED) {
             return Uni.createFrom().voidItem();
         }
-        return lease.renew(address)
+        tls.renewServerCertificateIfDue(advertisedHost());
+        return endRevokedSessions().chain(() -> lease.renew(address))
                 .onFailure().invoke(failure -> LOG.warnf("Gateway %s heartbeat failed: %s",
                         gatewayId, failure.getMessage()))
                 .onFailure().recoverWithNull();
+    }
+
+    /** Ends the sessions whose agent did not renew its certificate before it expired. */
+    private void endExpiredCredentials() {
+        Instant now = Instant.now();
+        for (AgentSession session : registry.all()) {
+            Credential credential = session.credential();
+            if (credential != null && now.isAfter(credential.notAfter())) {
+                session.end(Status.UNAUTHENTICATED.withDescription("the agent's certificate expired at "
+                        + credential.notAfter() + " and was not renewed"));
+            }
+        }
+    }
+
+    /**
+     * Ends, with PERMISSION_DENIED, the sessions whose machine was deleted (its identity revoked) or enrolled again
+     * since their certificate was issued. A store failure leaves them to the next heartbeat.
+     */
+    private Uni<Void> endRevokedSessions() {
+        List<AgentSession> held = registry.all().stream().filter(session -> session.credential() != null).toList();
+        if (held.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return enrollments.enrollments(held.stream().map(AgentSession::machineId).distinct().toList())
+                .invoke(current -> {
+                    for (AgentSession session : held) {
+                        if (!session.credential().identity().enrollment().equals(current.get(session.machineId()))) {
+                            session.end(REVOKED);
+                        }
+                    }
+                })
+                .onFailure().invoke(failure -> LOG.warnf("Gateway %s: checking its sessions for revoked machines"
+                        + " failed: %s", gatewayId, failure.getMessage()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
     }
 
     private void endSilentSessions() {

@@ -31,6 +31,7 @@ public final class AgentSession {
     private volatile boolean recorded;
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile boolean busy;
+    private volatile Credential credential;
 
     /**
      * @param sessionId this stream's id
@@ -51,6 +52,16 @@ public final class AgentSession {
         this.endHook = endHook;
         this.drainHook = drainHook;
         this.ownership = new ExecutionOwnership(machineId);
+    }
+
+    /** The certificate the agent holds now (null only in tests that build sessions without one). */
+    public Credential credential() {
+        return credential;
+    }
+
+    /** Records the certificate the agent holds now: at Hello, and after each renewal. */
+    public void credential(Credential current) {
+        this.credential = current;
     }
 
     public String sessionId() {

@@ -20,6 +20,7 @@ import java.util.UUID;
  * @param sealedRunAsPassword that user's password, sealed, or null
  * @param outputBlobUri where the agent uploads stdout, or null
  * @param errorBlobUri where the agent uploads stderr, or null
+ * @param commandId the run command's source.commandId, or null for a script
  * @param shell the agent.proto Shell name, or null for the default
  * @param timeoutSeconds the timeout; 0 means none
  * @param createdAt when the execution was created; Runs are sent in this order
@@ -38,6 +39,7 @@ public record ClaimedRun(
         String sealedRunAsPassword,
         String outputBlobUri,
         String errorBlobUri,
+        String commandId,
         String shell,
         int timeoutSeconds,
         OffsetDateTime createdAt,

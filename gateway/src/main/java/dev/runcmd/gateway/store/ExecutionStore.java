@@ -41,6 +41,7 @@ public final class ExecutionStore {
             returning e.id, e.run_command_name, e.script, e.parameters, e.protected_parameters,
                       e.protected_parameters_enc, e.script_uri, e.run_as_user, e.run_as_password_enc,
                       e.output_blob_uri, e.error_blob_uri, e.shell, e.timeout_seconds, e.created_at,
+                      (select r.command_id from run_command r where r.id = e.run_command_id) as command_id,
                       e.stdout_bytes + e.stdout_dropped as stdout_end, e.stderr_bytes + e.stderr_dropped as stderr_end""";
 
     private static final String REQUEUE_SESSION = """
@@ -139,6 +140,7 @@ public final class ExecutionStore {
                 row.getString("run_as_password_enc"),
                 row.getString("output_blob_uri"),
                 row.getString("error_blob_uri"),
+                row.getString("command_id"),
                 row.getString("shell"),
                 row.getInteger("timeout_seconds"),
                 row.getOffsetDateTime("created_at"),

@@ -6,7 +6,9 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.grpc.Status;
 import jakarta.inject.Singleton;
+import java.util.UUID;
 import java.util.Optional;
 import java.util.function.LongFunction;
 
@@ -17,19 +19,19 @@ import java.util.function.LongFunction;
 @Singleton
 public final class SessionStore {
 
-    private static final String UPSERT_MACHINE = """
-            insert into machine (subscription_id, resource_group, name, os_name, os_version,
-                                 agent_version, host_name, agent_policy, status, last_status_change)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, 'Connected', now())
-            on conflict (subscription_id, resource_group, name) do update set
-                os_name = excluded.os_name,
-                agent_policy = excluded.agent_policy,
-                os_version = excluded.os_version,
-                agent_version = excluded.agent_version,
-                host_name = excluded.host_name,
+    // Machines are created by enrollment only: a Hello updates the row of the machine its certificate names, and
+    // only while that certificate's enrollment is the machine's current one.
+    private static final String CONNECT_MACHINE = """
+            update machine set
+                os_name = $4,
+                os_version = $5,
+                agent_version = $6,
+                host_name = $7,
+                agent_policy = $8,
                 status = 'Connected',
-                last_status_change = case when machine.status = 'Connected'
-                                          then machine.last_status_change else now() end
+                last_status_change = case when status = 'Connected' then last_status_change else now() end
+            where subscription_id = $1 and resource_group = $2 and name = $3
+              and enrollment_id = $9 and revoked_at is null
             returning id""";
 
     private static final String UPSERT_SESSION = """
@@ -56,16 +58,18 @@ public final class SessionStore {
     }
 
     /**
-     * Records that {@code sessionId} of gateway {@code gatewayId} now holds the machine: upserts
-     * the machine as Connected (its status change time moves only if it was not Connected) and
-     * points its {@code agent_session} row at this session, replacing any older one.
+     * Records that {@code sessionId} of gateway {@code gatewayId} now holds the machine: marks the
+     * machine Connected (its status change time moves only if it was not Connected) and points its
+     * {@code agent_session} row at this session, replacing any older one. Fails with PERMISSION_DENIED,
+     * writing nothing, unless the machine exists, is not revoked and {@code enrollment} is its current one.
      *
      * <p>{@code whileLocked} receives the machine id and runs inside the transaction, while the
      * machine row is locked: registrations of one machine therefore happen in the same order as
      * their database writes. Its result is the result of the returned Uni, delivered after commit.
      */
-    public <T> Uni<T> open(MachineFacts machine, String gatewayId, String sessionId, LongFunction<T> whileLocked) {
-        return pool.withTransaction(connection -> upsertMachine(connection, machine)
+    public <T> Uni<T> open(MachineFacts machine, UUID enrollment, String gatewayId, String sessionId,
+                           LongFunction<T> whileLocked) {
+        return pool.withTransaction(connection -> connectMachine(connection, machine, enrollment)
                 .call(machineId -> connection.preparedQuery(UPSERT_SESSION)
                         .execute(Tuple.of(machineId, gatewayId, sessionId)))
                 .map(whileLocked::apply));
@@ -91,7 +95,7 @@ public final class SessionStore {
                 });
     }
 
-    private static Uni<Long> upsertMachine(SqlConnection connection, MachineFacts machine) {
+    private static Uni<Long> connectMachine(SqlConnection connection, MachineFacts machine, UUID enrollment) {
         Tuple values = Tuple.tuple()
                 .addString(machine.subscriptionId())
                 .addString(machine.resourceGroup())
@@ -100,9 +104,19 @@ public final class SessionStore {
                 .addString(machine.osVersion())
                 .addString(machine.agentVersion())
                 .addString(machine.hostName())
-                .addString(machine.policySummary());
-        return connection.preparedQuery(UPSERT_MACHINE)
+                .addString(machine.policySummary())
+                .addUUID(enrollment);
+        return connection.preparedQuery(CONNECT_MACHINE)
                 .execute(values)
-                .map(rows -> rows.iterator().next().getLong("id"));
+                .map(rows -> {
+                    RowIterator<Row> connected = rows.iterator();
+                    if (!connected.hasNext()) {
+                        throw Status.PERMISSION_DENIED.withDescription("machine " + machine.subscriptionId() + "/"
+                                + machine.resourceGroup() + "/" + machine.name() + " is not enrolled with this"
+                                + " certificate: it was deleted (its identity revoked) or enrolled again since")
+                                .asRuntimeException();
+                    }
+                    return connected.next().getLong("id");
+                });
     }
 }

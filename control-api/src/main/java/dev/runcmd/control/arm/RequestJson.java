@@ -1,23 +1,60 @@
-package dev.runcmd.control.runcommand;
+package dev.runcmd.control.arm;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.runcmd.control.arm.ArmException;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 
 /**
- * Typed access to a parsed request body. Every failure is a 400 InvalidRequestContent that names the JSON path
- * and what was expected there, and never repeats the value found (it may be a secret).
+ * Reading a request body into a JSON tree, and typed access to it. Every failure is a 400 InvalidRequestContent
+ * that names the JSON path and what was expected there, and never repeats the value found (it may be a secret).
  */
-final class RequestJson {
+public final class RequestJson {
 
     private RequestJson() {
     }
 
+    /** A reader that refuses trailing tokens and duplicate members, for {@link #readObject}. */
+    public static ObjectReader strictReader(ObjectMapper mapper) {
+        return mapper.reader()
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    }
+
+    /** Parses a body into a JSON object; throws {@link ArmException} when it is not one. */
+    public static ObjectNode readObject(ObjectReader reader, byte[] body) {
+        JsonNode root;
+        try {
+            root = reader.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ArmException.invalidContent("The request content is not valid JSON: " + e.getOriginalMessage()
+                    + location(e) + ".");
+        } catch (IOException e) {
+            throw ArmException.invalidContent("The request content could not be read.");
+        }
+        if (root == null || root.isMissingNode()) {
+            throw ArmException.invalidContent("The request content is empty; a JSON object is required.");
+        }
+        if (!root.isObject()) {
+            throw ArmException.invalidContent("The request content must be a JSON object.");
+        }
+        return (ObjectNode) root;
+    }
+
+    private static String location(JsonProcessingException e) {
+        return e.getLocation() == null ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    }
+
     /** The member, or null when it is absent or JSON null (both mean "not given"). */
-    static JsonNode member(ObjectNode parent, String name) {
+    public static JsonNode member(ObjectNode parent, String name) {
         if (parent == null) {
             return null;
         }
@@ -26,7 +63,7 @@ final class RequestJson {
     }
 
     /** The node as an object, or null when absent. */
-    static ObjectNode object(JsonNode node, String path) {
+    public static ObjectNode object(JsonNode node, String path) {
         if (node == null) {
             return null;
         }
@@ -37,7 +74,7 @@ final class RequestJson {
     }
 
     /** The node as text, or null when absent. */
-    static String text(JsonNode node, String path) {
+    public static String text(JsonNode node, String path) {
         if (node == null) {
             return null;
         }
@@ -48,7 +85,7 @@ final class RequestJson {
     }
 
     /** The node as text, or null when absent or empty (Azure clients send "" for "not set"). */
-    static String optionalText(JsonNode node, String path) {
+    public static String optionalText(JsonNode node, String path) {
         String text = text(node, path);
         return text == null || text.isEmpty() ? null : text;
     }
@@ -57,7 +94,7 @@ final class RequestJson {
      * The node as an absolute http or https URL with a host, or null when absent or empty. The message never
      * repeats the URL, which may carry a SAS token.
      */
-    static String httpUrl(JsonNode node, String path) {
+    public static String httpUrl(JsonNode node, String path) {
         String text = optionalText(node, path);
         if (text == null) {
             return null;
@@ -75,7 +112,7 @@ final class RequestJson {
     }
 
     /** The node as a boolean, or the fallback when absent. */
-    static boolean bool(JsonNode node, String path, boolean fallback) {
+    public static boolean bool(JsonNode node, String path, boolean fallback) {
         if (node == null) {
             return fallback;
         }
@@ -86,7 +123,7 @@ final class RequestJson {
     }
 
     /** The node as an integer within [min, max], or the fallback when absent. */
-    static int integer(JsonNode node, String path, int min, int max, int fallback) {
+    public static int integer(JsonNode node, String path, int min, int max, int fallback) {
         if (node == null) {
             return fallback;
         }
@@ -101,7 +138,7 @@ final class RequestJson {
     }
 
     /** A 400 InvalidRequestContent naming the path and the problem there. */
-    static ArmException invalid(String path, String problem) {
+    public static ArmException invalid(String path, String problem) {
         return ArmException.invalidContent("Invalid request content at '" + path + "': " + problem + ".");
     }
 }

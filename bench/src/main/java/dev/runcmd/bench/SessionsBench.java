@@ -1,0 +1,211 @@
+package dev.runcmd.bench;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import dev.runcmd.cli.http.ArmClient;
+import dev.runcmd.cli.local.Artifacts;
+import dev.runcmd.cli.local.ComponentProcess;
+import dev.runcmd.cli.local.LocalStack;
+import dev.runcmd.cli.local.Ports;
+import dev.runcmd.proto.agent.v1.AgentMessage;
+import dev.runcmd.proto.agent.v1.AgentServiceGrpc;
+import dev.runcmd.proto.agent.v1.EnrollRequest;
+import dev.runcmd.proto.agent.v1.EnrollResponse;
+import dev.runcmd.proto.agent.v1.GatewayMessage;
+import dev.runcmd.proto.agent.v1.Heartbeat;
+import dev.runcmd.proto.agent.v1.Hello;
+import dev.runcmd.proto.agent.v1.MachineScope;
+import dev.runcmd.proto.pki.CaTrustManager;
+import dev.runcmd.proto.pki.Csr;
+import dev.runcmd.proto.pki.JoinToken;
+import dev.runcmd.proto.pki.Pem;
+import dev.runcmd.proto.pki.PinnedCaTrustManager;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import io.grpc.stub.StreamObserver;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What an agent session costs the gateway, with mutual TLS: N machines enroll (one join token with N uses, N Enroll
+ * calls), then each opens its stream on its own TLS connection with its own certificate, says Hello and keeps
+ * sending heartbeats. The gateway's resident memory and its heap in use after a full GC are read before and after;
+ * the difference divided by N is the cost of one session. Also reported: enrollments and session openings per
+ * second. Usage: {@code bench/run.sh sessions [N]} (default 500).
+ */
+public final class SessionsBench {
+
+    private static final String SUBSCRIPTION = "00000000-0000-0000-0000-0000000005e5";
+    private static final String GROUP = "bench";
+    private static final Pattern USED = Pattern.compile("used (\\d+)K");
+
+    private SessionsBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int sessions = args.length > 0 ? Integer.parseInt(args[0]) : 500;
+        Path dataDir = Files.createTempDirectory("runcmd-bench-sessions-");
+        int apiPort = Ports.free();
+        int gatewayPort = Ports.free();
+        int gatewayHttpPort = Ports.free();
+        try (LocalStack stack = new LocalStack(Artifacts.locate(System.getenv()), dataDir)) {
+            stack.startDatabase(Ports.free());
+            ComponentProcess api = stack.startControlApi(apiPort);
+            LocalStack.awaitQuarkus(api, apiPort);
+            ComponentProcess gateway = stack.startGateway("gw-sessions", gatewayPort, gatewayHttpPort);
+            LocalStack.awaitQuarkus(gateway, gatewayHttpPort);
+            ArmClient client = new ArmClient("http://127.0.0.1:" + apiPort, SUBSCRIPTION, GROUP);
+
+            // Warm up the gateway's TLS and session paths, then measure from a settled baseline.
+            List<Opened> warm = open(client, gatewayPort, "warm", 20);
+            close(warm);
+            Thread.sleep(2000);
+            Footprint before = footprint(gateway.pid());
+
+            long start = System.nanoTime();
+            List<Opened> opened = open(client, gatewayPort, "m", sessions);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            for (int i = 0; i < 3; i++) {
+                heartbeat(opened);
+                Thread.sleep(1000);
+            }
+            Footprint after = footprint(gateway.pid());
+            System.out.printf("Sessions: %d machines enrolled and connected over mutual TLS 1.3 in %.1f s"
+                    + " (%.0f per second, enrollment included)%n", sessions, seconds, sessions / seconds);
+            System.out.printf("gateway VmRSS: %.1f MiB before, %.1f MiB with %d sessions: %.1f KiB per session%n",
+                    before.rssKib() / 1024.0, after.rssKib() / 1024.0, sessions,
+                    (after.rssKib() - before.rssKib()) / (double) sessions);
+            System.out.printf("gateway heap in use after a full GC: %.1f MiB before, %.1f MiB after: %.1f KiB per"
+                    + " session%n", before.heapKib() / 1024.0, after.heapKib() / 1024.0,
+                    (after.heapKib() - before.heapKib()) / (double) sessions);
+            close(opened);
+        }
+    }
+
+    /** An open session: its channel and its request stream. */
+    private record Opened(ManagedChannel channel, StreamObserver<AgentMessage> requests) {
+    }
+
+    private static List<Opened> open(ArmClient client, int gatewayPort, String prefix, int count) throws Exception {
+        ObjectNode properties = JsonNodeFactory.instance.objectNode().put("uses", count).put("expiresInSeconds", 3600);
+        ObjectNode body = JsonNodeFactory.instance.objectNode().set("properties", properties);
+        String token = client.post(client.joinTokensPath(), body).body().path("properties").path("token").asText();
+        JoinToken parsed = JoinToken.parse(token);
+        SslContext enrolling = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
+                .protocols("TLSv1.3").trustManager(new PinnedCaTrustManager(parsed.caHash())).build();
+        ManagedChannel anonymous = NettyChannelBuilder.forAddress("127.0.0.1", gatewayPort).sslContext(enrolling)
+                .build();
+        List<Opened> opened = new ArrayList<>();
+        CountDownLatch welcomed = new CountDownLatch(count);
+        try {
+            for (int i = 0; i < count; i++) {
+                String machine = prefix + "-" + i;
+                KeyPair keys = Csr.newKeyPair();
+                MachineScope scope = MachineScope.newBuilder().setSubscriptionId(SUBSCRIPTION)
+                        .setResourceGroup(GROUP).setMachineName(machine).build();
+                EnrollResponse enrolled = AgentServiceGrpc.newBlockingStub(anonymous)
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .enroll(EnrollRequest.newBuilder().setJoinToken(token).setMachine(scope)
+                                .setCsr(ByteString.copyFrom(Csr.create(keys, machine))).build());
+                X509Certificate certificate = Pem.parseCertificates(enrolled.getCertificatePem()).get(0);
+                SslContext tls = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
+                        .protocols("TLSv1.3")
+                        .keyManager(keys.getPrivate(), certificate)
+                        .trustManager(new CaTrustManager(Pem.parseCertificates(enrolled.getCaBundlePem())))
+                        .build();
+                ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", gatewayPort).sslContext(tls)
+                        .build();
+                StreamObserver<AgentMessage> requests = AgentServiceGrpc.newStub(channel).connect(
+                        new StreamObserver<>() {
+                            @Override
+                            public void onNext(GatewayMessage message) {
+                                if (message.hasWelcome()) {
+                                    welcomed.countDown();
+                                }
+                            }
+
+                            @Override
+                            public void onError(Throwable failure) {
+                                System.err.println(machine + ": " + failure);
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                            }
+                        });
+                requests.onNext(AgentMessage.newBuilder().setHello(Hello.newBuilder().setMachine(scope)
+                        .setProtocolVersion(1).setOsName("Linux").setAgentVersion("bench")).build());
+                opened.add(new Opened(channel, requests));
+            }
+            if (!welcomed.await(120, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(welcomed.getCount() + " sessions were not welcomed");
+            }
+            return opened;
+        } finally {
+            anonymous.shutdownNow();
+        }
+    }
+
+    private static void heartbeat(List<Opened> opened) {
+        AgentMessage beat = AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
+                .setTimeMillis(System.currentTimeMillis())).build();
+        opened.forEach(session -> session.requests().onNext(beat));
+    }
+
+    private static void close(List<Opened> opened) throws InterruptedException {
+        for (Opened session : opened) {
+            session.requests().onCompleted();
+            session.channel().shutdown();
+        }
+        for (Opened session : opened) {
+            session.channel().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The gateway's VmRSS, and its heap in use right after a full GC (jcmd). */
+    private record Footprint(long rssKib, long heapKib) {
+    }
+
+    private static Footprint footprint(long pid) throws Exception {
+        jcmd(pid, "GC.run");
+        long heap = 0;
+        for (String line : jcmd(pid, "GC.heap_info")) {
+            if (line.contains("generation") || line.contains("garbage-first heap")) {
+                Matcher used = USED.matcher(line);
+                if (used.find()) {
+                    heap += Long.parseLong(used.group(1));
+                }
+            }
+        }
+        return new Footprint(Memory.rssKib(pid), heap);
+    }
+
+    private static List<String> jcmd(long pid, String command) throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true)
+                .start();
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            reader.lines().forEach(lines::add);
+        }
+        process.waitFor(30, TimeUnit.SECONDS);
+        return lines;
+    }
+}
