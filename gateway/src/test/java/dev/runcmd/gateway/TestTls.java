@@ -1,5 +1,6 @@
 package dev.runcmd.gateway;
 
+import com.google.protobuf.ByteString;
 import dev.runcmd.proto.agent.v1.AgentServiceGrpc;
 import dev.runcmd.proto.agent.v1.EnrollRequest;
 import dev.runcmd.proto.agent.v1.EnrollResponse;
@@ -11,7 +12,6 @@ import dev.runcmd.proto.pki.JoinToken;
 import dev.runcmd.proto.pki.Pem;
 import dev.runcmd.proto.pki.ReloadingKeyManager;
 import dev.runcmd.proto.pki.ServiceIdentity;
-import com.google.protobuf.ByteString;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;

@@ -1,7 +1,7 @@
 package dev.runcmd.agent.policy;
 
-import dev.runcmd.proto.commands.BuiltInScripts;
 import dev.runcmd.proto.agent.v1.Run;
+import dev.runcmd.proto.commands.BuiltInScripts;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;

@@ -2,24 +2,24 @@ package dev.runcmd.gateway.agent;
 
 import dev.runcmd.gateway.config.GatewayConfig;
 import dev.runcmd.gateway.lifecycle.GatewayLifecycle;
+import dev.runcmd.gateway.pki.PeerCertificates;
+import dev.runcmd.gateway.session.Credential;
 import dev.runcmd.gateway.session.Outbox;
 import dev.runcmd.proto.agent.v1.AgentMessage;
 import dev.runcmd.proto.agent.v1.AgentServiceGrpc;
-import dev.runcmd.proto.agent.v1.GatewayMessage;
-import io.grpc.stub.ServerCallStreamObserver;
-import io.grpc.stub.StreamObserver;
-import dev.runcmd.gateway.pki.PeerCertificates;
 import dev.runcmd.proto.agent.v1.EnrollRequest;
 import dev.runcmd.proto.agent.v1.EnrollResponse;
+import dev.runcmd.proto.agent.v1.GatewayMessage;
 import dev.runcmd.proto.pki.MachineIdentity;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.vertx.core.Vertx;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Optional;
-import io.quarkus.grpc.GrpcService;
-import io.vertx.core.Vertx;
 import java.util.UUID;
-import dev.runcmd.gateway.session.Credential;
 
 /**
  * AgentService as agents see it: one bidirectional stream per agent (see agent.proto).

@@ -1,15 +1,15 @@
 package dev.runcmd.gateway.store;
 
+import io.grpc.Status;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.grpc.Status;
 import jakarta.inject.Singleton;
-import java.util.UUID;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.LongFunction;
 
 /**
