@@ -7,9 +7,9 @@ import dev.runcmd.proto.agent.v1.AgentServiceGrpc;
 import dev.runcmd.proto.agent.v1.EnrollRequest;
 import dev.runcmd.proto.agent.v1.EnrollResponse;
 import dev.runcmd.proto.agent.v1.MachineScope;
-import dev.runcmd.proto.pki.CertificateAuthority;
-import dev.runcmd.proto.pki.Csr;
+import dev.runcmd.proto.pki.CsrWriter;
 import dev.runcmd.proto.pki.JoinToken;
+import dev.runcmd.proto.pki.KeyHash;
 import dev.runcmd.proto.pki.Pem;
 import dev.runcmd.proto.pki.PinnedCaTrustManager;
 import io.grpc.ManagedChannel;
@@ -65,11 +65,11 @@ public final class Enrollment {
      *     certificate the agent cannot use
      */
     public Identity enroll(JoinToken token, MachineScope machine) throws IdentityException, InterruptedException {
-        KeyPair keys = Csr.newKeyPair();
+        KeyPair keys = CsrWriter.newKeyPair();
         EnrollRequest request = EnrollRequest.newBuilder()
                 .setJoinToken(token.text())
                 .setMachine(machine)
-                .setCsr(ByteString.copyFrom(Csr.create(keys, machine.getMachineName())))
+                .setCsr(ByteString.copyFrom(CsrWriter.create(keys, machine.getMachineName())))
                 .build();
         SslContext context = pinnedContext(token);
         LOG.info(() -> "Enrolling machine " + describe(machine) + " with " + token + " at "
@@ -121,7 +121,7 @@ public final class Enrollment {
         try {
             X509Certificate certificate = Pem.parseCertificates(response.getCertificatePem()).get(0);
             List<X509Certificate> authorities = Pem.parseCertificates(response.getCaBundlePem());
-            if (authorities.stream().noneMatch(ca -> CertificateAuthority.publicKeyHash(ca).equals(token.caHash()))) {
+            if (authorities.stream().noneMatch(ca -> KeyHash.of(ca).equals(token.caHash()))) {
                 throw new IllegalArgumentException("the CA bundle lacks the CA the join token names");
             }
             Identity identity = new Identity(keys.getPrivate(), certificate, authorities, Instant.now());

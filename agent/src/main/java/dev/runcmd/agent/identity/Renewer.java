@@ -7,7 +7,7 @@ import dev.runcmd.agent.transport.Outbox;
 import dev.runcmd.proto.agent.v1.AgentMessage;
 import dev.runcmd.proto.agent.v1.Renew;
 import dev.runcmd.proto.agent.v1.Renewed;
-import dev.runcmd.proto.pki.Csr;
+import dev.runcmd.proto.pki.CsrWriter;
 import dev.runcmd.proto.pki.Pem;
 import java.io.IOException;
 import java.security.KeyPair;
@@ -79,8 +79,8 @@ public final class Renewer implements CertificateRenewal {
             return;
         }
         if (pending == null) {
-            KeyPair keys = Csr.newKeyPair();
-            pending = new Request(keys, Csr.create(keys, identity.machine().machineName()));
+            KeyPair keys = CsrWriter.newKeyPair();
+            pending = new Request(keys, CsrWriter.create(keys, identity.machine().machineName()));
         }
         Renew renew = Renew.newBuilder().setCsr(ByteString.copyFrom(pending.csr())).build();
         if (outbox.offer(AgentMessage.newBuilder().setRenew(renew).build())) {

@@ -11,7 +11,7 @@ final class StackOptions {
     int apiPort;
 
     @Option(names = "--gateway-port", paramLabel = "PORT", defaultValue = "${env:RUNCMD_GATEWAY_PORT:-9090}",
-            description = "Gateway gRPC port for agents and the control API (env RUNCMD_GATEWAY_PORT; default ${DEFAULT-VALUE}).")
+            description = "Gateway agent port, TLS 1.3 (env RUNCMD_GATEWAY_PORT; default ${DEFAULT-VALUE}).")
     int gatewayPort;
 
     @Option(names = "--gateway-http-port", paramLabel = "PORT", defaultValue = "${env:RUNCMD_GATEWAY_HTTP_PORT:-9091}",

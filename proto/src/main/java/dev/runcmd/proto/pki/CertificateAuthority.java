@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -14,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -87,14 +85,9 @@ public final class CertificateAuthority {
         return publicKeyHash(certificate);
     }
 
-    /** SHA-256 of a certificate's SubjectPublicKeyInfo in lower-case hex. */
+    /** SHA-256 of a certificate's SubjectPublicKeyInfo in lower-case hex (see {@link KeyHash}). */
     public static String publicKeyHash(X509Certificate certificate) {
-        try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(certificate.getPublicKey().getEncoded()));
-        } catch (GeneralSecurityException unavailable) {
-            throw new IllegalStateException(unavailable);
-        }
+        return KeyHash.of(certificate);
     }
 
     /** A machine's client certificate for a key proven by a CSR. */

@@ -3,11 +3,9 @@ package dev.runcmd.proto.pki;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.ECGenParameterSpec;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -28,15 +26,9 @@ public final class Csr {
     private Csr() {
     }
 
-    /** A new EC P-256 key pair. */
+    /** A new EC P-256 key pair (see {@link CsrWriter#newKeyPair}). */
     public static KeyPair newKeyPair() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException unavailable) {
-            throw new IllegalStateException("EC P-256 is unavailable", unavailable);
-        }
+        return CsrWriter.newKeyPair();
     }
 
     /** A CSR (DER) for the key pair, signed with its private key. */

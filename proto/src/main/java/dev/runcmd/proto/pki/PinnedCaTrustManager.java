@@ -30,7 +30,7 @@ public final class PinnedCaTrustManager extends X509ExtendedTrustManager {
     private X509ExtendedTrustManager matching(X509Certificate[] chain) throws CertificateException {
         for (X509Certificate certificate : chain) {
             if (certificate.getBasicConstraints() >= 0
-                    && CertificateAuthority.publicKeyHash(certificate).equals(caHash)) {
+                    && KeyHash.of(certificate).equals(caHash)) {
                 pinned = certificate;
                 return CaTrustManager.pkix(List.of(certificate));
             }
