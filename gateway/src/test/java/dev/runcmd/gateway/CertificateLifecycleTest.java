@@ -1,12 +1,13 @@
 package dev.runcmd.gateway;
 
 import static dev.runcmd.proto.agent.v1.GatewayMessage.KindCase.RENEWED;
+import static dev.runcmd.proto.agent.v1.GatewayMessage.KindCase.RUN;
 import static dev.runcmd.proto.agent.v1.GatewayMessage.KindCase.WELCOME;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import dev.runcmd.proto.agent.v1.Accepted;
 import dev.runcmd.proto.agent.v1.AgentMessage;
 import dev.runcmd.proto.agent.v1.Heartbeat;
 import dev.runcmd.proto.agent.v1.Renew;
@@ -24,11 +25,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
  * Certificates that live 4 s and heartbeats every second: a session whose agent renews over its stream outlives its
- * first certificate; one whose agent does not is ended when it expires; deleting the machine (revocation) ends its
+ * first certificate while a script runs and reports across it; one whose agent does not is ended when it expires; deleting the machine (revocation) ends its
  * session within seconds and refuses renewal and reconnection.
  */
 @QuarkusTest
@@ -46,14 +48,26 @@ class CertificateLifecycleTest extends GatewayTestSupport {
     }
 
     @Test
-    void renewalOverTheStreamKeepsTheSessionPastTheFirstCertificate() throws Exception {
+    void renewalOverTheStreamKeepsALongRunningScriptsSessionPastTheFirstCertificate() throws Exception {
         try (FakeAgent agent = agent("renewing-01")) {
-            agent.send(FakeAgent.hello(subscription, "renewing-01"));
-            String session = agent.next(WELCOME).getWelcome().getSessionId();
+            UUID id = openWithExecution(agent, "renewing-01", "long");
+            String session = db.one("select session_id from agent_session where machine_id = $1",
+                    Tuple.of(machineId("renewing-01"))).getString("session_id");
+            internal.dispatch(dispatchOf("renewing-01"));
+            assertEquals(id.toString(), agent.next(RUN).getRun().getExecutionId());
+            agent.send(AgentMessage.newBuilder().setAccepted(Accepted.newBuilder().setExecutionId(id.toString()))
+                    .build());
+            agent.send(ProgressMessages.started(id));
+            // The script prints a line every 2 s for 9 s, more than twice the certificate's life; the agent renews
+            // between its lines, on the same stream.
             long deadline = System.currentTimeMillis() + 9_000;
+            long offset = 0;
             int renewals = 0;
             while (System.currentTimeMillis() < deadline) {
                 Thread.sleep(2_000);
+                agent.send(ProgressMessages.output(id, 1, offset, "tick\n"));
+                offset += 5;
+                awaitAck(agent, id, offset, 0);
                 KeyPair keys = Csr.newKeyPair();
                 agent.send(AgentMessage.newBuilder().setRenew(Renew.newBuilder()
                         .setCsr(ByteString.copyFrom(Csr.create(keys, "renewing-01")))).build());
@@ -65,8 +79,11 @@ class CertificateLifecycleTest extends GatewayTestSupport {
                         MachineIdentity.of(certificate).orElseThrow().describe());
                 renewals++;
             }
+            agent.send(ProgressMessages.exited(id, offset, 0));
+            awaitExitAck(agent, id);
             assertTrue(renewals >= 4);
-            assertNull(agent.poll(100), "the stream is still open and quiet");
+            assertEquals("Succeeded", db.execution(id).getString("state"));
+            assertEquals(offset, db.execution(id).getLong("stdout_bytes"));
             assertEquals(session, db.one("select session_id from agent_session where machine_id = $1",
                     Tuple.of(machineId("renewing-01"))).getString("session_id"), "the same session throughout");
         }
