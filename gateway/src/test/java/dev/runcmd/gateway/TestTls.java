@@ -55,9 +55,7 @@ final class TestTls {
 
     /** A channel to the agent port without a client certificate (what an enrolling agent has). */
     ManagedChannel anonymous() {
-        return track(Grpc.newChannelBuilderForAddress("localhost", agentPort,
-                TlsChannelCredentials.newBuilder().trustManager(new CaTrustManager(List.of(ca.certificate()))).build())
-                .build());
+        return anonymousTo(agentPort);
     }
 
     /** A channel to {@code port} without a client certificate. */
