@@ -24,12 +24,23 @@ public final class ApiVersionFilter {
     /** Throws {@link ArmException} when the parameter is missing or names an unsupported version. */
     @ServerRequestFilter
     public void requireApiVersion(UriInfo uri) {
+        List<String> accepted = acceptedFor(uri.getPath());
         String version = uri.getQueryParameters().getFirst(PARAMETER);
         if (version == null || version.isEmpty()) {
-            throw ArmException.missingApiVersion(supported);
+            throw ArmException.missingApiVersion(accepted);
         }
-        if (!supported.contains(version)) {
-            throw ArmException.invalidApiVersion(version, supported);
+        if (!accepted.contains(version)) {
+            throw ArmException.invalidApiVersion(version, accepted);
         }
     }
+
+    /** The versions a path's provider serves: Azure's own for Microsoft.Authorization, runcmd's for the rest. */
+    private List<String> acceptedFor(String path) {
+        return path.toLowerCase(java.util.Locale.ROOT).contains("/providers/microsoft.authorization/")
+                ? AUTHORIZATION_VERSIONS : supported;
+    }
+
+    /** The Microsoft.Authorization api-versions whose role assignment and definition shapes runcmd serves. */
+    private static final List<String> AUTHORIZATION_VERSIONS =
+            List.of("2015-07-01", "2018-01-01-preview", "2020-04-01-preview", "2022-04-01");
 }

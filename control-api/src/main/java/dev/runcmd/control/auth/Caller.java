@@ -31,6 +31,18 @@ public record Caller(String objectId, String name, PrincipalType type, Set<Strin
         return context.get(CONTEXT_KEY);
     }
 
+    /** The same caller, calling from {@code address}. */
+    public Caller from(String address) {
+        return new Caller(objectId, name, type, groups, tokenId, address);
+    }
+
+    /** Every principal id role assignments may name to reach this caller: its own and its groups'. */
+    public Set<String> principalIds() {
+        java.util.Set<String> ids = new java.util.HashSet<>(groups);
+        ids.add(objectId);
+        return ids;
+    }
+
     /** The key quotas (request rate, output followers) are counted under: the principal, not its address. */
     public String quotaKey() {
         return "principal:" + objectId;

@@ -122,6 +122,13 @@ public interface ControlConfig {
         @WithDefault("15s")
         Duration keepalive();
 
+        /**
+         * The most output followers (SSE, text and raw follows, gRPC StreamOutput) one caller may hold open at
+         * once; more are answered 429 TooManyRequests (gRPC RESOURCE_EXHAUSTED).
+         */
+        @WithDefault("100")
+        int maxFollowersPerCaller();
+
         /** The most output bytes one follower reads from PostgreSQL at once (half per stream, plus one chunk). */
         @WithDefault("4194304")
         int batchBytes();

@@ -49,6 +49,10 @@ final class GrpcErrors {
             case 404 -> Status.NOT_FOUND;
             case 400 -> Status.INVALID_ARGUMENT;
             case 409 -> Status.ABORTED;
+            case 401 -> Status.UNAUTHENTICATED;
+            case 403 -> Status.PERMISSION_DENIED;
+            case 429 -> Status.RESOURCE_EXHAUSTED;
+            case 503 -> Status.UNAVAILABLE;
             default -> Status.INTERNAL;
         };
     }

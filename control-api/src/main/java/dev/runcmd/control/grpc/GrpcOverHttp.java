@@ -25,12 +25,17 @@ public final class GrpcOverHttp {
      */
     public static void endCall(RoutingContext context, Status.Code code, String encodedMessage,
             long retryAfterSeconds) {
+        context.response().putHeader("retry-after", Long.toString(retryAfterSeconds));
+        endCall(context, code, encodedMessage);
+    }
+
+    /** Ends a gRPC call before the gRPC server sees it: a trailers-only response with {@code code} and message. */
+    public static void endCall(RoutingContext context, Status.Code code, String encodedMessage) {
         context.response()
                 .setStatusCode(200)
                 .putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE)
                 .putHeader("grpc-status", Integer.toString(code.value()))
                 .putHeader("grpc-message", encodedMessage)
-                .putHeader("retry-after", Long.toString(retryAfterSeconds))
                 .end();
     }
 

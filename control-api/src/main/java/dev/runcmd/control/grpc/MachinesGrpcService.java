@@ -10,6 +10,11 @@ import dev.runcmd.proto.v1.ListMachinesResponse;
 import dev.runcmd.proto.v1.Machine;
 import dev.runcmd.proto.v1.Machines;
 import dev.runcmd.control.store.Transactions;
+import dev.runcmd.control.auth.Access;
+import dev.runcmd.control.auth.Actions;
+import dev.runcmd.control.auth.GrpcCall;
+import dev.runcmd.control.auth.GrpcCallers;
+import dev.runcmd.control.machine.MachineView;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
 
@@ -20,8 +25,11 @@ public class MachinesGrpcService implements Machines {
     private final Transactions transactions;
     private final MachineRepository machines;
     private final MachineService service;
+    private final Access access;
 
-    MachinesGrpcService(Transactions transactions, MachineRepository machines, MachineService service) {
+    MachinesGrpcService(Transactions transactions, MachineRepository machines, MachineService service,
+            Access access) {
+        this.access = access;
         this.transactions = transactions;
         this.machines = machines;
         this.service = service;
@@ -30,8 +38,10 @@ public class MachinesGrpcService implements Machines {
     /** One machine; NOT_FOUND when it never enrolled or was deleted, INVALID_ARGUMENT for a malformed reference. */
     @Override
     public Uni<Machine> getMachine(GetMachineRequest request) {
+        GrpcCall call = GrpcCallers.current();
         return Uni.createFrom().item(request)
                 .map(r -> GrpcRequests.scope(r.getMachine()))
+                .call(scope -> access.require(call, Actions.MACHINE_READ, scope.resourceId()))
                 .flatMap(scope -> transactions.read(() -> machines.require(scope)))
                 .map(ProtoViews::machine)
                 .onFailure().transform(GrpcErrors::toStatus);
@@ -40,10 +50,14 @@ public class MachinesGrpcService implements Machines {
     /** The machines of a resource group, by name; INVALID_ARGUMENT without a subscription or group. */
     @Override
     public Uni<ListMachinesResponse> listMachines(ListMachinesRequest request) {
+        GrpcCall call = GrpcCallers.current();
         return Uni.createFrom().item(request)
                 .invoke(r -> GrpcRequests.requireGroup(r.getSubscriptionId(), r.getResourceGroup(), ""))
-                .flatMap(r -> transactions.read(() -> machines.listByGroup(r.getSubscriptionId(),
-                        r.getResourceGroup())))
+                .flatMap(r -> access.checker(call.caller(), Actions.MACHINE_READ)
+                        .flatMap(readable -> transactions.read(() -> machines.listByGroup(r.getSubscriptionId(),
+                                r.getResourceGroup()))
+                                .map(all -> all.stream().filter(machine -> readable.test(MachineView.of(machine).id()))
+                                        .toList())))
                 .map(all -> ListMachinesResponse.newBuilder()
                         .addAllMachines(all.stream().map(ProtoViews::machine).toList())
                         .build())
@@ -56,8 +70,10 @@ public class MachinesGrpcService implements Machines {
      */
     @Override
     public Uni<DeleteMachineResponse> deleteMachine(DeleteMachineRequest request) {
+        GrpcCall call = GrpcCallers.current();
         return Uni.createFrom().item(request)
                 .map(r -> GrpcRequests.scope(r.getMachine()))
+                .call(scope -> access.require(call, Actions.MACHINE_DELETE, scope.resourceId()))
                 .flatMap(scope -> service.delete(scope)
                         .onItem().transform(deletion -> {
                             if (!deletion.existed()) {

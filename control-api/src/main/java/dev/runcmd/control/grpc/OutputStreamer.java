@@ -1,6 +1,11 @@
 package dev.runcmd.control.grpc;
 
+import dev.runcmd.control.auth.Access;
+import dev.runcmd.control.auth.Actions;
+import dev.runcmd.control.auth.GrpcCall;
+import dev.runcmd.control.auth.GrpcCallers;
 import dev.runcmd.control.machine.MachineScope;
+import dev.runcmd.control.output.FollowerQuota;
 import dev.runcmd.control.output.ExecutionLocator;
 import dev.runcmd.control.output.FollowSpec;
 import dev.runcmd.control.output.Followers;
@@ -24,10 +29,14 @@ public class OutputStreamer {
 
     private final ExecutionLocator locator;
     private final Followers followers;
+    private final Access access;
+    private final FollowerQuota quota;
 
-    OutputStreamer(ExecutionLocator locator, Followers followers) {
+    OutputStreamer(ExecutionLocator locator, Followers followers, Access access, FollowerQuota quota) {
         this.locator = locator;
         this.followers = followers;
+        this.access = access;
+        this.quota = quota;
     }
 
     /**
@@ -37,17 +46,25 @@ public class OutputStreamer {
     void stream(StreamOutputRequest request, StreamObserver<OutputEvent> observer) {
         GrpcOutputSink sink = new GrpcOutputSink((ServerCallStreamObserver<OutputEvent>) observer);
         Context context = Vertx.currentContext();
+        GrpcCall call = GrpcCallers.current();
         Checked checked;
+        FollowerQuota.Slot slot;
         try {
             checked = check(request);
+            slot = quota.acquire(call.caller().quotaKey());
         } catch (RuntimeException e) {
             observer.onError(GrpcErrors.toStatus(e));
             return;
         }
-        locator.locate(checked.scope(), request.getName(), checked.executionId()).subscribe().with(
-                target -> followers.follow(FollowSpec.both(target.executionId(), checked.from(), request.getFollow()),
-                        sink, context),
-                failure -> observer.onError(GrpcErrors.toStatus(failure)));
+        access.require(call, Actions.RUN_COMMAND_READ, checked.scope().runCommandId(request.getName()))
+                .chain(() -> locator.locate(checked.scope(), request.getName(), checked.executionId()))
+                .subscribe().with(
+                        target -> followers.follow(FollowSpec.both(target.executionId(), checked.from(),
+                                request.getFollow()), sink, context, slot),
+                        failure -> {
+                            slot.release();
+                            observer.onError(GrpcErrors.toStatus(failure));
+                        });
     }
 
     /** The checked fields of a request. */

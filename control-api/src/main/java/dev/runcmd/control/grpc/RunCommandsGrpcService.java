@@ -14,6 +14,12 @@ import dev.runcmd.proto.v1.OutputEvent;
 import dev.runcmd.proto.v1.RunCommand;
 import dev.runcmd.proto.v1.RunCommandsGrpc;
 import dev.runcmd.proto.v1.StreamOutputRequest;
+import dev.runcmd.control.auth.Access;
+import dev.runcmd.control.auth.Actions;
+import dev.runcmd.control.auth.GrpcCall;
+import dev.runcmd.control.auth.GrpcCallers;
+import dev.runcmd.control.machine.MachineScope;
+import dev.runcmd.control.runcommand.RunRecords;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 
@@ -31,8 +37,11 @@ public class RunCommandsGrpcService extends RunCommandsGrpc.RunCommandsImplBase 
     private final RunCommandReader reader;
     private final RunCommandService service;
     private final OutputStreamer streamer;
+    private final Access access;
 
-    RunCommandsGrpcService(RunCommandReader reader, RunCommandService service, OutputStreamer streamer) {
+    RunCommandsGrpcService(RunCommandReader reader, RunCommandService service, OutputStreamer streamer,
+            Access access) {
+        this.access = access;
         this.reader = reader;
         this.service = service;
         this.streamer = streamer;
@@ -41,42 +50,72 @@ public class RunCommandsGrpcService extends RunCommandsGrpc.RunCommandsImplBase 
     /** Creates or replaces a run command and starts its new execution. */
     @Override
     public void createOrUpdateRunCommand(CreateOrUpdateRunCommandRequest request, StreamObserver<RunCommand> out) {
-        UnaryReplies.reply(() -> service.put(GrpcRequests.scope(request.getMachine()),
-                GrpcRequests.runCommandName(request.getName()), CreateRequests.toRequest(request))
-                .map(outcome -> ProtoViews.runCommand(outcome.snapshot())), out);
+        GrpcCall call = GrpcCallers.current();
+        UnaryReplies.reply(() -> {
+            MachineScope scope = GrpcRequests.scope(request.getMachine());
+            String name = GrpcRequests.runCommandName(request.getName());
+            var definition = CreateRequests.toRequest(request);
+            String id = scope.runCommandId(name);
+            return access.require(call, Actions.RUN_COMMAND_WRITE, id)
+                    .chain(() -> access.permits(call.caller(), Actions.RUN_COMMAND_AS_ROOT, id))
+                    .chain(mayRunAsRoot -> service.put(scope, name, definition,
+                            RunRecords.author(call.caller(), mayRunAsRoot, id)))
+                    .invoke(outcome -> call.properties(RunRecords.properties(outcome.snapshot().command())))
+                    .map(outcome -> ProtoViews.runCommand(outcome.snapshot()));
+        }, out);
     }
 
     /** One run command; NOT_FOUND when it or its machine does not exist, INVALID_ARGUMENT for bad names. */
     @Override
     public void getRunCommand(GetRunCommandRequest request, StreamObserver<RunCommand> out) {
-        UnaryReplies.reply(() -> reader.get(GrpcRequests.scope(request.getMachine()),
-                GrpcRequests.runCommandName(request.getName())).map(ProtoViews::runCommand), out);
+        GrpcCall call = GrpcCallers.current();
+        UnaryReplies.reply(() -> {
+            MachineScope scope = GrpcRequests.scope(request.getMachine());
+            String name = GrpcRequests.runCommandName(request.getName());
+            return access.require(call, Actions.RUN_COMMAND_READ, scope.runCommandId(name))
+                    .chain(() -> reader.get(scope, name)).map(ProtoViews::runCommand);
+        }, out);
     }
 
     /** The run commands of a machine, by name; NOT_FOUND when the machine never registered. */
     @Override
     public void listRunCommands(ListRunCommandsRequest request, StreamObserver<ListRunCommandsResponse> out) {
-        UnaryReplies.reply(() -> reader.list(GrpcRequests.scope(request.getMachine()))
-                .map(snapshots -> ListRunCommandsResponse.newBuilder()
-                        .addAllRunCommands(snapshots.stream().map(ProtoViews::runCommand).toList())
-                        .build()), out);
+        GrpcCall call = GrpcCallers.current();
+        UnaryReplies.reply(() -> {
+            MachineScope scope = GrpcRequests.scope(request.getMachine());
+            return access.require(call, Actions.RUN_COMMAND_READ, scope.resourceId())
+                    .chain(() -> reader.list(scope))
+                    .map(snapshots -> ListRunCommandsResponse.newBuilder()
+                            .addAllRunCommands(snapshots.stream().map(ProtoViews::runCommand).toList())
+                            .build());
+        }, out);
     }
 
     /** Deletes a run command; an absent one answers deleted = false. */
     @Override
     public void deleteRunCommand(DeleteRunCommandRequest request, StreamObserver<DeleteRunCommandResponse> out) {
-        UnaryReplies.reply(() -> service.delete(GrpcRequests.scope(request.getMachine()),
-                GrpcRequests.runCommandName(request.getName()))
-                .map(outcome -> DeleteRunCommandResponse.newBuilder().setDeleted(outcome.existed()).build()), out);
+        GrpcCall call = GrpcCallers.current();
+        UnaryReplies.reply(() -> {
+            MachineScope scope = GrpcRequests.scope(request.getMachine());
+            String name = GrpcRequests.runCommandName(request.getName());
+            return access.require(call, Actions.RUN_COMMAND_DELETE, scope.runCommandId(name))
+                    .chain(() -> service.delete(scope, name))
+                    .map(outcome -> DeleteRunCommandResponse.newBuilder().setDeleted(outcome.existed()).build());
+        }, out);
     }
 
     /** Cancels the current execution; NOT_FOUND when the run command is absent. */
     @Override
     public void cancelRunCommand(CancelRunCommandRequest request, StreamObserver<CancelRunCommandResponse> out) {
-        UnaryReplies.reply(() -> service.cancel(GrpcRequests.scope(request.getMachine()),
-                GrpcRequests.runCommandName(request.getName()))
-                .map(outcome -> CancelRunCommandResponse.newBuilder().setCanceled(outcome.canceled())
-                        .setMessage(outcome.message()).setExecutionState(outcome.executionState()).build()), out);
+        GrpcCall call = GrpcCallers.current();
+        UnaryReplies.reply(() -> {
+            MachineScope scope = GrpcRequests.scope(request.getMachine());
+            String name = GrpcRequests.runCommandName(request.getName());
+            return access.require(call, Actions.RUN_COMMAND_CANCEL, scope.runCommandId(name))
+                    .chain(() -> service.cancel(scope, name))
+                    .map(outcome -> CancelRunCommandResponse.newBuilder().setCanceled(outcome.canceled())
+                            .setMessage(outcome.message()).setExecutionState(outcome.executionState()).build());
+        }, out);
     }
 
     /** Streams an execution's output with flow control; see {@link OutputStreamer}. */

@@ -1,5 +1,8 @@
 package dev.runcmd.control.jointoken;
 
+import dev.runcmd.control.auth.Actions;
+import dev.runcmd.control.auth.Authorize;
+
 import dev.runcmd.control.arm.ArmException;
 import dev.runcmd.control.arm.ArmList;
 import dev.runcmd.control.arm.ResourceNames;
@@ -37,6 +40,7 @@ public class JoinTokenResource {
     /** Creates a token: 201 with its text in {@code properties.token}, shown this once. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Authorize(Actions.JOIN_TOKEN_WRITE)
     public Uni<RestResponse<JoinTokenView>> create(@RestPath String sub, @RestPath String rg, byte[] body) {
         JoinTokenScope scope = JoinTokenScope.of(sub, rg);
         if (body != null && body.length > maxBodyBytes) {
@@ -49,6 +53,7 @@ public class JoinTokenResource {
 
     /** Lists the group's tokens, oldest first, expired and spent ones included (usesLeft says which). */
     @GET
+    @Authorize(Actions.JOIN_TOKEN_READ)
     public Uni<ArmList<JoinTokenView>> list(@RestPath String sub, @RestPath String rg) {
         return service.list(JoinTokenScope.of(sub, rg))
                 .map(rows -> ArmList.of(rows.stream().map(JoinTokenView::of).toList()));
@@ -57,6 +62,7 @@ public class JoinTokenResource {
     /** Deletes a token at once: 200 when it existed, 204 when it did not. */
     @DELETE
     @Path("{id}")
+    @Authorize(Actions.JOIN_TOKEN_DELETE)
     public Uni<RestResponse<Void>> delete(@RestPath String sub, @RestPath String rg, @RestPath String id) {
         JoinTokenScope scope = JoinTokenScope.of(sub, rg);
         return service.delete(scope, ResourceNames.requireJoinTokenId(id))

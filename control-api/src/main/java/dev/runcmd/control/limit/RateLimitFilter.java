@@ -2,6 +2,7 @@ package dev.runcmd.control.limit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.runcmd.control.auth.Caller;
 import dev.runcmd.control.config.ControlConfig;
 import dev.runcmd.control.grpc.GrpcOverHttp;
 import io.quarkus.vertx.http.runtime.filters.Filters;
@@ -13,7 +14,7 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Limits the requests of each client (remote IP address) to {@code runcmd.control.api.max-requests-per-second}
+ * Limits the requests of each caller (its verified principal; the remote IP address before authentication) to {@code runcmd.control.api.max-requests-per-second}
  * with bursts of {@code runcmd.control.api.request-burst}, REST and gRPC together: both arrive on the one HTTP
  * port and pass this router filter before the REST layer and the gRPC server, so a refused request costs no
  * parsing, no body and no database work. REST is answered 429 TooManyRequests, gRPC RESOURCE_EXHAUSTED
@@ -21,8 +22,7 @@ import org.jboss.logging.Logger;
  * {@code grpc.health.v1.Health} service) are never limited, so probes keep working while a client floods.
  *
  * <p>Runs on the event loop and never blocks: a bucket is one atomic ({@link ClientRateLimiter}). The client is
- * the request's remote address, which is the forwarded one only when Quarkus's proxy address forwarding is
- * enabled. Either setting at 0 turns the filter off.
+ * the verified caller, or the request's remote address (the forwarded one only from a trusted proxy). Either setting at 0 turns the filter off.
  */
 @ApplicationScoped
 public class RateLimitFilter {
@@ -84,8 +84,16 @@ public class RateLimitFilter {
         return false;
     }
 
-    /** The client's IP address; requests without one (a Unix socket) share one bucket. */
+    /**
+     * Whom the request is counted for: its verified caller (authentication runs first), so a principal's quota does
+     * not depend on how many addresses it calls from, nor do callers behind one proxy share one; the IP address of a
+     * request without one.
+     */
     private static String clientOf(RoutingContext context) {
+        Caller caller = Caller.of(context);
+        if (caller != null) {
+            return caller.quotaKey();
+        }
         SocketAddress address = context.request().remoteAddress();
         String host = address == null ? null : address.hostAddress();
         return host == null ? "local" : host;

@@ -1,5 +1,11 @@
 package dev.runcmd.control.machine;
 
+import dev.runcmd.control.auth.Access;
+import dev.runcmd.control.auth.Actions;
+import dev.runcmd.control.auth.Authorize;
+import dev.runcmd.control.auth.AuthorizedInside;
+import io.vertx.ext.web.RoutingContext;
+
 import dev.runcmd.control.arm.ArmList;
 import dev.runcmd.control.arm.ResourceNames;
 import dev.runcmd.control.store.Transactions;
@@ -23,23 +29,29 @@ public class MachineResource {
     private final Transactions transactions;
     private final MachineRepository machines;
     private final MachineService service;
+    private final Access access;
 
-    MachineResource(Transactions transactions, MachineRepository machines, MachineService service) {
+    MachineResource(Transactions transactions, MachineRepository machines, MachineService service, Access access) {
+        this.access = access;
         this.transactions = transactions;
         this.machines = machines;
         this.service = service;
     }
 
-    /** Lists the machines of the resource group, by name. */
+    /** Lists the machines of the resource group the caller may read, by name. */
     @GET
-    public Uni<ArmList<MachineView>> list(@RestPath String sub, @RestPath String rg) {
-        return transactions.read(() -> machines.listByGroup(sub, rg))
-                .map(all -> ArmList.of(all.stream().map(MachineView::of).toList()));
+    @AuthorizedInside
+    public Uni<ArmList<MachineView>> list(@RestPath String sub, @RestPath String rg, RoutingContext http) {
+        return access.checker(Access.callerOf(http), Actions.MACHINE_READ)
+                .chain(readable -> transactions.read(() -> machines.listByGroup(sub, rg))
+                        .map(all -> ArmList.of(all.stream().map(MachineView::of)
+                                .filter(machine -> readable.test(machine.id())).toList())));
     }
 
     /** Shows one machine; 404 ResourceNotFound when it never enrolled or was deleted. */
     @GET
     @Path("{machine}")
+    @Authorize(Actions.MACHINE_READ)
     public Uni<MachineView> get(@RestPath String sub, @RestPath String rg, @RestPath String machine) {
         MachineScope scope = new MachineScope(sub, rg, ResourceNames.requireMachine(machine));
         return transactions.read(() -> machines.require(scope)).map(MachineView::of);
@@ -51,6 +63,7 @@ public class MachineResource {
      */
     @DELETE
     @Path("{machine}")
+    @Authorize(Actions.MACHINE_DELETE)
     public Uni<RestResponse<Void>> delete(@RestPath String sub, @RestPath String rg, @RestPath String machine) {
         MachineScope scope = new MachineScope(sub, rg, ResourceNames.requireMachine(machine));
         return service.delete(scope).map(deletion -> deletion.existed()

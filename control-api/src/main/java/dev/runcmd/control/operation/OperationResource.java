@@ -1,5 +1,10 @@
 package dev.runcmd.control.operation;
 
+import dev.runcmd.control.auth.Access;
+import dev.runcmd.control.auth.Actions;
+import dev.runcmd.control.auth.AuthorizedInside;
+import io.vertx.ext.web.RoutingContext;
+
 import dev.runcmd.control.arm.ArmException;
 import dev.runcmd.control.runcommand.RunCommandReader;
 import dev.runcmd.control.runcommand.RunCommandView;
@@ -26,8 +31,10 @@ public class OperationResource {
 
     private final OperationService service;
     private final RunCommandReader reader;
+    private final Access access;
 
-    OperationResource(OperationService service, RunCommandReader reader) {
+    OperationResource(OperationService service, RunCommandReader reader, Access access) {
+        this.access = access;
         this.service = service;
         this.reader = reader;
     }
@@ -35,16 +42,25 @@ public class OperationResource {
     /** The status monitor: 200 {@code {"id","name","status","startTime","endTime"?,"error"?}}. */
     @GET
     @Path(OperationLinks.STATUSES + "/{operationId}")
-    public Uni<OperationView> status(@RestPath String sub, @RestPath String location, @RestPath String operationId) {
-        return service.read(sub, location, operationId).map(operation -> OperationView.of(operation, sub, location));
+    @AuthorizedInside
+    public Uni<OperationView> status(@RestPath String sub, @RestPath String location, @RestPath String operationId,
+            RoutingContext http) {
+        return readable(sub, location, operationId, http).map(operation -> OperationView.of(operation, sub, location));
+    }
+
+    /** The operation, when the caller may read the run command it is about (else 403, as for the run command). */
+    private Uni<OperationEntity> readable(String sub, String location, String operationId, RoutingContext http) {
+        return service.read(sub, location, operationId).call(operation -> access.require(http,
+                Actions.RUN_COMMAND_READ, operation.resourceId));
     }
 
     /** The result: 202 with Location and Retry-After while InProgress, then 200 with the run command or 204. */
     @GET
     @Path(OperationLinks.RESULTS + "/{operationId}")
+    @AuthorizedInside
     public Uni<RestResponse<RunCommandView>> result(@RestPath String sub, @RestPath String location,
-            @RestPath String operationId, @Context UriInfo uri) {
-        return service.read(sub, location, operationId).flatMap(operation -> {
+            @RestPath String operationId, @Context UriInfo uri, RoutingContext http) {
+        return readable(sub, location, operationId, http).flatMap(operation -> {
             if (!operation.operationStatus().isTerminal()) {
                 return Uni.createFrom().item(stillRunning(uri.getRequestUri()));
             }

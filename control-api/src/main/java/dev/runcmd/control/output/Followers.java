@@ -28,9 +28,12 @@ public class Followers {
      * null means a context of its own) and is registered before its first read, so no notification between the
      * two is missed.
      */
-    public void follow(FollowSpec spec, OutputSink sink, Context context) {
+    public void follow(FollowSpec spec, OutputSink sink, Context context, FollowerQuota.Slot slot) {
         Context home = context != null ? context : vertx.getOrCreateContext();
-        Follower follower = new Follower(spec, sink, reader, home, timings, hub::unregister);
+        Follower follower = new Follower(spec, sink, reader, home, timings, ended -> {
+            hub.unregister(ended);
+            slot.release();
+        });
         hub.register(follower);
         follower.start();
     }

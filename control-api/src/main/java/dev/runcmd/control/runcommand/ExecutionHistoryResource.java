@@ -35,6 +35,7 @@ public class ExecutionHistoryResource {
     /** The executions, newest first, a page at a time ({@code $top}, {@code $skipToken}, nextLink). */
     @GET
     @Path("{machine}/runCommands/{name}/executions")
+    @dev.runcmd.control.auth.Authorize(value = dev.runcmd.control.auth.Actions.RUN_COMMAND_READ, up = 1)
     public Uni<ArmList<ExecutionView>> list(@RestPath String sub, @RestPath String rg, @RestPath String machine,
             @RestPath String name, @RestQuery("$top") String top, @RestQuery("$skipToken") String skipToken,
             @Context UriInfo uri) {

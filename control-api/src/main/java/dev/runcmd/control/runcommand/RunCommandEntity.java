@@ -125,6 +125,14 @@ public class RunCommandEntity {
     @Column(name = "last_modified_by")
     public String lastModifiedBy;
 
+    /** User or Application (systemData.createdByType); null for rows written before callers had an identity. */
+    @Column(name = "created_by_type")
+    public String createdByType;
+
+    /** User or Application (systemData.lastModifiedByType). */
+    @Column(name = "last_modified_by_type")
+    public String lastModifiedByType;
+
     /** The latest execution, whose row holds the instanceView; null only before the first execution. */
     @Column(name = "current_execution_id")
     public UUID currentExecutionId;

@@ -5,10 +5,16 @@ import dev.runcmd.control.arm.ArmList;
 import dev.runcmd.control.arm.NextLinks;
 import dev.runcmd.control.arm.PageRequest;
 import dev.runcmd.control.arm.ResourceNames;
+import dev.runcmd.control.auth.Access;
+import dev.runcmd.control.auth.Actions;
+import dev.runcmd.control.auth.Authorize;
+import dev.runcmd.control.auth.AuthorizedInside;
+import dev.runcmd.control.auth.Caller;
 import dev.runcmd.control.config.ControlConfig;
 import dev.runcmd.control.machine.MachineScope;
 import dev.runcmd.control.operation.OperationLinks;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -45,9 +51,11 @@ public class RunCommandResource {
     private final RunCommandRequestParser parser;
     private final int maxBodyBytes;
     private final int pageSize;
+    private final Access access;
 
     RunCommandResource(RunCommandReader reader, RunCommandService service, RunCommandRequestParser parser,
-            ControlConfig config) {
+            ControlConfig config, Access access) {
+        this.access = access;
         this.reader = reader;
         this.service = service;
         this.parser = parser;
@@ -61,6 +69,7 @@ public class RunCommandResource {
      */
     @GET
     @Path("{machine}/runCommands")
+    @Authorize(value = Actions.RUN_COMMAND_READ, up = 1)
     public Uni<ArmList<RunCommandView>> list(@RestPath String sub, @RestPath String rg, @RestPath String machine,
             @RestQuery("$top") String top, @RestQuery("$skipToken") String skipToken, @Context UriInfo uri) {
         MachineScope scope = scope(sub, rg, machine);
@@ -72,6 +81,7 @@ public class RunCommandResource {
     /** Shows one run command with its instanceView. */
     @GET
     @Path("{machine}/runCommands/{name}")
+    @Authorize(Actions.RUN_COMMAND_READ)
     public Uni<RunCommandView> get(@RestPath String sub, @RestPath String rg, @RestPath String machine,
             @RestPath String name) {
         return reader.get(scope(sub, rg, machine), ResourceNames.requireRunCommand(name)).map(RunCommandView::of);
@@ -81,13 +91,18 @@ public class RunCommandResource {
     @PUT
     @Path("{machine}/runCommands/{name}")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Authorize(Actions.RUN_COMMAND_WRITE)
     public Uni<RestResponse<RunCommandView>> put(@RestPath String sub, @RestPath String rg,
-            @RestPath String machine, @RestPath String name, byte[] body, @Context UriInfo uri) {
+            @RestPath String machine, @RestPath String name, byte[] body, @Context UriInfo uri,
+            RoutingContext http) {
         MachineScope scope = scope(sub, rg, machine);
         ResourceNames.requireRunCommand(name);
         RunCommandRequest request = parser.parse(limited(body));
-        return service.put(scope, name, request).map(outcome -> defined(outcome,
-                outcome.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, scope, uri));
+        return author(http, scope.runCommandId(name))
+                .chain(author -> service.put(scope, name, request, author))
+                .invoke(outcome -> RunRecords.record(http, outcome.snapshot().command()))
+                .map(outcome -> defined(outcome,
+                        outcome.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, scope, uri));
     }
 
     /**
@@ -97,12 +112,27 @@ public class RunCommandResource {
     @PATCH
     @Path("{machine}/runCommands/{name}")
     @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH_JSON})
+    @Authorize(Actions.RUN_COMMAND_WRITE)
     public Uni<RestResponse<RunCommandView>> patch(@RestPath String sub, @RestPath String rg,
-            @RestPath String machine, @RestPath String name, byte[] body, @Context UriInfo uri) {
+            @RestPath String machine, @RestPath String name, byte[] body, @Context UriInfo uri,
+            RoutingContext http) {
         MachineScope scope = scope(sub, rg, machine);
         ResourceNames.requireRunCommand(name);
-        return service.patch(scope, name, parser.readObject(limited(body)))
+        var patch = parser.readObject(limited(body));
+        return author(http, scope.runCommandId(name))
+                .chain(author -> service.patch(scope, name, patch, author))
+                .invoke(outcome -> RunRecords.record(http, outcome.snapshot().command()))
                 .map(outcome -> defined(outcome, RestResponse.Status.OK, scope, uri));
+    }
+
+    /**
+     * The caller as the author of a definition; whether they may run it as root is decided here, before the
+     * write's transaction, and checked against the definition it stores.
+     */
+    private Uni<Author> author(RoutingContext http, String runCommandId) {
+        Caller caller = Access.callerOf(http);
+        return access.permits(caller, Actions.RUN_COMMAND_AS_ROOT, runCommandId)
+                .map(mayRunAsRoot -> RunRecords.author(caller, mayRunAsRoot, runCommandId));
     }
 
     /**
@@ -111,6 +141,7 @@ public class RunCommandResource {
      */
     @DELETE
     @Path("{machine}/runCommands/{name}")
+    @Authorize(Actions.RUN_COMMAND_DELETE)
     public Uni<RestResponse<Void>> delete(@RestPath String sub, @RestPath String rg, @RestPath String machine,
             @RestPath String name, @Context UriInfo uri) {
         MachineScope scope = scope(sub, rg, machine);
@@ -126,6 +157,7 @@ public class RunCommandResource {
      */
     @POST
     @Path("{machine}/runCommands/{name}/cancel")
+    @Authorize(value = Actions.RUN_COMMAND_CANCEL, up = 1)
     public Uni<CancelView> cancel(@RestPath String sub, @RestPath String rg, @RestPath String machine,
             @RestPath String name) {
         return service.cancel(scope(sub, rg, machine), ResourceNames.requireRunCommand(name)).map(CancelView::of);

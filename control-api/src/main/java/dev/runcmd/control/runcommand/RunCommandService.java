@@ -30,8 +30,8 @@ public class RunCommandService {
      * at once collide on its unique name; the loser is retried once, which then replaces the winner's, and only a
      * second collision is answered with 409 Conflict.
      */
-    public Uni<PutOutcome> put(MachineScope scope, String name, RunCommandRequest request) {
-        return Uni.createFrom().deferred(() -> writer.put(scope, name, request))
+    public Uni<PutOutcome> put(MachineScope scope, String name, RunCommandRequest request, Author author) {
+        return Uni.createFrom().deferred(() -> writer.put(scope, name, request, author))
                 .onFailure(WriteConflicts::isUniqueViolation).retry().atMost(1)
                 .onFailure(WriteConflicts::isUniqueViolation).transform(e -> conflict(name))
                 .onFailure(WriteConflicts::isDeadlock).transform(e -> conflict(name))
@@ -39,8 +39,8 @@ public class RunCommandService {
     }
 
     /** Merges a PATCH into the stored run command and starts its new execution, like a replacing PUT. */
-    public Uni<PutOutcome> patch(MachineScope scope, String name, ObjectNode patch) {
-        return writer.patch(scope, name, patch)
+    public Uni<PutOutcome> patch(MachineScope scope, String name, ObjectNode patch, Author author) {
+        return writer.patch(scope, name, patch, author)
                 .onFailure(WriteConflicts::isDeadlock).transform(e -> conflict(name))
                 .invoke(outcome -> afterDefine(scope, outcome));
     }

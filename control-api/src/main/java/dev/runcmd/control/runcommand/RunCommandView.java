@@ -24,7 +24,7 @@ public record RunCommandView(String id, String name, String type, String locatio
     /** The ARM resource type of run commands. */
     public static final String TYPE = "Microsoft.HybridCompute/machines/runCommands";
 
-    /** The createdByType and lastModifiedByType of every change: runcmd itself made it. */
+    /** The createdByType and lastModifiedByType of rows written before callers had an identity: runcmd's. */
     static final String ACTOR_TYPE = "Application";
 
     /**
@@ -105,13 +105,18 @@ public record RunCommandView(String id, String name, String type, String locatio
     }
 
     private static SystemData systemData(RunCommandEntity command) {
-        return new SystemData(orActor(command.createdBy), ACTOR_TYPE, ArmTime.format(command.createdAt),
-                orActor(command.lastModifiedBy), ACTOR_TYPE, ArmTime.format(command.updatedAt));
+        return new SystemData(orActor(command.createdBy), orActorType(command.createdByType),
+                ArmTime.format(command.createdAt), orActor(command.lastModifiedBy),
+                orActorType(command.lastModifiedByType), ArmTime.format(command.updatedAt));
     }
 
     /** Rows written before V4 have no creator; runcmd wrote them. */
     private static String orActor(String actor) {
         return actor == null ? StoredDefinition.ACTOR : actor;
+    }
+
+    private static String orActorType(String type) {
+        return type == null ? ACTOR_TYPE : type;
     }
 
     private static InstanceView instanceView(RunCommandSnapshot snapshot) {

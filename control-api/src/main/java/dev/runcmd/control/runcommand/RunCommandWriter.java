@@ -59,10 +59,10 @@ public class RunCommandWriter {
      * Creates or replaces the run command and starts its new execution. Fails with 404 ParentResourceNotFound
      * when the machine never registered and 400 for a bad dependsOn; then nothing is written.
      */
-    public Uni<PutOutcome> put(MachineScope scope, String name, RunCommandRequest request) {
+    public Uni<PutOutcome> put(MachineScope scope, String name, RunCommandRequest request, Author author) {
         return transactions.write(() -> machines.lockParent(scope)
                 .flatMap(machineId -> commands.lockByName(machineId, name)
-                        .flatMap(existing -> store(scope, machineId, name, existing, request, OperationKind.PUT))));
+                        .flatMap(existing -> store(scope, machineId, name, existing, request, OperationKind.PUT, author))));
     }
 
     /**
@@ -70,42 +70,47 @@ public class RunCommandWriter {
      * them) and stores the result like a replacing PUT. Fails with 404 when the machine or the run command does
      * not exist and 400 when the merged definition is invalid.
      */
-    public Uni<PutOutcome> patch(MachineScope scope, String name, ObjectNode patch) {
+    public Uni<PutOutcome> patch(MachineScope scope, String name, ObjectNode patch, Author author) {
         return transactions.write(() -> machines.lockParent(scope)
                 .flatMap(machineId -> commands.lockByName(machineId, name)
                         .onItem().ifNull().failWith(() -> RunCommandReader.notFound(scope, name))
                         .flatMap(existing -> store(scope, machineId, name, existing,
                                 parser.parse(MergePatch.apply(definitions.toJson(existing), patch)),
-                                OperationKind.PATCH))));
+                                OperationKind.PATCH, author))));
     }
 
     private Uni<PutOutcome> store(MachineScope scope, long machineId, String name, RunCommandEntity existing,
-            RunCommandRequest request, OperationKind kind) {
+            RunCommandRequest request, OperationKind kind, Author author) {
+        author.checkRunAs(request.runAs());
         return planner.plan(machineId, name, request.dependsOn()).flatMap(plan -> existing == null
-                ? create(scope, machineId, name, request, plan)
+                ? create(scope, machineId, name, request, plan, author)
                 : stopper.stop(scope, existing, "updated", SUPERSEDED)
                         .flatMap(stop -> define(scope, existing, request, plan, ProvisioningState.UPDATING,
-                                stop.cancel(), kind)));
+                                stop.cancel(), kind, author)));
     }
 
     private Uni<PutOutcome> create(MachineScope scope, long machineId, String name, RunCommandRequest request,
-            DependencyPlan plan) {
+            DependencyPlan plan, Author author) {
         RunCommandEntity command = new RunCommandEntity();
         command.id = UUID.randomUUID();
         command.machineId = machineId;
         command.name = name;
         command.createdAt = now();
-        command.createdBy = StoredDefinition.ACTOR;
+        command.createdBy = author.name();
+        command.createdByType = author.type();
         return define(scope, command, request, plan, ProvisioningState.CREATING, Optional.empty(),
-                OperationKind.PUT);
+                OperationKind.PUT, author);
     }
 
     /** Stores the definition, its new execution (made current) and the operation tracking it. */
     private Uni<PutOutcome> define(MachineScope scope, RunCommandEntity command, RunCommandRequest request,
-            DependencyPlan plan, ProvisioningState state, Optional<CancelOrder> cancel, OperationKind kind) {
+            DependencyPlan plan, ProvisioningState state, Optional<CancelOrder> cancel, OperationKind kind,
+            Author author) {
         boolean created = state == ProvisioningState.CREATING;
         OffsetDateTime now = now();
         definitions.apply(request, command);
+        command.lastModifiedBy = author.name();
+        command.lastModifiedByType = author.type();
         command.provisioningState = (plan.canceled() ? ProvisioningState.CANCELED : state).stored();
         command.updatedAt = now;
         ExecutionEntity execution = NewExecution.of(command, plan, now);

@@ -16,7 +16,7 @@ import java.util.Map;
 @ApplicationScoped
 class StoredDefinition {
 
-    /** Who systemData names as creator and modifier: runcmd has no caller identity yet. */
+    /** Who systemData names as creator and modifier of rows written before callers had an identity. */
     static final String ACTOR = "runcmd";
 
     /** The plain protected parameters columns are kept empty; the sealed columns hold the values. */
@@ -49,7 +49,6 @@ class StoredDefinition {
         command.timeoutSeconds = request.timeoutSeconds();
         command.deliveryTimeoutSeconds = request.deliveryTimeoutSeconds();
         command.dependsOnJson = JsonColumns.writeNames(request.dependsOn());
-        command.lastModifiedBy = ACTOR;
     }
 
     /** The run command's blob URLs, opened (they carry SAS tokens): for answers to its own callers only. */

@@ -1,5 +1,11 @@
 package dev.runcmd.control.output.http;
 
+import dev.runcmd.control.auth.Access;
+import dev.runcmd.control.auth.Actions;
+import dev.runcmd.control.output.FollowerQuota;
+import io.vertx.ext.web.RoutingContext;
+import dev.runcmd.control.auth.Authorize;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runcmd.control.arm.ResourceNames;
 import dev.runcmd.control.machine.MachineScope;
@@ -48,7 +54,10 @@ public class OutputResource {
     private final Followers followers;
     private final ObjectMapper mapper;
 
-    OutputResource(ExecutionLocator locator, Followers followers, ObjectMapper mapper) {
+    private final FollowerQuota quota;
+
+    OutputResource(ExecutionLocator locator, Followers followers, ObjectMapper mapper, FollowerQuota quota) {
+        this.quota = quota;
         this.locator = locator;
         this.followers = followers;
         this.mapper = mapper;
@@ -57,24 +66,29 @@ public class OutputResource {
     /** Streams the output; 404 when the run command or execution is absent, 400 for bad parameters. */
     @GET
     @Path("{machine}/runCommands/{name}/output")
+    @Authorize(value = Actions.RUN_COMMAND_READ, up = 1)
     public RestMulti<byte[]> output(@RestPath String sub, @RestPath String rg, @RestPath String machine,
             @RestPath String name, @RestQuery String stream, @RestQuery String from, @RestQuery String follow,
             @RestQuery String encoding, @RestQuery String executionId,
-            @RestHeader("Last-Event-ID") String lastEventId, @RestHeader("Accept") String accept) {
+            @RestHeader("Last-Event-ID") String lastEventId, @RestHeader("Accept") String accept,
+            RoutingContext http) {
         MachineScope scope = new MachineScope(sub, rg, ResourceNames.requireMachine(machine));
         ResourceNames.requireRunCommand(name);
         OutputQuery query = OutputQuery.parse(stream, from, follow, encoding, executionId, lastEventId, accept);
         Context context = Vertx.currentContext();
-        return RestMulti.fromUniResponse(locator.locate(scope, name, query.executionId()),
-                target -> body(query, target, context), target -> headers(query, target));
+        FollowerQuota.Slot slot = quota.acquire(Access.callerOf(http).quotaKey());
+        return RestMulti.fromUniResponse(locator.locate(scope, name, query.executionId())
+                        .onFailure().invoke(slot::release)
+                        .onCancellation().invoke(slot::release),
+                target -> body(query, target, context, slot), target -> headers(query, target));
     }
 
-    private Multi<byte[]> body(OutputQuery query, OutputTarget target, Context context) {
+    private Multi<byte[]> body(OutputQuery query, OutputTarget target, Context context, FollowerQuota.Slot slot) {
         FollowSpec spec = spec(query, target);
         BodyFormat format = format(query, spec);
-        return Multi.createFrom().emitter(
-                emitter -> followers.follow(spec, new EmitterSink(emitter, format), context),
-                BackPressureStrategy.ERROR);
+        return Multi.createFrom().<byte[]>emitter(
+                emitter -> followers.follow(spec, new EmitterSink(emitter, format), context, slot),
+                BackPressureStrategy.ERROR).onCancellation().invoke(slot::release);
     }
 
     private static FollowSpec spec(OutputQuery query, OutputTarget target) {

@@ -1,0 +1,156 @@
+package dev.runcmd.control.auth;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.runcmd.control.arm.ArmError;
+import dev.runcmd.control.arm.EarlyAnswers;
+import dev.runcmd.control.auth.oidc.OidcUnavailableException;
+import dev.runcmd.control.grpc.GrpcOverHttp;
+import io.grpc.Status;
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Authenticates every REST request and gRPC call before anything else reads it: both arrive on the one HTTP port
+ * and pass this router filter. A verified {@link Caller} is left in the routing context (and in the request's
+ * Vert.x context, where the gRPC interceptor finds it); a missing or bad credential is answered 401 with ARM's error
+ * body and {@code WWW-Authenticate: Bearer …} (gRPC: UNAUTHENTICATED with the same message) before the body is read.
+ * Health checks ({@code /q/health*}, {@code grpc.health.v1.Health}) stay open so probes need no credential.
+ *
+ * <p>A token verified within {@code runcmd.auth.cache-ttl} passes at once on the event loop; otherwise the request
+ * is paused while the token is looked up, and resumed on its own context.
+ */
+@ApplicationScoped
+public class AuthenticationFilter {
+
+    private static final Logger LOG = Logger.getLogger(AuthenticationFilter.class);
+
+    /** Runs before the rate limit (600), which counts requests per verified caller. */
+    private static final int PRIORITY = 700;
+
+    private static final List<String> OPEN_PREFIXES = List.of("/q/health", "/grpc.health.v1.Health/");
+
+    private final Authenticator authenticator;
+    private final ObjectMapper mapper;
+
+    AuthenticationFilter(Authenticator authenticator, ObjectMapper mapper) {
+        this.authenticator = authenticator;
+        this.mapper = mapper;
+    }
+
+    void register(@Observes Filters filters) {
+        filters.register(this::authenticate, PRIORITY);
+    }
+
+    private void authenticate(RoutingContext context) {
+        if (isOpen(context.normalizedPath())) {
+            context.next();
+            return;
+        }
+        Uni<Caller> verification = authenticator.authenticate(
+                context.request().getHeader(HttpHeaders.AUTHORIZATION), clientOf(context));
+        Context requestContext = Vertx.currentContext();
+        boolean[] settled = {false};
+        boolean[] paused = {false};
+        verification.subscribe().with(caller -> {
+            settled[0] = true;
+            if (paused[0]) {
+                requestContext.runOnContext(ignored -> admit(context, caller, true));
+            } else {
+                admit(context, caller, false);
+            }
+        }, failure -> {
+            settled[0] = true;
+            if (paused[0]) {
+                requestContext.runOnContext(ignored -> refuse(context, failure));
+            } else {
+                refuse(context, failure);
+            }
+        });
+        if (!settled[0]) {
+            paused[0] = true;
+            context.request().pause();
+        }
+    }
+
+    private void admit(RoutingContext context, Caller caller, boolean paused) {
+        context.put(Caller.CONTEXT_KEY, caller);
+        Context local = Vertx.currentContext();
+        if (local != null) {
+            local.putLocal(Caller.CONTEXT_KEY, caller);
+        }
+        context.next();
+        if (paused) {
+            context.request().resume();
+        }
+    }
+
+    private void refuse(RoutingContext context, Throwable failure) {
+        if (failure instanceof AuthenticationFailure refused) {
+            answer(context, 401, refused.code(), refused.getMessage(), Status.Code.UNAUTHENTICATED);
+        } else if (failure instanceof OidcUnavailableException unavailable) {
+            LOG.warnf("Could not verify an OIDC access token: %s", unavailable.getMessage());
+            answer(context, 503, "ServiceUnavailable", "The identity provider could not be reached to verify the "
+                    + "access token; retry later.", Status.Code.UNAVAILABLE);
+        } else {
+            LOG.errorf(failure, "Authentication failed unexpectedly");
+            answer(context, 503, "ServiceUnavailable", "The credential could not be checked; retry later.",
+                    Status.Code.UNAVAILABLE);
+        }
+    }
+
+    private void answer(RoutingContext context, int status, String code, String message, Status.Code grpcCode) {
+        if (context.response().ended()) {
+            return;
+        }
+        context.put(ANSWER_KEY, new RouterAnswer(status, code));
+        if (status == 401) {
+            context.response().putHeader("WWW-Authenticate", "Bearer realm=\"runcmd\", error=\""
+                    + "invalid_token\", error_description=\"" + message.replace("\"", "'") + "\"");
+        }
+        if (GrpcOverHttp.isGrpc(context)) {
+            GrpcOverHttp.endCall(context, grpcCode, GrpcOverHttp.percentEncode(message));
+            return;
+        }
+        String body;
+        try {
+            body = mapper.writeValueAsString(ArmError.of(code, message));
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        EarlyAnswers.endAndClose(context, context.response().setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json"), body);
+    }
+
+    /** Where a refusal by this filter is left for the activity log. */
+    public static final String ANSWER_KEY = "runcmd.auth.answer";
+
+    /** A request this filter answered itself. */
+    public record RouterAnswer(int status, String code) {
+    }
+
+    private static boolean isOpen(String path) {
+        for (String prefix : OPEN_PREFIXES) {
+            if (path.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The client's IP address (the forwarded one only from a trusted proxy); "local" without one. */
+    static String clientOf(RoutingContext context) {
+        SocketAddress address = context.request().remoteAddress();
+        String host = address == null ? null : address.hostAddress();
+        return host == null ? "local" : host;
+    }
+}
