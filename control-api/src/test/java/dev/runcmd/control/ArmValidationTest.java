@@ -206,7 +206,7 @@ class ArmValidationTest {
                 .connectTimeout(Duration.ofSeconds(5)).build();
         URI uri = URI.create("http://localhost:" + RestAssured.port + runCommand(RG, MACHINE, "rc-chunked")
                 + "?api-version=" + Arm.VERSION);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20))
+        HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", TestAuth.header()).timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
                 .build();

@@ -31,7 +31,10 @@ final class BoundClient implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
 
-    private BoundClient(Socket socket) throws IOException {
+    private final String token;
+
+    private BoundClient(Socket socket, String token) throws IOException {
+        this.token = token;
         this.socket = socket;
         this.in = new BufferedInputStream(socket.getInputStream());
         this.out = socket.getOutputStream();
@@ -39,7 +42,12 @@ final class BoundClient implements AutoCloseable {
 
     /** A plaintext gRPC channel to the app whose connections come from {@code sourceIp}. */
     static ManagedChannel grpcChannel(String sourceIp, int port) {
-        return NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+        return grpcChannel(sourceIp, port, TestAuth.OWNER_TOKEN);
+    }
+
+    /** A plaintext gRPC channel to the app from {@code sourceIp}, calling with {@code token}. */
+    static ManagedChannel grpcChannel(String sourceIp, int port, String token) {
+        return NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().intercept(TestAuth.bearer(token))
                 .localSocketPicker(new NettyChannelBuilder.LocalSocketPicker() {
                     @Override
                     public SocketAddress createSocketAddress(SocketAddress remote, Attributes attributes) {
@@ -50,21 +58,26 @@ final class BoundClient implements AutoCloseable {
 
     /** An HTTP/1.1 connection to the app from {@code sourceIp}; every read waits at most 10 s. */
     static BoundClient http(String sourceIp, int port) throws IOException {
+        return http(sourceIp, port, TestAuth.OWNER_TOKEN);
+    }
+
+    /** An HTTP/1.1 connection to the app from {@code sourceIp} whose requests carry {@code token}. */
+    static BoundClient http(String sourceIp, int port, String token) throws IOException {
         Socket socket = new Socket();
         socket.bind(new InetSocketAddress(sourceIp, 0));
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout(10_000);
-        return new BoundClient(socket);
+        return new BoundClient(socket, token);
     }
 
     /** Sends a GET on this connection and reads its response (which must carry a Content-Length). */
     Response get(String path) throws IOException {
-        return exchange("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        return exchange("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token + "\r\n\r\n");
     }
 
     /** Sends only the head of a JSON PUT that announces {@code length} body bytes, and reads the response. */
     Response putHead(String path, long length) throws IOException {
-        return exchange("PUT " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        return exchange("PUT " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token + "\r\nContent-Type: application/json\r\n"
                 + "Content-Length: " + length + "\r\n\r\n");
     }
 

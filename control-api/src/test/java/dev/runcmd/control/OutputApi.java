@@ -83,7 +83,7 @@ final class OutputApi {
 
     /** Follows the output of run command {@code job} as plain text; completes with the body when it ends. */
     static CompletableFuture<String> followText(String rg) {
-        HttpRequest follow = HttpRequest.newBuilder(URI.create(url(output(rg)) + "&follow=true"))
+        HttpRequest follow = HttpRequest.newBuilder(URI.create(url(output(rg)) + "&follow=true")).header("Authorization", TestAuth.header())
                 .header("Accept", "text/plain").build();
         return HttpClient.newHttpClient().sendAsync(follow, HttpResponse.BodyHandlers.ofString())
                 .thenApply(HttpResponse::body);

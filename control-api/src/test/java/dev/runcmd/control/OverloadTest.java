@@ -85,7 +85,7 @@ class OverloadTest {
 
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", RestAssured.port).usePlaintext()
-                .build();
+                .intercept(TestAuth.bearer()).build();
         try {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<?>> running = new ArrayList<>();
@@ -205,7 +205,8 @@ class OverloadTest {
             throws Exception {
         String separator = path.contains("?") ? "&" : "?";
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
-                + path + separator + "api-version=" + Arm.VERSION)).timeout(Duration.ofSeconds(60));
+                + path + separator + "api-version=" + Arm.VERSION)).header("Authorization", TestAuth.header())
+                .timeout(Duration.ofSeconds(60));
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

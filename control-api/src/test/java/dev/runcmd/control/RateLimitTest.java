@@ -23,9 +23,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The per-client request rate limit, shared by REST and gRPC, with the test settings (20 requests per second,
- * bursts of 300). Each test floods from its own loopback address, so the other tests (127.0.0.1 or ::1) are
- * never limited, and checks that they still are not.
+ * The per-caller request rate limit, shared by REST and gRPC, with the test settings (20 requests per second,
+ * bursts of 300). Each test floods as its own principal (a runcmd token of its own) from its own loopback address,
+ * so the other tests (the owner token) are never limited, and checks that they still are not, and that another
+ * principal calling from the flooding address is not limited either: the quota is the caller's, not the address's.
  */
 @QuarkusTest
 @WithTestResource(EmbeddedPostgresResource.class)
@@ -41,7 +42,8 @@ class RateLimitTest {
 
     @Test
     void grpcFloodGetsResourceExhaustedAndOnlyThatClientIsLimited() throws Exception {
-        ManagedChannel flooder = BoundClient.grpcChannel("127.0.0.2", RestAssured.port);
+        String token = CallerIdentityTest.createToken("grpc-flooder", "Reader", "/subscriptions/" + Arm.SUB);
+        ManagedChannel flooder = BoundClient.grpcChannel("127.0.0.2", RestAssured.port, token);
         try {
             assertEquals(List.of(), refusedHealthChecks(flooder, 2 * BURST), "gRPC health checks are exempt");
 
@@ -52,7 +54,9 @@ class RateLimitTest {
             assertTrue(statuses.size() > BURST, "a full burst passed first: " + statuses.size());
             assertEquals(Status.Code.INVALID_ARGUMENT, statuses.get(BURST - 1).getCode());
 
-            assertTrue(floodRestUntilRefused("127.0.0.2", 100) < 100, "REST shares the client's bucket");
+            assertTrue(floodRestUntilRefused("127.0.0.2", 100, token) < 100, "REST shares the caller's bucket");
+            assertEquals(100, floodRestUntilRefused("127.0.0.2", 100, TestAuth.OWNER_TOKEN),
+                    "another caller from the same address is not limited");
             assertEquals(List.of(), refusedHealthChecks(flooder, 2 * BURST), "still exempt while limited");
         } finally {
             flooder.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -63,7 +67,8 @@ class RateLimitTest {
     @Test
     void restFloodGets429WithRetryAfterAndOnlyThatClientIsLimited() throws Exception {
         int admitted;
-        try (BoundClient client = BoundClient.http("127.0.0.3", RestAssured.port)) {
+        String token = CallerIdentityTest.createToken("rest-flooder", "Reader", "/subscriptions/" + Arm.SUB);
+        try (BoundClient client = BoundClient.http("127.0.0.3", RestAssured.port, token)) {
             BoundClient.Response response = client.get(CHEAP_PATH);
             for (admitted = 0; response.status() == 404 && admitted < 20 * BURST; admitted++) {
                 response = client.get(CHEAP_PATH);
@@ -76,18 +81,18 @@ class RateLimitTest {
             assertTrue(Integer.parseInt(response.headers().get("retry-after")) >= 1, response.headers().toString());
             assertTrue(client.closedByServer(), "the connection of a refused request is closed");
         }
-        try (BoundClient client = BoundClient.http("127.0.0.3", RestAssured.port)) {
+        try (BoundClient client = BoundClient.http("127.0.0.3", RestAssured.port, token)) {
             for (int i = 0; i < 100; i++) {
                 assertEquals(200, client.get("/q/health/live").status(), "health is exempt");
             }
         }
-        assertGrpcShared("127.0.0.3");
+        assertGrpcShared("127.0.0.3", token);
         RestAssured.get(CHEAP_PATH).then().statusCode(404);
     }
 
     /** A burst of gRPC calls from the same address right after its REST flood: some are refused. */
-    private static void assertGrpcShared(String address) throws Exception {
-        ManagedChannel channel = BoundClient.grpcChannel(address, RestAssured.port);
+    private static void assertGrpcShared(String address, String token) throws Exception {
+        ManagedChannel channel = BoundClient.grpcChannel(address, RestAssured.port, token);
         try {
             List<Status> statuses = floodGrpc(channel, 100);
             assertEquals(Status.Code.RESOURCE_EXHAUSTED, statuses.get(statuses.size() - 1).getCode(),
@@ -144,8 +149,8 @@ class RateLimitTest {
     }
 
     /** Sends up to {@code max} REST requests one after another; returns how many passed before a 429. */
-    private static int floodRestUntilRefused(String address, int max) throws Exception {
-        try (BoundClient client = BoundClient.http(address, RestAssured.port)) {
+    private static int floodRestUntilRefused(String address, int max, String token) throws Exception {
+        try (BoundClient client = BoundClient.http(address, RestAssured.port, token)) {
             for (int passed = 0; passed < max; passed++) {
                 if (client.get(CHEAP_PATH).status() == 429) {
                     return passed;

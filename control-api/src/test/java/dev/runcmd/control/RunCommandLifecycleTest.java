@@ -108,7 +108,7 @@ class RunCommandLifecycleTest {
         URI uri = URI.create("http://localhost:" + RestAssured.port + runCommand("rg-race", "web-1", "rc")
                 + "?api-version=" + Arm.VERSION);
         List<CompletableFuture<HttpResponse<String>>> calls = IntStream.range(0, 6)
-                .mapToObj(i -> client.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                .mapToObj(i -> client.sendAsync(HttpRequest.newBuilder(uri).header("Authorization", TestAuth.header()).timeout(Duration.ofSeconds(10))
                         .header("Content-Type", "application/json")
                         .PUT(HttpRequest.BodyPublishers.ofString(Arm.scriptBody("echo " + i))).build(),
                         HttpResponse.BodyHandlers.ofString()))

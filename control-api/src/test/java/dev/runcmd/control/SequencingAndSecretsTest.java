@@ -73,9 +73,9 @@ class SequencingAndSecretsTest {
                 .statusCode(201)
                 .body("properties.source", equalTo(Map.of("scriptUri", "https://example.test/s.sh?sig=abc")))
                 .body("properties.outputBlobUri", equalTo("https://blobs.test/out?sig=1"))
-                .body("systemData.createdBy", equalTo("runcmd"))
-                .body("systemData.createdByType", equalTo("Application"))
-                .body("systemData.lastModifiedByType", equalTo("Application"));
+                .body("systemData.createdBy", equalTo("test-owner"))
+                .body("systemData.createdByType", equalTo("User"))
+                .body("systemData.lastModifiedByType", equalTo("User"));
         assertExecution(machineId, "fetched", "", "SHELL_DEFAULT");
         assertEquals("https://example.test/s.sh?sig=abc", Db.queryString("select script_uri from execution "
                 + "where machine_id = ? and run_command_name = 'fetched'", machineId));
@@ -211,7 +211,7 @@ class SequencingAndSecretsTest {
     private static CompletableFuture<HttpResponse<String>> putAsync(HttpClient client, String name, String body) {
         URI uri = URI.create("http://localhost:" + RestAssured.port + runCommand("rg-cycle-race", "m1", name)
                 + "?api-version=" + Arm.VERSION);
-        return client.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+        return client.sendAsync(HttpRequest.newBuilder(uri).header("Authorization", TestAuth.header()).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

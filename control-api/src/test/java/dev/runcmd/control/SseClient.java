@@ -46,7 +46,7 @@ final class SseClient implements AutoCloseable {
 
     /** Opens {@code url} with the given request headers; fails if the headers do not arrive within 10 s. */
     static SseClient open(String url, Map<String, String> headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", TestAuth.header()).timeout(Duration.ofSeconds(10));
         headers.forEach(request::header);
         return new SseClient(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
     }

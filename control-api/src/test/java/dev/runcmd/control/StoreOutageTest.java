@@ -61,7 +61,7 @@ class StoreOutageTest {
         String execution = OutputRows.newExecution(RG, "m1", "job");
         OutputRows.running(execution);
         OutputRows.store(execution, STDOUT, 0, bytes("before\n"));
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", RestAssured.port).usePlaintext().build();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", RestAssured.port).usePlaintext().intercept(TestAuth.bearer()).build();
         try (SseClient sse = SseClient.open(url(output(RG)) + "&follow=true", Map.of())) {
             assertEquals("before\n", json(sse.next(10)).getString("data"));
             postgres.stop();

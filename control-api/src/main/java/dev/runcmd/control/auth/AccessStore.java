@@ -151,7 +151,7 @@ public class AccessStore {
     }
 
     private static Tuple tokenTuple(StoredToken token) {
-        return Tuple.tuple(List.of(token.id(), io.vertx.mutiny.core.buffer.Buffer.buffer(token.secretHash()),
+        return Tuple.tuple(List.of(token.id(), io.vertx.core.buffer.Buffer.buffer(token.secretHash()),
                 token.principalId(), token.displayName(), token.principalType().name(), token.createdAt(),
                 token.createdBy(), token.roleDefinitionId(), token.scope()))
                 .addValue(token.expiresAt()).addValue(token.revokedAt());

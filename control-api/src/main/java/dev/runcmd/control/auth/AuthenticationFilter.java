@@ -6,6 +6,7 @@ import dev.runcmd.control.arm.ArmError;
 import dev.runcmd.control.arm.EarlyAnswers;
 import dev.runcmd.control.auth.oidc.OidcUnavailableException;
 import dev.runcmd.control.grpc.GrpcOverHttp;
+import dev.runcmd.control.store.StoreFailures;
 import io.grpc.Status;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.smallrye.mutiny.Uni;
@@ -88,8 +89,11 @@ public class AuthenticationFilter {
         if (local != null) {
             local.putLocal(Caller.CONTEXT_KEY, caller);
         }
+        // The REST layer resumes a paused request itself once its body handlers are in place (resuming it here,
+        // before the REST layer dispatched, would drop the body). The gRPC server installs its handlers while
+        // next() runs and leaves resuming to its caller.
         context.next();
-        if (paused) {
+        if (paused && GrpcOverHttp.isGrpc(context)) {
             context.request().resume();
         }
     }
@@ -101,6 +105,9 @@ public class AuthenticationFilter {
             LOG.warnf("Could not verify an OIDC access token: %s", unavailable.getMessage());
             answer(context, 503, "ServiceUnavailable", "The identity provider could not be reached to verify the "
                     + "access token; retry later.", Status.Code.UNAVAILABLE);
+        } else if (StoreFailures.isUnreachable(failure) || StoreFailures.isSaturated(failure)) {
+            context.response().putHeader("Retry-After", Integer.toString(StoreFailures.RETRY_AFTER_SECONDS));
+            answer(context, 503, StoreFailures.CODE, StoreFailures.MESSAGE, Status.Code.UNAVAILABLE);
         } else {
             LOG.errorf(failure, "Authentication failed unexpectedly");
             answer(context, 503, "ServiceUnavailable", "The credential could not be checked; retry later.",

@@ -54,11 +54,10 @@ public class RunCommandsGrpcService extends RunCommandsGrpc.RunCommandsImplBase 
         UnaryReplies.reply(() -> {
             MachineScope scope = GrpcRequests.scope(request.getMachine());
             String name = GrpcRequests.runCommandName(request.getName());
-            var definition = CreateRequests.toRequest(request);
             String id = scope.runCommandId(name);
             return access.require(call, Actions.RUN_COMMAND_WRITE, id)
                     .chain(() -> access.permits(call.caller(), Actions.RUN_COMMAND_AS_ROOT, id))
-                    .chain(mayRunAsRoot -> service.put(scope, name, definition,
+                    .chain(mayRunAsRoot -> service.put(scope, name, CreateRequests.toRequest(request),
                             RunRecords.author(call.caller(), mayRunAsRoot, id)))
                     .invoke(outcome -> call.properties(RunRecords.properties(outcome.snapshot().command())))
                     .map(outcome -> ProtoViews.runCommand(outcome.snapshot()));

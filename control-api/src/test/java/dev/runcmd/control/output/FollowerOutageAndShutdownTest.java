@@ -237,6 +237,11 @@ class FollowerOutageAndShutdownTest {
                 public int batchBytes() {
                     return 1 << 20;
                 }
+
+                @Override
+                public int maxFollowersPerCaller() {
+                    return 100;
+                }
             };
         }
     }
