@@ -2,7 +2,9 @@ package dev.runcmd.cli.auth;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * A login ({@code runcmd login}): which control API it is for, how to get a new access token from the identity
@@ -41,7 +43,7 @@ public record Profile(String endpoint, String caFile, String issuer, String toke
         return new Profile(endpoint, caFile, issuer, tokenEndpoint, clientId, grant, clientAuthMethod,
                 clientSecretEnv, clientSecretFile, scope, resource, tokens.accessToken(),
                 tokens.refreshToken() != null ? tokens.refreshToken() : refreshToken,
-                expiry == null ? null : expiry.toString());
+                expiry == null ? null : expiry.truncatedTo(ChronoUnit.SECONDS).toString());
     }
 
     /** When the access token expires, or null if unknown. */
@@ -52,7 +54,7 @@ public record Profile(String endpoint, String caFile, String issuer, String toke
     /** Where the client secret is read from, or null for a public client. */
     public ClientSecretSource clientSecret() {
         return clientSecretEnv == null && clientSecretFile == null ? null
-                : new ClientSecretSource(clientSecretEnv, clientSecretFile == null ? null : java.nio.file.Path.of(clientSecretFile));
+                : new ClientSecretSource(clientSecretEnv, clientSecretFile == null ? null : Path.of(clientSecretFile));
     }
 
     /** Never the tokens. */

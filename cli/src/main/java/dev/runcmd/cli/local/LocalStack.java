@@ -92,8 +92,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Starts the control API with extra Quarkus/runcmd settings given as system properties (they win over the
-     * stack's own, the owner token's settings included).
+     * Starts the control API with extra Quarkus/runcmd settings given as system properties; they override the owner
+     * token's settings, not the database's.
      */
     public ComponentProcess startControlApi(int httpPort, java.util.Map<String, String> settings) throws IOException {
         if (controlApiPort == 0) {
