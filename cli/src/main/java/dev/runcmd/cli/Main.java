@@ -1,11 +1,15 @@
 package dev.runcmd.cli;
 
+import dev.runcmd.cli.command.ActivityLogCommand;
+import dev.runcmd.cli.command.AuthCommand;
 import dev.runcmd.cli.command.DemoCommand;
-import dev.runcmd.cli.command.ExitCodes;
+import dev.runcmd.cli.command.ErrorReport;
+import dev.runcmd.cli.command.LoginCommand;
+import dev.runcmd.cli.command.LogoutCommand;
 import dev.runcmd.cli.command.MachineCommand;
+import dev.runcmd.cli.command.RoleCommand;
 import dev.runcmd.cli.command.RunCommandCommand;
 import dev.runcmd.cli.command.UpCommand;
-import dev.runcmd.cli.http.ArmException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,21 +17,21 @@ import picocli.CommandLine.Command;
 @Command(name = "runcmd", mixinStandardHelpOptions = true, version = "runcmd 0.1.0",
         description = "Run scripts on your machines, see their output, keep their history.",
         subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, UpCommand.class, RunCommandCommand.class,
-                MachineCommand.class},
+                MachineCommand.class, AuthCommand.class, RoleCommand.class, ActivityLogCommand.class,
+                LoginCommand.class, LogoutCommand.class},
         footer = {"", "Exit codes: a waiting `run-command create` exits with the script's exit code;"
-                + " 124 timed out, 125 canceled, 1 API error or failure without exit code, 2 bad usage."})
+                + " 124 timed out, 125 canceled, 1 API error or failure without exit code, 2 bad usage,"
+                + " 77 no credential, or the API refused it (401) or the action (403)."})
 public final class Main {
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with runcmd's error reporting (what {@link #main} runs; tests run it too). */
+    public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main());
-        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof ArmException arm) {
-                cmd.getErr().println("runcmd: " + arm);
-            } else {
-                cmd.getErr().println("runcmd: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
-            }
-            return ExitCodes.ERROR;
-        });
-        System.exit(commandLine.execute(args));
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> ErrorReport.print(cmd.getErr(), e));
+        return commandLine;
     }
 }

@@ -1,14 +1,14 @@
 package dev.runcmd.cli.command;
 
 import dev.runcmd.cli.http.ArmClient;
+import java.io.IOException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where the REST API is and which scope commands address; flags override RUNCMD_* variables. */
 public final class ClientOptions {
 
-    @Option(names = "--endpoint", paramLabel = "URL", defaultValue = "${env:RUNCMD_ENDPOINT:-http://127.0.0.1:8080}",
-            description = "REST API base URL (env RUNCMD_ENDPOINT; default ${DEFAULT-VALUE}).")
-    String endpoint;
+    @Mixin ConnectionOptions connection;
 
     @Option(names = {"--subscription-id", "--subscription"}, paramLabel = "ID",
             defaultValue = "${env:RUNCMD_SUBSCRIPTION_ID:-" + Defaults.SUBSCRIPTION_ID + "}",
@@ -24,8 +24,8 @@ public final class ClientOptions {
             description = "Output format: json or table (env RUNCMD_OUTPUT; default ${DEFAULT-VALUE}).")
     OutputFormat output;
 
-    ArmClient client() {
-        return new ArmClient(endpoint, subscriptionId, resourceGroup);
+    ArmClient client() throws IOException {
+        return new ArmClient(connection.connection(), subscriptionId, resourceGroup);
     }
 
     /** How results are printed. */

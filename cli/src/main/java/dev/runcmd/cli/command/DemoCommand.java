@@ -40,7 +40,8 @@ public final class DemoCommand implements Callable<Integer> {
             Thread stopper = new Thread(stack::close, "runcmd-demo-stop");
             Runtime.getRuntime().addShutdownHook(stopper);
             StackRunner.printEndpoints(endpoints, System.out);
-            ArmClient client = new ArmClient(endpoints.api(), agent.subscriptionId(), agent.resourceGroup());
+            ArmClient client = new ArmClient(endpoints.api(), agent.subscriptionId(), agent.resourceGroup(),
+                    StackRunner.ownerCredential(stack));
             String path = client.runCommandPath(agent.machineName(), "demo");
             System.out.println();
             System.out.println("$ runcmd run-command create --machine-name " + agent.machineName()

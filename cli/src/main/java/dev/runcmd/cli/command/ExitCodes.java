@@ -14,6 +14,11 @@ public final class ExitCodes {
     public static final int ERROR = 1;
     /** Bad command-line usage (picocli's default). */
     public static final int USAGE = 2;
+    /**
+     * Not authenticated (no credential, or the API refused it: 401) or not authorized (403), as sysexits.h's
+     * EX_NOPERM.
+     */
+    public static final int AUTH = 77;
     /** The execution hit its timeoutInSeconds (as timeout(1) does). */
     public static final int TIMED_OUT = 124;
     /** The execution was canceled (deleted, updated or canceled). */

@@ -1,8 +1,11 @@
 package dev.runcmd.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.runcmd.cli.auth.CredentialResolver;
+import dev.runcmd.cli.auth.OwnerToken;
 import dev.runcmd.cli.http.ArmClient;
 import dev.runcmd.cli.http.ArmException;
+import dev.runcmd.cli.http.Credential;
 import dev.runcmd.cli.local.AgentIdentity;
 import dev.runcmd.cli.local.Artifacts;
 import dev.runcmd.cli.local.LocalStack;
@@ -42,7 +45,8 @@ final class StackRunner {
                 log.println("runcmd: starting the agent for machine " + endpoints.agent().machineName());
                 stack.startAgent(endpoints.agent(), endpoints.gatewayPort());
                 awaitConnected(new ArmClient(endpoints.api(), endpoints.agent().subscriptionId(),
-                        endpoints.agent().resourceGroup()), endpoints.agent().machineName(), Duration.ofSeconds(60));
+                        endpoints.agent().resourceGroup(), ownerCredential(stack)), endpoints.agent().machineName(),
+                        Duration.ofSeconds(60));
             }
             return stack;
         } catch (Exception e) {
@@ -51,7 +55,12 @@ final class StackRunner {
         }
     }
 
-    /** Waits until the machine shows status Connected. */
+    /** The stack's owner token, as the stack's own calls present it. */
+    static Credential ownerCredential(LocalStack stack) throws IOException {
+        return Credential.bearer(stack.ownerToken(), "the local stack's owner token " + stack.ownerTokenFile());
+    }
+
+    /** Waits until the machine shows status Connected; a refused credential fails at once. */
     static void awaitConnected(ArmClient client, String machine, Duration timeout) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
@@ -61,6 +70,9 @@ final class StackRunner {
                     return;
                 }
             } catch (ArmException notYet) {
+                if (notYet.isUnauthenticated() || notYet.isForbidden()) {
+                    throw notYet;
+                }
                 // The agent has not registered yet.
             }
             Thread.sleep(100);
@@ -77,5 +89,12 @@ final class StackRunner {
         out.println("  machine                 /subscriptions/" + agent.subscriptionId() + "/resourceGroups/"
                 + agent.resourceGroup() + "/providers/Microsoft.HybridCompute/machines/" + agent.machineName());
         out.println("  logs                    " + endpoints.dataDir().resolve("logs"));
+        out.println("  owner token             " + OwnerToken.file(endpoints.dataDir().toAbsolutePath().normalize())
+                + " (`runcmd auth token` prints it)");
+        Path clientDataDir = CredentialResolver.ofThisProcess().dataDir().toAbsolutePath().normalize();
+        if (!clientDataDir.equals(endpoints.dataDir().toAbsolutePath().normalize())) {
+            out.println("  (the CLI looks in " + clientDataDir + ": export RUNCMD_DATA_DIR="
+                    + endpoints.dataDir().toAbsolutePath().normalize() + " where you run it)");
+        }
     }
 }

@@ -44,7 +44,8 @@ public final class OutputFollower {
     }
 
     /** Follows until the execution ends; answers its end. */
-    public End follow(String runCommandPath, Listener listener) throws IOException, InterruptedException, ArmException {
+    public End follow(String runCommandPath, Listener listener)
+            throws IOException, InterruptedException, ArmException, CredentialException {
         String query = runCommandPath + "/output?follow=true&encoding=base64";
         String lastEventId = null;
         IOException lastFailure = null;

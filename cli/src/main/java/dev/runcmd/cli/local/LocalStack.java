@@ -1,5 +1,7 @@
 package dev.runcmd.cli.local;
 
+import dev.runcmd.cli.auth.OwnerToken;
+import dev.runcmd.cli.auth.PrivateFiles;
 import dev.runcmd.cli.http.ArmClient;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,6 +14,10 @@ import java.util.List;
 /**
  * The whole of runcmd on one machine: an embedded PostgreSQL, the control API, gateways and agents,
  * each a real child process. Used by {@code runcmd up}, {@code runcmd demo} and the end-to-end tests.
+ *
+ * <p>The stack has an owner: a runcmd token in {@code <data-dir>/owner.token} (0600, the directory 0700), created on
+ * first start, which the control API makes hold the Owner role at the root scope. The stack's own calls present it,
+ * and so does the CLI on this machine ({@link #ownerToken()}).
  *
  * <p>Not thread-safe: one thread starts and stops components. {@link #close} stops everything in
  * reverse order of start (agents first, the database last).
@@ -45,6 +51,25 @@ public final class LocalStack implements AutoCloseable {
         return dataDir.resolve("logs");
     }
 
+    /**
+     * The owner token's text ({@code runcmd-pat.<id>.<secret>}), read from {@code <data-dir>/owner.token}, which is
+     * created on first use. Requests to this stack's control API carry it as {@code Authorization: Bearer <token>};
+     * it may do anything anywhere.
+     */
+    public String ownerToken() throws IOException {
+        return OwnerToken.readOrCreate(dataDir).text();
+    }
+
+    /** The file holding {@link #ownerToken()}. */
+    public Path ownerTokenFile() {
+        return OwnerToken.file(dataDir);
+    }
+
+    /** Who the activity log and {@code systemData} show for the owner token: {@code <user name>@local}. */
+    public static String ownerName() {
+        return System.getProperty("user.name", "owner") + "@local";
+    }
+
     /** Starts PostgreSQL with its cluster under {@code <data-dir>/postgres}. */
     public EmbeddedDatabase startDatabase(int port) throws IOException {
         database = EmbeddedDatabase.start(dataDir.resolve("postgres"), port, logDir().resolve("postgres.log"));
@@ -66,12 +91,19 @@ public final class LocalStack implements AutoCloseable {
         return startControlApi(httpPort, java.util.Map.of());
     }
 
-    /** Starts the control API with extra Quarkus/runcmd settings given as system properties. */
+    /**
+     * Starts the control API with extra Quarkus/runcmd settings given as system properties; they override the owner
+     * token's settings, not the database's.
+     */
     public ComponentProcess startControlApi(int httpPort, java.util.Map<String, String> settings) throws IOException {
         if (controlApiPort == 0) {
             controlApiPort = httpPort; // agents enroll through the first one (others may be stopped by tests)
         }
         List<String> command = javaCommand(QUARKUS_JVM);
+        // The token's file, never the token: a command line is visible to every local user.
+        OwnerToken.readOrCreate(dataDir);
+        command.add("-Druncmd.auth.bootstrap-owner-token-file=" + ownerTokenFile());
+        command.add("-Druncmd.auth.bootstrap-owner-name=" + ownerName());
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(datasourceProperties());
         command.add("-Dquarkus.datasource.jdbc.url=" + database.jdbcUrl());
@@ -175,7 +207,10 @@ public final class LocalStack implements AutoCloseable {
                 logDir().resolve("agent-" + identity.machineName() + ".log")).start());
     }
 
-    /** A one-use join token for the machine, valid ten minutes, from the control API this stack started. */
+    /**
+     * A one-use join token for the machine, valid ten minutes, from the control API this stack started, asked for
+     * with the owner token.
+     */
     public String joinToken(AgentIdentity identity) throws IOException {
         if (controlApiPort == 0) {
             throw new IllegalStateException("start the control API first: agents enroll through it");
@@ -187,6 +222,7 @@ public final class LocalStack implements AutoCloseable {
         java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
                         "http://127.0.0.1:" + controlApiPort + path + "?api-version=" + ArmClient.API_VERSION))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + ownerToken())
                 .timeout(Duration.ofSeconds(30))
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
                 .build();
@@ -237,17 +273,12 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * The key that encrypts secrets at rest, shared by the control API and the gateways: read from
-     * {@code <data-dir>/secrets.key}, created (mode 0600) on first use. Passed in the environment,
+     * {@code <data-dir>/secrets.key}, created (mode 0600, the directory 0700) on first use. Passed in the environment,
      * never on a command line.
      */
     private java.util.Map<String, String> secrets() throws IOException {
         Path file = dataDir.resolve("secrets.key");
-        if (!java.nio.file.Files.exists(file)) {
-            java.nio.file.Files.createDirectories(dataDir);
-            java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-            java.nio.file.Files.writeString(file, newKey());
-        }
+        PrivateFiles.createIfAbsent(file, newKey());
         return java.util.Map.of("RUNCMD_SECRETS_KEY", java.nio.file.Files.readString(file).trim());
     }
 

@@ -1,0 +1,105 @@
+package dev.runcmd.cli;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A real HTTP server on the loopback address and a free port, answering each route with scripted replies in order
+ * (the last one repeats) and recording every request. Unscripted routes answer 404 with an ARM error body.
+ */
+public final class ScriptedServer implements AutoCloseable {
+
+    /** A request as received; {@code query} is raw (still percent-encoded). */
+    public record Request(String method, String path, String query, Map<String, List<String>> headers, String body) {
+        /** The first value of a header, or null. */
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+        }
+    }
+
+    /** A scripted answer. */
+    public record Reply(int status, Map<String, String> headers, String body) {
+        public static Reply json(int status, String body) {
+            return new Reply(status, Map.of("Content-Type", "application/json"), body);
+        }
+    }
+
+    private final HttpServer server;
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final Map<String, Deque<Reply>> routes = new ConcurrentHashMap<>();
+
+    private ScriptedServer(HttpServer server) {
+        this.server = server;
+    }
+
+    /** Starts a server on 127.0.0.1 and a free port. */
+    public static ScriptedServer start() throws IOException {
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        ScriptedServer scripted = new ScriptedServer(http);
+        http.createContext("/", scripted::handle);
+        http.start();
+        return scripted;
+    }
+
+    /**
+     * Answers {@code method path} (the raw path, no query) with {@code replies} in order, the last one repeating;
+     * path {@code *} answers every path of that method that has no route of its own.
+     */
+    public ScriptedServer on(String method, String path, Reply... replies) {
+        routes.put(method + " " + path, new ArrayDeque<>(List.of(replies)));
+        return this;
+    }
+
+    /** {@code http://127.0.0.1:<port>}. */
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        String path = exchange.getRequestURI().getRawPath();
+        requests.add(new Request(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawQuery(),
+                Map.copyOf(exchange.getRequestHeaders()), body));
+        Reply reply = next(exchange.getRequestMethod() + " " + path);
+        reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+        byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private Reply next(String route) {
+        Deque<Reply> replies = routes.get(route);
+        if (replies == null) {
+            replies = routes.get(route.substring(0, route.indexOf(' ')) + " *");
+        }
+        if (replies == null) {
+            return Reply.json(404, "{\"error\":{\"code\":\"NotScripted\",\"message\":\"no reply for " + route + "\"}}");
+        }
+        synchronized (replies) {
+            return replies.size() > 1 ? replies.poll() : replies.peek();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
