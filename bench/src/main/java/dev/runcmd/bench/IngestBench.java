@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runcmd.cli.http.ArmClient;
+import dev.runcmd.cli.http.Credential;
 import dev.runcmd.cli.http.ArmException;
 import dev.runcmd.cli.local.AgentIdentity;
 import dev.runcmd.cli.local.Artifacts;
@@ -77,7 +78,8 @@ public final class IngestBench {
         String agentJvm = System.getenv("BENCH_AGENT_JAVA_OPTS");
         ComponentProcess agent = agentJvm == null ? stack.startAgent(AGENT, gatewayPort)
                 : stack.startAgent(AGENT, gatewayPort, List.of(agentJvm.trim().split("\\s+")));
-        ArmClient client = new ArmClient("http://127.0.0.1:" + apiPort, SUBSCRIPTION, "bench");
+        ArmClient client = new ArmClient("http://127.0.0.1:" + apiPort, SUBSCRIPTION, "bench",
+                    Credential.bearer(stack.ownerToken(), "owner"));
         await(client, client.machinePath(AGENT.machineName()), machine -> "Connected".equals(
                 machine.path("status").asText()), Duration.ofSeconds(60));
         measureAll(client, options, database, List.of(gateway.pid(), agent.pid(), api.pid()), pgData);

@@ -3,6 +3,7 @@ package dev.runcmd.bench;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runcmd.cli.http.ArmClient;
+import dev.runcmd.cli.http.Credential;
 import dev.runcmd.cli.local.AgentIdentity;
 import dev.runcmd.cli.local.Artifacts;
 import dev.runcmd.cli.local.ComponentProcess;
@@ -51,10 +52,11 @@ public final class LiveOutputBench {
                     Map.of("runcmd.gateway.output-cap", Long.toString(CAP)));
             LocalStack.awaitQuarkus(gateway, gatewayHttpPort);
             ComponentProcess agent = stack.startAgent(AGENT, gatewayPort);
-            ArmClient client = new ArmClient("http://127.0.0.1:" + apiPort, SUBSCRIPTION, "bench");
+            ArmClient client = new ArmClient("http://127.0.0.1:" + apiPort, SUBSCRIPTION, "bench",
+                    Credential.bearer(stack.ownerToken(), "owner"));
             Main.awaitConnected(client, AGENT.machineName());
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", apiPort).usePlaintext()
-                    .maxInboundMessageSize(16 * 1024 * 1024).build();
+                    .intercept(bearer(stack.ownerToken())).maxInboundMessageSize(16 * 1024 * 1024).build();
             try {
                 latency(client, channel, lines);
                 throughput(client, channel, bytes, api, gateway, agent);
@@ -131,5 +133,13 @@ public final class LiveOutputBench {
     private static long epochNanos() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /** Sends {@code token} as the authorization metadata of every call. */
+    private static io.grpc.ClientInterceptor bearer(String token) {
+        io.grpc.Metadata headers = new io.grpc.Metadata();
+        headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+                "Bearer " + token);
+        return io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers);
     }
 }

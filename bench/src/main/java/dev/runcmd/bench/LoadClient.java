@@ -32,7 +32,10 @@ final class LoadClient {
      * flight a connection of its own, kept alive for the next); {@code runCommands}: the URI of the machine's run
      * command collection.
      */
-    LoadClient(HttpClient http, String runCommands, Mix mix, boolean honorRetryAfter, int index) {
+    private final String token;
+
+    LoadClient(HttpClient http, String runCommands, Mix mix, boolean honorRetryAfter, int index, String token) {
+        this.token = token;
         this.http = http;
         this.runCommands = runCommands;
         this.mix = mix;
@@ -46,7 +49,7 @@ final class LoadClient {
         Random random = ThreadLocalRandom.current();
         while (System.nanoTime() - deadlineNanos < 0) {
             Operation operation = mix.pick(random);
-            HttpRequest request = operation.request(runCommands, writeName, random, REQUEST_TIMEOUT);
+            HttpRequest request = operation.request(runCommands, writeName, random, REQUEST_TIMEOUT, token);
             long start = System.nanoTime();
             Answer answer = send(request);
             tally.record(operation, answer, System.nanoTime() - start);

@@ -1,6 +1,7 @@
 package dev.runcmd.bench;
 
 import dev.runcmd.cli.http.ArmClient;
+import dev.runcmd.cli.http.Credential;
 import dev.runcmd.cli.local.AgentIdentity;
 import dev.runcmd.cli.local.Artifacts;
 import dev.runcmd.cli.local.ComponentProcess;
@@ -64,7 +65,8 @@ public final class LoadSweep {
             LocalStack.awaitQuarkus(gateway, gatewayHttpPort);
             stack.startAgent(AGENT, gatewayPort);
             String endpoint = "http://127.0.0.1:" + apiPort;
-            ArmClient client = new ArmClient(endpoint, SUBSCRIPTION, "bench");
+            String token = stack.ownerToken();
+            ArmClient client = new ArmClient(endpoint, SUBSCRIPTION, "bench", Credential.bearer(token, "owner"));
             Main.awaitConnected(client, AGENT.machineName());
 
             System.out.printf("Load sweep: %s s per step, clients %s, mix %s, Retry-After %s, control API settings %s%n",
@@ -78,14 +80,14 @@ public final class LoadSweep {
             String runCommands = endpoint + client.runCommandsPath(AGENT.machineName());
             URI probe = URI.create(runCommands + "/" + LoadFixture.readName(0) + "?api-version=" + ArmClient.API_VERSION);
             // The JIT compiles the request paths during the first seconds of load; those must not count as a step.
-            StepResult warmup = runStep(runCommands, WARMUP_CLIENTS, settings.withStep(WARMUP), probe);
+            StepResult warmup = runStep(runCommands, WARMUP_CLIENTS, settings.withStep(WARMUP), probe, token);
             System.out.printf("Warm-up: %d clients for %d s, %.0f answers/s (not counted)%n", WARMUP_CLIENTS,
                     WARMUP.toSeconds(), warmup.requestsPerSecond());
             SweepReport report = new SweepReport(System.out);
             report.printHeader();
             List<StepResult> steps = new ArrayList<>();
             for (int clients : settings.clientCounts()) {
-                StepResult step = runStep(runCommands, clients, settings, probe);
+                StepResult step = runStep(runCommands, clients, settings, probe, token);
                 report.printStep(step);
                 steps.add(step);
             }
@@ -97,7 +99,8 @@ public final class LoadSweep {
     }
 
     /** Runs {@code clients} clients for {@code duration}, then waits, bounded, for the API to serve again. */
-    private static StepResult runStep(String runCommands, int clients, LoadSettings settings, URI probe)
+    private static StepResult runStep(String runCommands, int clients, LoadSettings settings, URI probe,
+            String token)
             throws Exception {
         Duration duration = settings.step();
         // One HTTP client for the step: a client per thread would add a selector thread per client, and at 512
@@ -106,7 +109,7 @@ public final class LoadSweep {
                 .connectTimeout(Duration.ofSeconds(10)).build();
         List<LoadClient> loadClients = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
-            loadClients.add(new LoadClient(http, runCommands, settings.mix(), settings.honorRetryAfter(), i));
+            loadClients.add(new LoadClient(http, runCommands, settings.mix(), settings.honorRetryAfter(), i, token));
         }
         ExecutorService threads = Executors.newFixedThreadPool(clients);
         try {
@@ -123,16 +126,17 @@ public final class LoadSweep {
             for (Future<StepTally> run : finished) {
                 total.add(run.get());
             }
-            return new StepResult(clients, seconds, total, awaitServing(probe));
+            return new StepResult(clients, seconds, total, awaitServing(probe, token));
         } finally {
             threads.shutdown();
         }
     }
 
     /** Milliseconds until a GET of {@code probe} answers 200, polling up to {@link #RECOVERY_BOUND}; -1 if never. */
-    private static long awaitServing(URI probe) throws InterruptedException {
+    private static long awaitServing(URI probe, String token) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(PROBE_TIMEOUT).build();
-        HttpRequest request = HttpRequest.newBuilder(probe).timeout(PROBE_TIMEOUT).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(probe).header("Authorization", "Bearer " + token)
+                .timeout(PROBE_TIMEOUT).GET().build();
         long start = System.nanoTime();
         long deadline = start + RECOVERY_BOUND.toNanos();
         while (System.nanoTime() - deadline < 0) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runcmd.cli.http.ArmClient;
+import dev.runcmd.cli.http.Credential;
 import dev.runcmd.cli.local.AgentIdentity;
 import dev.runcmd.cli.local.Artifacts;
 import dev.runcmd.cli.local.ComponentProcess;
@@ -63,7 +64,8 @@ public final class Main {
             String agentOptions = System.getenv("BENCH_AGENT_JAVA_OPTS");
             ComponentProcess agent = agentOptions == null ? stack.startAgent(AGENT, gatewayPort)
                     : stack.startAgent(AGENT, gatewayPort, List.of(agentOptions.trim().split("\\s+")));
-            ArmClient client = new ArmClient("http://127.0.0.1:" + apiPort, SUBSCRIPTION, "bench");
+            ArmClient client = new ArmClient("http://127.0.0.1:" + apiPort, SUBSCRIPTION, "bench",
+                    Credential.bearer(stack.ownerToken(), "owner"));
             awaitConnected(client);
 
             Thread.sleep(10_000);

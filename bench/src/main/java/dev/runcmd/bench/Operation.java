@@ -26,7 +26,7 @@ enum Operation {
      * This operation's request under {@code runCommands}, the collection's URI: reads go to a random fixture
      * command, a PUT to the client's own {@code writeName}.
      */
-    HttpRequest request(String runCommands, String writeName, Random random, Duration timeout) {
+    HttpRequest request(String runCommands, String writeName, Random random, Duration timeout, String token) {
         HttpRequest.Builder builder = switch (this) {
             case GET -> HttpRequest.newBuilder(URI.create(readUri(runCommands, random) + "?" + VERSION)).GET();
             case LIST -> HttpRequest.newBuilder(URI.create(runCommands + "?" + VERSION + "&$top=50")).GET();
@@ -36,7 +36,7 @@ enum Operation {
             case FOLLOW -> HttpRequest.newBuilder(URI.create(readUri(runCommands, random) + "/output?" + VERSION + "&follow=true"))
                     .header("Accept", "text/event-stream").GET();
         };
-        return builder.timeout(timeout).build();
+        return builder.header("Authorization", "Bearer " + token).timeout(timeout).build();
     }
 
     private static String readUri(String runCommands, Random random) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import dev.runcmd.cli.http.ArmClient;
+import dev.runcmd.cli.http.Credential;
 import dev.runcmd.cli.local.Artifacts;
 import dev.runcmd.cli.local.ComponentProcess;
 import dev.runcmd.cli.local.LocalStack;
@@ -70,7 +71,8 @@ public final class SessionsBench {
             LocalStack.awaitQuarkus(api, apiPort);
             ComponentProcess gateway = stack.startGateway("gw-sessions", gatewayPort, gatewayHttpPort);
             LocalStack.awaitQuarkus(gateway, gatewayHttpPort);
-            ArmClient client = new ArmClient("http://127.0.0.1:" + apiPort, SUBSCRIPTION, GROUP);
+            ArmClient client = new ArmClient("http://127.0.0.1:" + apiPort, SUBSCRIPTION, GROUP,
+                    Credential.bearer(stack.ownerToken(), "owner"));
 
             // Warm up the gateway's TLS and session paths, then measure from a settled baseline.
             List<Opened> warm = open(client, gatewayPort, "warm", 20);

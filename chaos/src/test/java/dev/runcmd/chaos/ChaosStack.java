@@ -49,9 +49,9 @@ final class ChaosStack implements AutoCloseable {
         }
     }
 
-    private ChaosStack(Path dataDir) {
+    private ChaosStack(Path dataDir) throws java.io.IOException {
         this.local = new LocalStack(Artifacts.locate(System.getenv()), dataDir);
-        this.rest = new Rest("http://127.0.0.1:" + apiPort, SUBSCRIPTION, RESOURCE_GROUP);
+        this.rest = new Rest("http://127.0.0.1:" + apiPort, SUBSCRIPTION, RESOURCE_GROUP, local.ownerToken());
     }
 
     /** Starts everything and waits until every machine shows Connected. */

@@ -25,7 +25,11 @@ final class Rest {
     private final String endpoint;
     private final ArmClient paths;
 
-    Rest(String endpoint, String subscriptionId, String resourceGroup) {
+    private final String token;
+
+    /** A client calling as {@code token}. */
+    Rest(String endpoint, String subscriptionId, String resourceGroup, String token) {
+        this.token = token;
         this.endpoint = endpoint;
         this.paths = new ArmClient(endpoint, subscriptionId, resourceGroup);
     }
@@ -69,7 +73,7 @@ final class Rest {
     private HttpRequest.Builder request(String path) {
         String separator = path.contains("?") ? "&" : "?";
         return HttpRequest.newBuilder(URI.create(endpoint + path + separator + "api-version=" + ArmClient.API_VERSION))
-                .timeout(TIMEOUT);
+                .header("Authorization", "Bearer " + token).timeout(TIMEOUT);
     }
 
     private Answer send(HttpRequest.Builder builder) {

@@ -22,8 +22,11 @@ final class Api {
     private final String endpoint;
     private final String subscriptionId;
     private final String resourceGroup;
+    private final String token;
 
-    Api(String endpoint, String subscriptionId, String resourceGroup) {
+    /** A client calling as {@code token} (a runcmd token or an OIDC access token; null: no credential). */
+    Api(String endpoint, String subscriptionId, String resourceGroup, String token) {
+        this.token = token;
         this.endpoint = endpoint;
         this.subscriptionId = subscriptionId;
         this.resourceGroup = resourceGroup;
@@ -92,7 +95,15 @@ final class Api {
         return URI.create(endpoint + pathAndQuery);
     }
 
-    private static Answer send(HttpRequest.Builder builder) {
+    /** The same client calling as {@code other}. */
+    Api as(String other) {
+        return new Api(endpoint, subscriptionId, resourceGroup, other);
+    }
+
+    private Answer send(HttpRequest.Builder builder) {
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
         try {
             HttpResponse<byte[]> response = HTTP.send(builder.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());

@@ -36,7 +36,7 @@ class LiveOutputEndToEndTest {
         stack = Stack.get();
         api = stack.api();
         channel = NettyChannelBuilder.forAddress("127.0.0.1", stack.apiPort()).usePlaintext()
-                .maxInboundMessageSize(8 * 1024 * 1024).build();
+                .intercept(stack.bearer()).maxInboundMessageSize(8 * 1024 * 1024).build();
     }
 
     @AfterAll
@@ -50,7 +50,7 @@ class LiveOutputEndToEndTest {
         String script = "sleep 1; for i in $(seq 1 15); do echo \"line $i $(date +%s%N)\"; sleep 0.2; done";
         assertEquals(201, api.put(api.runCommand(MACHINE, name), body(script).toString()).status());
         GrpcFollower grpc = GrpcFollower.start(channel, MACHINE, name, new Received(true), new Received(true), false, 0);
-        SseFollower sse = new SseFollower(endpoint(), api.runCommand(MACHINE, name), false, true);
+        SseFollower sse = new SseFollower(endpoint(), api.runCommand(MACHINE, name), false, true, stack.token());
         CompletableFuture<Boolean> sseDone = CompletableFuture.supplyAsync(() -> runQuietly(sse));
 
         OutputEnd end = grpc.done.get(60, TimeUnit.SECONDS);
@@ -86,7 +86,7 @@ class LiveOutputEndToEndTest {
         assertEquals(written, stdout.sha256(), "followed bytes differ from what the script wrote");
         assertEquals(written, sha256(rawStream(name, "stdout")), "stored bytes differ from what the script wrote");
 
-        SseFollower sse = new SseFollower(endpoint(), api.runCommand(MACHINE, name), true, false);
+        SseFollower sse = new SseFollower(endpoint(), api.runCommand(MACHINE, name), true, false, stack.token());
         assertTrue(!sse.run(20_000_000L) && !sse.run(40_000_000L) && sse.run(0), "SSE resume did not reach the end");
         assertEquals(written, sse.stdout.sha256(), "SSE (base64) bytes differ from what the script wrote");
     }
@@ -100,7 +100,7 @@ class LiveOutputEndToEndTest {
         String expected = "\uD83D\uDE00".repeat(3) + "\n";
 
         assertEquals(expected, instanceView(done).path("output").asText());
-        SseFollower sse = new SseFollower(endpoint(), api.runCommand(MACHINE, name), false, true);
+        SseFollower sse = new SseFollower(endpoint(), api.runCommand(MACHINE, name), false, true, stack.token());
         assertTrue(sse.run(0));
         assertEquals(expected, sse.stdout.text());
         Api.Answer text = api.get(api.runCommand(MACHINE, name) + "/output");
@@ -116,7 +116,8 @@ class LiveOutputEndToEndTest {
         int secondApiPort = dev.runcmd.cli.local.Ports.free();
         dev.runcmd.cli.local.ComponentProcess secondReplica = stack.local().startControlApi(secondApiPort);
         dev.runcmd.cli.local.LocalStack.awaitQuarkus(secondReplica, secondApiPort);
-        ManagedChannel otherReplica = NettyChannelBuilder.forAddress("127.0.0.1", secondApiPort).usePlaintext().build();
+        ManagedChannel otherReplica = NettyChannelBuilder.forAddress("127.0.0.1", secondApiPort).usePlaintext()
+                .intercept(stack.bearer()).build();
         try {
             followWhileOneFollowerStalls(name, script, otherReplica);
         } finally {

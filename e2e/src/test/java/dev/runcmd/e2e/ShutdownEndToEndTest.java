@@ -37,7 +37,7 @@ class ShutdownEndToEndTest {
         assertEquals(201, api.put(api.runCommand(Stack.MAIN_MACHINE, name), body(script).toString()).status());
 
         SseFollower follower = new SseFollower("http://127.0.0.1:" + port, api.runCommand(Stack.MAIN_MACHINE, name),
-                false, true);
+                false, true, Stack.get().token());
         CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(() -> {
             try {
                 return follower.run(0);

@@ -31,7 +31,10 @@ final class SseFollower {
     /** The last error event (a resumable end of the follow, such as ServiceUnavailable at a shutdown). */
     JsonNode error;
 
-    SseFollower(String endpoint, String runCommandPath, boolean base64, boolean keepBytes) {
+    private final String token;
+
+    SseFollower(String endpoint, String runCommandPath, boolean base64, boolean keepBytes, String token) {
+        this.token = token;
         this.base64 = base64;
         moveTo(endpoint, runCommandPath);
         this.stdout = new Received(keepBytes);
@@ -50,7 +53,7 @@ final class SseFollower {
      */
     boolean run(long cutAfterStdoutBytes) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream")
-                .timeout(Duration.ofMinutes(5));
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofMinutes(5));
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }

@@ -33,7 +33,28 @@ final class Stack {
         this.local = local;
         this.apiPort = apiPort;
         this.gatewayPort = gatewayPort;
-        this.api = new Api("http://127.0.0.1:" + apiPort, SUBSCRIPTION, RESOURCE_GROUP);
+        this.api = new Api("http://127.0.0.1:" + apiPort, SUBSCRIPTION, RESOURCE_GROUP, ownerToken(local));
+    }
+
+    /** A gRPC interceptor sending the owner token as the {@code authorization} metadata of every call. */
+    io.grpc.ClientInterceptor bearer() {
+        io.grpc.Metadata headers = new io.grpc.Metadata();
+        headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+                "Bearer " + token());
+        return io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers);
+    }
+
+    /** The owner token the local stack created in its data directory. */
+    String token() {
+        return ownerToken(local);
+    }
+
+    private static String ownerToken(LocalStack local) {
+        try {
+            return local.ownerToken();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The shared stack, started on first call. */

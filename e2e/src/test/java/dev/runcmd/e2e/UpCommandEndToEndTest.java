@@ -40,7 +40,8 @@ class UpCommandEndToEndTest {
             Waits.until(Duration.ofSeconds(120), "runcmd up to be ready",
                     () -> read(log).contains("Press Ctrl-C to stop.") || !up.isAlive());
             assertTrue(up.isAlive(), "runcmd up died:\n" + read(log));
-            Api api = new Api("http://127.0.0.1:" + apiPort, Stack.SUBSCRIPTION, "up");
+            Api api = new Api("http://127.0.0.1:" + apiPort, Stack.SUBSCRIPTION, "up",
+                    Files.readString(dataDir.resolve("owner.token")).strip());
             String machine = "up-" + signal.toLowerCase();
             assertEquals(201, api.put(api.runCommand(machine, "lingering"), RunCommands.body(marker).toString()).status());
             Waits.until(Duration.ofSeconds(30), "the script to start", () -> RunCommands.processRunning(marker));
