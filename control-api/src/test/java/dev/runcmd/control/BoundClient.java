@@ -15,11 +15,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A client on the loopback interface with its own source address (127.0.0.2, 127.0.0.3, ...), so that the
- * control API sees it as a different client than the other tests (127.0.0.1 or ::1): a gRPC channel, and a plain
- * HTTP/1.1 connection that sends one request at a time (and may send only a request's head).
+ * control API sees it as a different client than the other tests (127.0.0.1 or ::1): a gRPC channel, and an
+ * HTTP/1.1 connection (plain or TLS) that sends one request at a time (and may send only a request's head).
  */
 final class BoundClient implements AutoCloseable {
 
@@ -70,9 +73,36 @@ final class BoundClient implements AutoCloseable {
         return new BoundClient(socket, token);
     }
 
+    /**
+     * An HTTP/1.1 connection over TLS to the app from {@code sourceIp}, trusting what {@code tls} trusts and checking
+     * the server's certificate names localhost; every read waits at most 10 s.
+     */
+    static BoundClient https(String sourceIp, int port, SSLContext tls) throws IOException {
+        Socket plain = new Socket();
+        plain.bind(new InetSocketAddress(sourceIp, 0));
+        plain.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        plain.setSoTimeout(10_000);
+        SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain, "localhost", port, true);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        socket.setSSLParameters(parameters);
+        socket.startHandshake();
+        return new BoundClient(socket, null);
+    }
+
     /** Sends a GET on this connection and reads its response (which must carry a Content-Length). */
     Response get(String path) throws IOException {
-        return exchange("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token + "\r\n\r\n");
+        return get(path, Map.of());
+    }
+
+    /** Sends a GET with these extra headers and reads its response (which must carry a Content-Length). */
+    Response get(String path, Map<String, String> headers) throws IOException {
+        StringBuilder head = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n");
+        if (token != null) {
+            head.append("Authorization: Bearer ").append(token).append("\r\n");
+        }
+        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        return exchange(head.append("\r\n").toString());
     }
 
     /** Sends only the head of a JSON PUT that announces {@code length} body bytes, and reads the response. */
