@@ -115,7 +115,7 @@ class CliEndToEndTest {
         command.addAll(List.of("--endpoint", "http://127.0.0.1:" + stack.apiPort(),
                 "--subscription-id", Stack.SUBSCRIPTION, "--resource-group", Stack.RESOURCE_GROUP,
                 "--machine-name", machine));
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process process = stack.cli(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         OUTPUTS.put(process, new Path[] {out, err});
         return process;
     }

@@ -101,7 +101,7 @@ class IdentityEndToEndTest {
         command.addAll(List.of(args));
         command.addAll(List.of("--endpoint", "http://127.0.0.1:" + stack.apiPort(),
                 "--subscription-id", Stack.SUBSCRIPTION, "--resource-group", Stack.RESOURCE_GROUP));
-        return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        return stack.cli(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(err.toFile()).start();
     }
 
@@ -113,7 +113,7 @@ class IdentityEndToEndTest {
         command.addAll(List.of(args));
         command.addAll(List.of("--endpoint", "http://127.0.0.1:" + stack.apiPort(),
                 "--subscription-id", Stack.SUBSCRIPTION, "--resource-group", Stack.RESOURCE_GROUP));
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process process = stack.cli(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "runcmd " + String.join(" ", args) + " did not end");
         return new CliRun(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));

@@ -36,6 +36,13 @@ final class Stack {
         this.api = new Api("http://127.0.0.1:" + apiPort, SUBSCRIPTION, RESOURCE_GROUP, ownerToken(local));
     }
 
+    /** A CLI process that finds this stack's owner token as a user's CLI does (RUNCMD_DATA_DIR). */
+    ProcessBuilder cli(java.util.List<String> command) {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("RUNCMD_DATA_DIR", local.dataDir().toString());
+        return builder;
+    }
+
     /** A gRPC interceptor sending the owner token as the {@code authorization} metadata of every call. */
     io.grpc.ClientInterceptor bearer() {
         io.grpc.Metadata headers = new io.grpc.Metadata();
