@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runcmd.control.arm.ArmError;
 import dev.runcmd.control.arm.EarlyAnswers;
 import dev.runcmd.control.auth.oidc.OidcUnavailableException;
+import dev.runcmd.control.config.ControlConfig;
 import dev.runcmd.control.grpc.GrpcOverHttp;
+import dev.runcmd.control.limit.ClientRateLimiter;
 import dev.runcmd.control.store.StoreFailures;
 import io.grpc.Status;
 import io.quarkus.vertx.http.runtime.filters.Filters;
@@ -42,10 +44,15 @@ public class AuthenticationFilter {
 
     private final Authenticator authenticator;
     private final ObjectMapper mapper;
+    private final ClientRateLimiter lookups;
 
-    AuthenticationFilter(Authenticator authenticator, ObjectMapper mapper) {
+    AuthenticationFilter(Authenticator authenticator, ObjectMapper mapper, ControlConfig config) {
         this.authenticator = authenticator;
         this.mapper = mapper;
+        ControlConfig.Api api = config.api();
+        this.lookups = api.maxRequestsPerSecond() <= 0 || api.requestBurst() <= 0 ? null
+                : new ClientRateLimiter(api.maxRequestsPerSecond(), api.requestBurst(), api.maxTrackedClients(),
+                        System::nanoTime);
     }
 
     void register(@Observes Filters filters) {
@@ -57,8 +64,23 @@ public class AuthenticationFilter {
             context.next();
             return;
         }
-        Uni<Caller> verification = authenticator.authenticate(
-                context.request().getHeader(HttpHeaders.AUTHORIZATION), clientOf(context));
+        String header = context.request().getHeader(HttpHeaders.AUTHORIZATION);
+        String client = clientOf(context);
+        Caller known = authenticator.recentlyVerified(header, client);
+        if (known != null) {
+            admit(context, known, false);
+            return;
+        }
+        // A token not verified lately costs a lookup: those are limited per client address, so a client sending
+        // made-up tokens cannot turn its requests into database reads beyond the request rate.
+        long retryAfter = lookups == null ? 0 : lookups.acquire(client);
+        if (retryAfter > 0) {
+            context.response().putHeader("Retry-After", Long.toString(retryAfter));
+            answer(context, 429, "TooManyRequests", "Too many requests with credentials not verified lately from "
+                    + "this client; retry after the Retry-After seconds.", Status.Code.RESOURCE_EXHAUSTED);
+            return;
+        }
+        Uni<Caller> verification = authenticator.authenticate(header, client);
         Context requestContext = Vertx.currentContext();
         boolean[] settled = {false};
         boolean[] paused = {false};

@@ -66,6 +66,16 @@ public class Authenticator {
         });
     }
 
+    /** The caller a header proves if its token was verified within the cache's lifetime, else null. */
+    public Caller recentlyVerified(String header, String clientIp) {
+        try {
+            Caller known = verified.get(fingerprint(bearerToken(header)));
+            return known == null ? null : known.from(clientIp);
+        } catch (AuthenticationFailure refused) {
+            return null;
+        }
+    }
+
     /** Forgets every verified token (after a revocation through this replica). */
     public void forgetAll() {
         verified.clear();

@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -37,6 +38,18 @@ public class Sql {
         return Uni.createFrom().deferred(() -> {
             ConnectionGuard.requireNone(firstLine(statement), failNested);
             return pool.withConnection(connection -> connection.preparedQuery(statement).execute(arguments));
+        });
+    }
+
+    /**
+     * Runs {@code work}'s statements in one transaction on a connection of its own, committed when its Uni
+     * completes (rolled back when it fails); for the few writes outside Hibernate (tokens, role assignments). Like
+     * {@link #query}, it must not be called while the request holds a connection in a {@link Transactions} unit.
+     */
+    public <T> Uni<T> transaction(String holder, java.util.function.Function<SqlConnection, Uni<T>> work) {
+        return Uni.createFrom().deferred(() -> {
+            ConnectionGuard.requireNone(holder, failNested);
+            return pool.withTransaction(work);
         });
     }
 
