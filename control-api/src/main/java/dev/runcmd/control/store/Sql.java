@@ -5,8 +5,10 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.function.Function;
 
 /**
  * One statement at a time straight through the reactive pool, for the hot paths that need no Hibernate session
@@ -37,6 +39,18 @@ public class Sql {
         return Uni.createFrom().deferred(() -> {
             ConnectionGuard.requireNone(firstLine(statement), failNested);
             return pool.withConnection(connection -> connection.preparedQuery(statement).execute(arguments));
+        });
+    }
+
+    /**
+     * Runs {@code work} on a connection of its own inside one transaction, committed when its Uni completes and
+     * rolled back when it fails: for the few statements that need a transaction without a Hibernate session (the
+     * activity log's purge, which must {@code set local} first). The same rule as {@link #query} applies.
+     */
+    public <T> Uni<T> transaction(Function<SqlConnection, Uni<T>> work) {
+        return Uni.createFrom().deferred(() -> {
+            ConnectionGuard.requireNone("a transaction", failNested);
+            return pool.withTransaction(work);
         });
     }
 
