@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runcmd.control.arm.ArmPathNormalizer;
 import dev.runcmd.control.store.Sql;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,7 +36,7 @@ public class ActivityLog {
                 http_status, caller, caller_object_id, principal_type, client_ip, correlation_id, request_id,
                 client_request_id, properties)
             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                $21::jsonb)
+                $21)
             """;
 
     private final Sql sql;
@@ -121,9 +122,10 @@ public class ActivityLog {
                 .addValue(json(event));
     }
 
-    private String json(ActivityEvent event) {
+    /** The properties as a JSON object (a String would be stored as a JSON string). */
+    private JsonObject json(ActivityEvent event) {
         try {
-            return mapper.writeValueAsString(event.properties());
+            return new JsonObject(mapper.writeValueAsString(event.properties()));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("activity properties are not JSON-serializable: "
                     + event.properties().keySet(), e);
