@@ -37,6 +37,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * What the activity log records and keeps: REST writes with every field (through the real response filter on
@@ -104,6 +106,28 @@ class ActivityLogTest {
         assertNull(row.getString("principal_type"));
         assertEquals(Map.of("errorCode", "InvalidRequestContent"), row.getMap("properties"));
         assertEquals(0, Db.queryLong("select count(*) from join_token where resource_group = ?", rg));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            POST   | /joinTokens        | false | 400 | MissingApiVersionParameter | Microsoft.HybridCompute/joinTokens/write    | /joinTokens
+            POST   | /unknownThings     | true  | 404 | NotFound                   | Microsoft.HybridCompute/unknownThings/write | /unknownThings
+            PUT    | /joinTokens        | true  | 405 | MethodNotAllowed           | Microsoft.HybridCompute/joinTokens/write    | /joinTokens
+            DELETE | /joinTokens/ABC    | true  | 400 | InvalidResourceName        | Microsoft.HybridCompute/joinTokens/delete   | /joinTokens/ABC
+            POST   | /machines/m1/runCommands/rc1/cancel | true | 404 | ParentResourceNotFound | Microsoft.HybridCompute/machines/runCommands/cancel/action | /machines/m1/runCommands/rc1
+            """)
+    void everyWriteIsRecordedWhateverRefusesIt(String method, String path, boolean apiVersion, int status,
+            String errorCode, String operation, String resource) {
+        String group = "/subscriptions/" + Arm.SUB + "/resourceGroups/rg-activity-any-write"
+                + "/providers/Microsoft.HybridCompute";
+        String requestId = (apiVersion ? request() : given()).contentType(ContentType.JSON).body("{}")
+                .request(method, group + path).then().statusCode(status).extract().header("x-ms-request-id");
+
+        JsonPath row = row(requestId);
+        assertEquals(operation, row.getString("operation_name"));
+        assertEquals(group + resource, row.getString("resource_id"));
+        assertEquals(status, row.getInt("http_status"));
+        assertEquals(Map.of("errorCode", errorCode), row.getMap("properties"));
     }
 
     @Test
