@@ -80,7 +80,8 @@ class ActivityLogQueryApiTest {
         assertEquals(Map.of("value", "Succeeded", "localizedValue", "Succeeded"), event.getMap("status"));
         assertEquals(Map.of("value", "Created", "localizedValue", "Created (HTTP Status Code: 201)"),
                 event.getMap("subStatus"));
-        assertFalse(Instant.parse(event.getString("submissionTimestamp")).isBefore(time.truncatedTo(ChronoUnit.MILLIS)));
+        Instant submitted = Instant.parse(event.getString("submissionTimestamp"));
+        assertFalse(submitted.isBefore(time.truncatedTo(ChronoUnit.MILLIS)), submitted + " before " + time);
         assertEquals(Arm.SUB, event.getString("subscriptionId"));
         assertEquals(Map.of("statusCode", "Created", "serviceRequestId", requestId), event.getMap("properties"));
     }
@@ -154,7 +155,8 @@ class ActivityLogQueryApiTest {
     @Test
     void aCallerWhoMayReadNothingInTheSubscriptionIs403AndTheRefusalIsRecorded() {
         scopes.grant("oid-elsewhere", List.of("/subscriptions/another"));
-        String requestId = query(since()).header(TestCallers.PRINCIPAL, "oid-elsewhere").get(VALUES).then().statusCode(403)
+        String requestId = query(since()).header(TestCallers.PRINCIPAL, "oid-elsewhere").get(VALUES).then()
+                .statusCode(403)
                 .body("error.code", equalTo("AuthorizationFailed"))
                 .body("error.message", equalTo("The client 'oid-elsewhere@example.test' with "
                         + "object id 'oid-elsewhere' does not have authorization to perform action "
@@ -270,8 +272,8 @@ class ActivityLogQueryApiTest {
     }
 
     private static List<String> operations(String filter) {
-        return query(filter).get(VALUES).then().statusCode(200).extract().jsonPath().getList("value.operationName.value",
-                String.class);
+        return query(filter).get(VALUES).then().statusCode(200).extract().jsonPath()
+                .getList("value.operationName.value", String.class);
     }
 
     /** A query of the subscription's log with this filter and further query parameters (name, value, ...). */

@@ -100,14 +100,15 @@ public class ActivityLogReader {
     }
 
     private StoredEvent event(Row row) {
-        return new StoredEvent(row.getLong("id"), row.getUUID("event_data_id"), row.getOffsetDateTime("event_timestamp"),
-                row.getOffsetDateTime("submission_timestamp"), row.getString("subscription_id"),
-                row.getString("resource_group"), row.getString("resource_id"), row.getString("resource_provider"),
-                row.getString("resource_type"), row.getString("operation_name"), row.getString("http_method"),
-                row.getString("status"), row.getString("sub_status"), row.getInteger("http_status"),
-                row.getString("caller"), row.getString("caller_object_id"), row.getString("principal_type"),
-                row.getString("client_ip"), row.getString("correlation_id"), row.getString("request_id"),
-                row.getString("client_request_id"), properties(row.getString("properties")));
+        return new StoredEvent(row.getLong("id"), row.getUUID("event_data_id"),
+                row.getOffsetDateTime("event_timestamp"), row.getOffsetDateTime("submission_timestamp"),
+                row.getString("subscription_id"), row.getString("resource_group"), row.getString("resource_id"),
+                row.getString("resource_provider"), row.getString("resource_type"), row.getString("operation_name"),
+                row.getString("http_method"), row.getString("status"), row.getString("sub_status"),
+                row.getInteger("http_status"), row.getString("caller"), row.getString("caller_object_id"),
+                row.getString("principal_type"), row.getString("client_ip"), row.getString("correlation_id"),
+                row.getString("request_id"), row.getString("client_request_id"),
+                properties(row.getString("properties")));
     }
 
     private Map<String, Object> properties(String json) {

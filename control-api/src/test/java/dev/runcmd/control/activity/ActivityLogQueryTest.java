@@ -19,7 +19,8 @@ class ActivityLogQueryTest {
     void scopesInTheSubscriptionAreKeptInLowerCaseAndOthersDropped() {
         assertEquals(List.of("/subscriptions/s1/resourcegroups/rg", "/subscriptions/s1/resourcegroups/rg2/x"),
                 ActivityLogQuery.scopesWithin("s1", List.of("/subscriptions/S1/resourceGroups/RG",
-                        "/subscriptions/s2/resourceGroups/rg", "/subscriptions/s10", "/subscriptions/s1/resourceGroups/rg/",
+                        "/subscriptions/s2/resourceGroups/rg", "/subscriptions/s10",
+                        "/subscriptions/s1/resourceGroups/rg/",
                         "/subscriptions/s1/resourceGroups/rg2/x")));
         assertEquals(List.of(), ActivityLogQuery.scopesWithin("s1", List.of("/subscriptions/s10")));
     }
