@@ -4,13 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runcmd.control.arm.ArmPathNormalizer;
 import dev.runcmd.control.store.Sql;
+import dev.runcmd.control.store.StoreFailures;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Locale;
@@ -20,9 +23,10 @@ import org.jboss.logging.Logger;
  * Writes the activity log: one row per event, append-only (V10__activity_log.sql).
  *
  * <p>Recording never fails the request it describes: the change it records has happened (or was refused) and
- * cannot be undone, so a row that cannot be written (PostgreSQL down, the pool saturated) is logged as an ERROR
- * with the event's fields, and the returned Uni completes normally. Each record takes one pool connection of its
- * own through {@link Sql}, so it must not be called while the request holds one in a {@code Transactions} unit.
+ * cannot be undone, so a row that cannot be written (PostgreSQL down, or the pool still saturated after a few
+ * tries) is logged as an ERROR with the event's fields, and the returned Uni completes normally. Each record
+ * takes one pool connection of its own through {@link Sql}, so it must not be called while the request holds one
+ * in a {@code Transactions} unit.
  * An event outside any subscription (a path such as {@code /foo}) is not stored: no query could show it.
  */
 @ApplicationScoped
@@ -39,12 +43,18 @@ public class ActivityLog {
                 $21)
             """;
 
+    /** How often an insert the pool shed is tried again, and the first pause (doubled each time). */
+    private static final int SHED_RETRIES = 5;
+    private static final Duration SHED_BACKOFF = Duration.ofMillis(100);
+
     private final Sql sql;
     private final ObjectMapper mapper;
+    private final Vertx vertx;
 
-    ActivityLog(Sql sql, ObjectMapper mapper) {
+    ActivityLog(Sql sql, ObjectMapper mapper, Vertx vertx) {
         this.sql = sql;
         this.mapper = mapper;
+        this.vertx = vertx;
     }
 
     /**
@@ -57,12 +67,29 @@ public class ActivityLog {
             LOG.debugf("Activity outside any subscription not recorded: %s", event.summary());
             return Uni.createFrom().voidItem();
         }
-        return Uni.createFrom().deferred(() -> sql.query(INSERT, arguments(event, resource)))
-                .replaceWithVoid()
+        return insert(event, resource, 0)
                 .onFailure().recoverWithUni(e -> {
                     LOG.errorf("Activity log event lost (%s): %s", e.toString(), event.summary());
                     return Uni.createFrom().voidItem();
                 });
+    }
+
+    /**
+     * Inserts the row; when the pool sheds the statement (every connection busy and the wait queue full), tries
+     * again after 100, 200, 400, 800 and 1600 ms. The request keeps its place meanwhile, so the API lets fewer new
+     * requests in ({@code ConcurrencyLimitFilter}) rather than losing the event of a change already made.
+     */
+    private Uni<Void> insert(ActivityEvent event, ResourceId resource, int attempt) {
+        return Uni.createFrom().deferred(() -> sql.query(INSERT, arguments(event, resource)))
+                .replaceWithVoid()
+                .onFailure(e -> StoreFailures.isSaturated(e) && attempt < SHED_RETRIES)
+                .recoverWithUni(e -> pause(SHED_BACKOFF.multipliedBy(1L << attempt))
+                        .chain(() -> insert(event, resource, attempt + 1)));
+    }
+
+    /** Completes after {@code delay}, on the caller's Vert.x context (a timer, not a worker thread). */
+    private Uni<Void> pause(Duration delay) {
+        return Uni.createFrom().emitter(emitter -> vertx.setTimer(delay.toMillis(), timer -> emitter.complete(null)));
     }
 
     /**
