@@ -40,9 +40,10 @@ import org.junit.jupiter.api.Test;
  * Many more concurrent clients than pool connections, over every kind of request (reads with output tails,
  * lists, PUT, PATCH, cancel, operation status, output, history, machines, gRPC): every answer is a success or
  * 503 ServiceUnavailable with Retry-After (gRPC UNAVAILABLE), never a 500, and the API serves normally right
- * afterwards. The pool here has 4 connections and 4 waiting places, the rate limit is off, and a request that
- * asks for a second connection while it holds one fails (the test profile's nested-connections=fail), so the
- * deadlock that once took the API down under 20 readers shows as a 500 here.
+ * afterwards; every write answered 2xx has its activity log event (the recorder waits out a shed insert rather
+ * than losing it). The pool here has 4 connections and 4 waiting places, the rate limit is off, and a request
+ * that asks for a second connection while it holds one fails (the test profile's nested-connections=fail), so
+ * the deadlock that once took the API down under 20 readers shows as a 500 here.
  */
 @QuarkusTest
 @TestProfile(OverloadTest.SmallPool.class)
@@ -68,6 +69,8 @@ class OverloadTest {
     }
 
     private final Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
+    /** The request ids of the writes answered 2xx. */
+    private final ConcurrentLinkedQueue<String> writes = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
 
     @Test
@@ -113,6 +116,10 @@ class OverloadTest {
         assertEquals(List.of(), List.copyOf(wrong), "answers other than success or 503 with Retry-After: " + answers);
         assertTrue(count("503") + count("UNAVAILABLE") > 0,
                 "nothing was shed, so the pool was never saturated and the test proves nothing: " + answers);
+        assertEquals(0, Db.queryLong("select count(*) from unnest(?::text[]) as w(id) "
+                + "where not exists (select 1 from activity_log a where a.request_id = w.id)",
+                (Object) writes.toArray(String[]::new)),
+                "writes without their activity log event, of " + writes.size());
         servesNormally();
     }
 
@@ -168,6 +175,9 @@ class OverloadTest {
 
     private void record(HttpResponse<String> response) {
         int status = response.statusCode();
+        if (status >= 200 && status <= 299 && !response.request().method().equals("GET")) {
+            response.headers().firstValue("x-ms-request-id").ifPresent(writes::add);
+        }
         tally(Integer.toString(status));
         String what = response.request().method() + " " + response.request().uri().getRawPath() + " -> " + status;
         if (status == 503) {

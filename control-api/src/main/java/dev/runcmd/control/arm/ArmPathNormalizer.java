@@ -9,7 +9,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 /**
  * Rewrites the fixed segments of ARM paths to their canonical spelling before resource matching, because ARM
  * treats them case-insensitively ({@code resourcegroups}, {@code microsoft.hybridcompute}, {@code runcommands},
- * {@code jointokens}, {@code operationstatuses}, {@code operationresults}).
+ * {@code jointokens}, {@code operationstatuses}, {@code operationresults}, and the activity log's
+ * {@code microsoft.insights/eventtypes/management/values}).
  * Names chosen by users (subscription, resource group, machine, run command, token id) are left exactly as sent.
  */
 public final class ArmPathNormalizer {
@@ -23,6 +24,8 @@ public final class ArmPathNormalizer {
     private static final Pattern OPERATION_PATH = Pattern.compile(
             "(?i)/subscriptions/([^/]+)/providers/microsoft\\.hybridcompute/locations/([^/]+)"
                     + "/(operationstatuses|operationresults)(/.*)?");
+    private static final Pattern ACTIVITY_LOG_PATH = Pattern.compile(
+            "(?i)/subscriptions/([^/]+)/providers/microsoft\\.insights/eventtypes/management/values(/?)");
 
     /** Replaces the request URI when its fixed segments differ from the canonical spelling. */
     @ServerRequestFilter(preMatching = true)
@@ -37,10 +40,15 @@ public final class ArmPathNormalizer {
     }
 
     /** Returns the path with canonical fixed segments, or the path itself when it is not an ARM path. */
-    static String canonical(String rawPath) {
+    public static String canonical(String rawPath) {
         Matcher operation = OPERATION_PATH.matcher(rawPath);
         if (operation.matches()) {
             return canonicalOperation(operation);
+        }
+        Matcher activityLog = ACTIVITY_LOG_PATH.matcher(rawPath);
+        if (activityLog.matches()) {
+            return "/subscriptions/" + activityLog.group(1)
+                    + "/providers/Microsoft.Insights/eventtypes/management/values" + activityLog.group(2);
         }
         Matcher joinToken = JOIN_TOKEN_PATH.matcher(rawPath);
         return joinToken.matches() ? canonicalJoinToken(joinToken) : canonicalResource(rawPath);

@@ -1,5 +1,7 @@
 package dev.runcmd.control.auth;
 
+import dev.runcmd.control.activity.ActivityContext;
+import dev.runcmd.control.activity.ReadableScopes;
 import dev.runcmd.control.arm.ArmException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
@@ -15,12 +17,12 @@ import java.util.function.Predicate;
  * ({@link #changed()}) takes effect at once.
  */
 @ApplicationScoped
-public class Access {
+public class Access implements ReadableScopes {
 
     /** Where REST requests leave the action they were authorized for, for the activity log. */
-    public static final String ACTION_KEY = "runcmd.activity.action";
+    public static final String ACTION_KEY = ActivityContext.ACTION;
     /** Where REST requests leave the resource they were authorized on, for the activity log. */
-    public static final String RESOURCE_KEY = "runcmd.activity.resourceId";
+    public static final String RESOURCE_KEY = ActivityContext.RESOURCE_ID;
 
     private final AccessStore store;
     private final Authenticator authenticator;
@@ -78,7 +80,11 @@ public class Access {
      * The scopes at and under which {@code caller} may perform {@code action} ({@code /} for everything), for
      * queries that filter in SQL.
      */
+    @Override
     public Uni<List<String>> scopesAllowing(Caller caller, String action) {
+        if (caller == null) {
+            return Uni.createFrom().item(List.of());
+        }
         return assignmentsOf(caller).map(held -> held.stream()
                 .filter(assignment -> assignment.role().permits(action))
                 .map(RoleAssignment::scope)

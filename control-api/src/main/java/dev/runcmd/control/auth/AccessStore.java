@@ -53,7 +53,7 @@ public class AccessStore {
      * token's principal.
      */
     public Uni<Void> createToken(StoredToken token, RoleAssignment assignment) {
-        return sql.transaction("create a token", connection -> insertToken(connection, token)
+        return sql.transaction(connection -> insertToken(connection, token)
                 .chain(() -> insertAssignment(connection, assignment))).replaceWithVoid();
     }
 
@@ -62,7 +62,7 @@ public class AccessStore {
      * existing token with the id keeps its row (a revoked one stays revoked), and its assignment is put back.
      */
     public Uni<Void> ensureToken(StoredToken token, RoleAssignment assignment) {
-        return sql.transaction("ensure a token", connection -> connection.preparedQuery("insert into api_token (" + TOKEN_COLUMNS
+        return sql.transaction(connection -> connection.preparedQuery("insert into api_token (" + TOKEN_COLUMNS
                         + ") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) on conflict (id) do update set "
                         + "secret_hash = excluded.secret_hash, display_name = excluded.display_name")
                 .execute(tokenTuple(token))
@@ -73,7 +73,7 @@ public class AccessStore {
 
     /** Marks a token revoked and removes the role assignments of its principal; false if no such live token. */
     public Uni<Boolean> revokeToken(String id) {
-        return sql.transaction("revoke a token", connection -> connection.preparedQuery("update api_token set revoked_at = now() "
+        return sql.transaction(connection -> connection.preparedQuery("update api_token set revoked_at = now() "
                         + "where id = $1 and revoked_at is null returning principal_id").execute(Tuple.of(id))
                 .chain(rows -> {
                     Optional<Row> row = first(rows);
@@ -125,7 +125,7 @@ public class AccessStore {
      * another id.
      */
     public Uni<Void> createAssignment(RoleAssignment assignment) {
-        return sql.transaction("create a role assignment", connection -> insertAssignment(connection, assignment))
+        return sql.transaction(connection -> insertAssignment(connection, assignment))
                 .onFailure(AccessStore::isUniqueViolation).transform(duplicate -> new ArmException(409,
                         "RoleAssignmentExists", "The role assignment already exists."))
                 .replaceWithVoid();

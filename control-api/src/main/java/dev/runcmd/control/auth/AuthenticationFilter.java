@@ -2,6 +2,8 @@ package dev.runcmd.control.auth;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.runcmd.control.activity.ActivityContext;
+import dev.runcmd.control.activity.ActivityLog;
 import dev.runcmd.control.arm.ArmError;
 import dev.runcmd.control.arm.EarlyAnswers;
 import dev.runcmd.control.auth.oidc.OidcUnavailableException;
@@ -45,8 +47,11 @@ public class AuthenticationFilter {
     private final Authenticator authenticator;
     private final ObjectMapper mapper;
     private final ClientRateLimiter lookups;
+    private final ActivityLog activityLog;
 
-    AuthenticationFilter(Authenticator authenticator, ObjectMapper mapper, ControlConfig config) {
+    AuthenticationFilter(Authenticator authenticator, ObjectMapper mapper, ControlConfig config,
+            ActivityLog activityLog) {
+        this.activityLog = activityLog;
         this.authenticator = authenticator;
         this.mapper = mapper;
         ControlConfig.Api api = config.api();
@@ -109,7 +114,8 @@ public class AuthenticationFilter {
         context.put(Caller.CONTEXT_KEY, caller);
         Context local = Vertx.currentContext();
         if (local != null) {
-            local.putLocal(Caller.CONTEXT_KEY, caller);
+            local.putLocal(Caller.CONTEXT_KEY, new GrpcCall(caller, ActivityContext.requestId(context),
+                    ActivityContext.correlationId(context)));
         }
         // The REST layer resumes a paused request itself once its body handlers are in place (resuming it here,
         // before the REST layer dispatched, would drop the body). The gRPC server installs its handlers while
@@ -141,7 +147,20 @@ public class AuthenticationFilter {
         if (context.response().ended()) {
             return;
         }
-        context.put(ANSWER_KEY, new RouterAnswer(status, code));
+        if (status == 401) {
+            // On record before the caller hears back; a gRPC call's resource is in its unread body, so only REST
+            // refusals (whose path names the resource) are recorded.
+            activityLog.recordRouterAnswer(context, status, null, null)
+                    .subscribe().with(recorded -> send(context, status, code, message, grpcCode));
+            return;
+        }
+        send(context, status, code, message, grpcCode);
+    }
+
+    private void send(RoutingContext context, int status, String code, String message, Status.Code grpcCode) {
+        if (context.response().ended()) {
+            return;
+        }
         if (status == 401) {
             context.response().putHeader("WWW-Authenticate", "Bearer realm=\"runcmd\", error=\""
                     + "invalid_token\", error_description=\"" + message.replace("\"", "'") + "\"");
@@ -158,13 +177,6 @@ public class AuthenticationFilter {
         }
         EarlyAnswers.endAndClose(context, context.response().setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json"), body);
-    }
-
-    /** Where a refusal by this filter is left for the activity log. */
-    public static final String ANSWER_KEY = "runcmd.auth.answer";
-
-    /** A request this filter answered itself. */
-    public record RouterAnswer(int status, String code) {
     }
 
     private static boolean isOpen(String path) {

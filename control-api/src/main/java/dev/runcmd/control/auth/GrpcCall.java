@@ -11,12 +11,26 @@ import java.util.Map;
 public final class GrpcCall {
 
     private final Caller caller;
+    private final String requestId;
+    private final String correlationId;
     private volatile String action;
     private volatile String resourceId;
     private volatile Map<String, Object> properties = Map.of();
 
-    GrpcCall(Caller caller) {
+    GrpcCall(Caller caller, String requestId, String correlationId) {
         this.caller = caller;
+        this.requestId = requestId;
+        this.correlationId = correlationId;
+    }
+
+    /** The call's {@code x-ms-request-id}. */
+    public String requestId() {
+        return requestId;
+    }
+
+    /** The call's {@code x-ms-correlation-request-id}. */
+    public String correlationId() {
+        return correlationId;
     }
 
     /** The verified caller. */

@@ -19,7 +19,7 @@ import java.util.Map;
 public final class RunRecords {
 
     /** Where a REST request leaves the activity log's extra properties. */
-    static final String PROPERTIES_KEY = "runcmd.activity.properties";
+    static final String PROPERTIES_KEY = dev.runcmd.control.activity.ActivityContext.PROPERTIES;
 
     private RunRecords() {
     }

@@ -8,6 +8,7 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.function.Function;
 
 /**
  * One statement at a time straight through the reactive pool, for the hot paths that need no Hibernate session
@@ -42,13 +43,13 @@ public class Sql {
     }
 
     /**
-     * Runs {@code work}'s statements in one transaction on a connection of its own, committed when its Uni
-     * completes (rolled back when it fails); for the few writes outside Hibernate (tokens, role assignments). Like
-     * {@link #query}, it must not be called while the request holds a connection in a {@link Transactions} unit.
+     * Runs {@code work} on a connection of its own inside one transaction, committed when its Uni completes and
+     * rolled back when it fails: for the few statements that need a transaction without a Hibernate session (the
+     * activity log's purge, which must {@code set local} first). The same rule as {@link #query} applies.
      */
-    public <T> Uni<T> transaction(String holder, java.util.function.Function<SqlConnection, Uni<T>> work) {
+    public <T> Uni<T> transaction(Function<SqlConnection, Uni<T>> work) {
         return Uni.createFrom().deferred(() -> {
-            ConnectionGuard.requireNone(holder, failNested);
+            ConnectionGuard.requireNone("a transaction", failNested);
             return pool.withTransaction(work);
         });
     }
