@@ -13,7 +13,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
-import jakarta.inject.Inject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -37,16 +36,14 @@ class ActivityLogQueryApiTest {
     private static final String VALUES = "/subscriptions/" + Arm.SUB
             + "/providers/Microsoft.Insights/eventtypes/management/values";
 
-    @Inject
-    TestScopes scopes;
-
     @Test
     void anEventShowsAzureActivityLogFields() {
         String rg = "rg-query-fields";
         String correlation = "corr-" + UUID.randomUUID();
+        Principals.Principal fields = Principals.contributor("oid-fields");
         String requestId = request().contentType(ContentType.JSON).body("{}")
                 .header("x-ms-correlation-request-id", correlation).header("x-ms-client-request-id", "cli-1")
-                .header(TestCallers.PRINCIPAL, "oid-fields")
+                .header("Authorization", fields.bearer())
                 .post(Arm.joinTokens(rg)).then().statusCode(201).extract().header("x-ms-request-id");
 
         JsonPath page = query(since() + " and correlationId eq '" + correlation + "'").get(VALUES).then()
@@ -59,8 +56,8 @@ class ActivityLogQueryApiTest {
                 event.getMap("authorization"));
         assertEquals("oid-fields@example.test", event.getString("caller"));
         assertEquals("Operation", event.getString("channels"));
-        assertEquals(Map.of("http://schemas.microsoft.com/identity/claims/objectidentifier", "oid-fields",
-                "name", "oid-fields@example.test", "principalType", "User"), event.getMap("claims"));
+        assertEquals(Map.of("http://schemas.microsoft.com/identity/claims/objectidentifier", fields.objectId(),
+                "name", "oid-fields@example.test", "principalType", "Application"), event.getMap("claims"));
         assertEquals(correlation, event.getString("correlationId"));
         assertEquals(Map.of("value", "EndRequest", "localizedValue", "End request"), event.getMap("eventName"));
         assertEquals(Map.of("value", "Administrative", "localizedValue", "Administrative"),
@@ -98,8 +95,8 @@ class ActivityLogQueryApiTest {
         assertEquals("Warning", event.getString("level"));
         assertEquals("Failed", event.getString("status.value"));
         assertEquals("BadRequest (HTTP Status Code: 400)", event.getString("subStatus.localizedValue"));
-        assertEquals("anonymous", event.getString("caller"));
-        assertEquals(Map.of("name", "anonymous"), event.getMap("claims"));
+        assertEquals("test-owner", event.getString("caller"));
+        assertEquals("test-owner", event.getMap("claims").get("name"));
         assertEquals("InvalidRequestContent", event.getString("properties.errorCode"));
     }
 
@@ -140,26 +137,28 @@ class ActivityLogQueryApiTest {
             request().contentType(ContentType.JSON).body("{}").header("x-ms-correlation-request-id", correlation)
                     .post(Arm.joinTokens(rg)).then().statusCode(201);
         }
-        scopes.grant("oid-rg-reader", List.of("/SUBSCRIPTIONS/" + Arm.SUB + "/resourcegroups/RG-QUERY-SCOPE/"));
-        scopes.grant("oid-sub-reader", List.of("/subscriptions/" + Arm.SUB));
-        scopes.grant("oid-two-groups", List.of("/subscriptions/" + Arm.SUB + "/resourceGroups/rg-query-scope2",
+        var rgReader = Principals.of("oid-rg-reader", "Reader",
+                List.of("/SUBSCRIPTIONS/" + Arm.SUB + "/resourcegroups/RG-QUERY-SCOPE"));
+        var subReader = Principals.of("oid-sub-reader", "Reader", List.of("/subscriptions/" + Arm.SUB));
+        var twoGroups = Principals.of("oid-two-groups", "Reader", List.of(
+                "/subscriptions/" + Arm.SUB + "/resourceGroups/rg-query-scope2",
                 "/subscriptions/" + Arm.SUB + "/resourceGroups/rg-query-scope-other", "/subscriptions/elsewhere"));
         String filter = since() + " and correlationId eq '" + correlation + "'";
 
-        assertEquals(List.of("rg-query-scope"), groupsSeenBy("oid-rg-reader", filter, "1"));
+        assertEquals(List.of("rg-query-scope"), groupsSeenBy(rgReader, filter, "1"));
         assertEquals(List.of("rg-query-scope-other", "rg-query-scope2", "rg-query-scope"),
-                groupsSeenBy("oid-sub-reader", filter, "1"));
-        assertEquals(List.of("rg-query-scope-other", "rg-query-scope2"), groupsSeenBy("oid-two-groups", filter, "1"));
+                groupsSeenBy(subReader, filter, "1"));
+        assertEquals(List.of("rg-query-scope-other", "rg-query-scope2"), groupsSeenBy(twoGroups, filter, "1"));
     }
 
     @Test
     void aCallerWhoMayReadNothingInTheSubscriptionIs403AndTheRefusalIsRecorded() {
-        scopes.grant("oid-elsewhere", List.of("/subscriptions/another"));
-        String requestId = query(since()).header(TestCallers.PRINCIPAL, "oid-elsewhere").get(VALUES).then()
+        var elsewhere = Principals.of("oid-elsewhere", "Reader", List.of("/subscriptions/another"));
+        String requestId = query(since()).header("Authorization", elsewhere.bearer()).get(VALUES).then()
                 .statusCode(403)
                 .body("error.code", equalTo("AuthorizationFailed"))
                 .body("error.message", equalTo("The client 'oid-elsewhere@example.test' with "
-                        + "object id 'oid-elsewhere' does not have authorization to perform action "
+                        + "object id '" + elsewhere.objectId() + "' does not have authorization to perform action "
                         + "'Microsoft.Insights/eventtypes/values/read' over scope '/subscriptions/" + Arm.SUB
                         + "' or any scope in it."))
                 .extract().header("x-ms-request-id");
@@ -170,14 +169,15 @@ class ActivityLogQueryApiTest {
         assertEquals("/subscriptions/" + Arm.SUB, row.getString("resource_id"));
         assertEquals("GET", row.getString("http_method"));
         assertEquals("Forbidden", row.getString("sub_status"));
-        assertEquals("oid-elsewhere", row.getString("caller_object_id"));
+        assertEquals(elsewhere.objectId(), row.getString("caller_object_id"));
     }
 
     @Test
     void filtersNarrowByGroupResourceAndCallerCaseInsensitively() {
         String correlation = "corr-" + UUID.randomUUID();
         String token = request().contentType(ContentType.JSON).body("{}")
-                .header("x-ms-correlation-request-id", correlation).header(TestCallers.PRINCIPAL, "oid-Filter")
+                .header("x-ms-correlation-request-id", correlation)
+                .header("Authorization", Principals.contributor("oid-Filter").bearer())
                 .post(Arm.joinTokens("rg-query-filter-a")).then().statusCode(201).extract().jsonPath()
                 .getString("name");
         request().header("x-ms-correlation-request-id", correlation)
@@ -255,9 +255,9 @@ class ActivityLogQueryApiTest {
     }
 
     /** The resource groups of the events {@code principal} sees, following every page of {@code top} events. */
-    private static List<String> groupsSeenBy(String principal, String filter, String top) {
+    private static List<String> groupsSeenBy(Principals.Principal principal, String filter, String top) {
         List<String> groups = new ArrayList<>();
-        JsonPath page = query(filter, "$top", top).header(TestCallers.PRINCIPAL, principal).get(VALUES).then()
+        JsonPath page = query(filter, "$top", top).header("Authorization", principal.bearer()).get(VALUES).then()
                 .statusCode(200).extract().jsonPath();
         while (true) {
             assertEquals(1, page.getList("value").size(), "every page is full: " + page.prettify());
@@ -266,7 +266,7 @@ class ActivityLogQueryApiTest {
             if (next == null) {
                 return groups;
             }
-            page = given().urlEncodingEnabled(false).header(TestCallers.PRINCIPAL, principal).get(next).then()
+            page = given().urlEncodingEnabled(false).header("Authorization", principal.bearer()).get(next).then()
                     .statusCode(200).extract().jsonPath();
         }
     }

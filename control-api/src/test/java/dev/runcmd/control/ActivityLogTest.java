@@ -61,10 +61,11 @@ class ActivityLogTest {
     @Test
     void restWriteIsRecordedWithEveryFieldBeforeTheAnswer() {
         String rg = "rg-activity-write";
+        Principals.Principal writer = Principals.contributor("oid-writer");
         ExtractableResponse<Response> created = request().contentType(ContentType.JSON).body("{}")
                 .header("x-ms-correlation-request-id", "corr-write-1")
                 .header("x-ms-client-request-id", "client-write-1")
-                .header(TestCallers.PRINCIPAL, "oid-writer")
+                .header("Authorization", writer.bearer())
                 .post(Arm.joinTokens(rg)).then().statusCode(201).extract();
         String requestId = created.header("x-ms-request-id");
         assertTrue(requestId.matches(UUID_PATTERN), requestId);
@@ -83,8 +84,8 @@ class ActivityLogTest {
         assertEquals("Created", row.getString("sub_status"));
         assertEquals(201, row.getInt("http_status"));
         assertEquals("oid-writer@example.test", row.getString("caller"));
-        assertEquals("oid-writer", row.getString("caller_object_id"));
-        assertEquals("User", row.getString("principal_type"));
+        assertEquals(writer.objectId(), row.getString("caller_object_id"));
+        assertEquals("Application", row.getString("principal_type"));
         assertEquals("127.0.0.1", row.getString("client_ip"));
         assertEquals("corr-write-1", row.getString("correlation_id"));
         assertEquals("client-write-1", row.getString("client_request_id"));
@@ -92,7 +93,7 @@ class ActivityLogTest {
     }
 
     @Test
-    void refusedWriteIsRecordedAsFailedWithItsErrorCodeAndAnonymousCaller() {
+    void refusedWriteIsRecordedAsFailedWithItsErrorCodeAndItsCaller() {
         String rg = "rg-activity-refused";
         String requestId = request().contentType(ContentType.JSON).body("[]").post(Arm.joinTokens(rg)).then()
                 .statusCode(400).extract().header("x-ms-request-id");
@@ -101,9 +102,9 @@ class ActivityLogTest {
         assertEquals("Failed", row.getString("status"));
         assertEquals("BadRequest", row.getString("sub_status"));
         assertEquals(400, row.getInt("http_status"));
-        assertEquals("anonymous", row.getString("caller"));
-        assertNull(row.getString("caller_object_id"));
-        assertNull(row.getString("principal_type"));
+        assertEquals("test-owner", row.getString("caller"));
+        assertEquals(CallerIdentityTest.principalOf(TestAuth.OWNER_TOKEN), row.getString("caller_object_id"));
+        assertEquals("User", row.getString("principal_type"));
         assertEquals(Map.of("errorCode", "InvalidRequestContent"), row.getMap("properties"));
         assertEquals(0, Db.queryLong("select count(*) from join_token where resource_group = ?", rg));
     }
@@ -133,17 +134,19 @@ class ActivityLogTest {
     @Test
     void whatAuthorizationLeavesInTheContextNamesTheOperationAndProperties() {
         String rg = "rg-activity-authorized";
-        String resource = Arm.joinTokens(rg) + "/custom";
-        String requestId = request().contentType(ContentType.JSON).body("{}")
-                .header(TestCallers.ACTION, "Microsoft.HybridCompute/joinTokens/create/action")
-                .header(TestCallers.RESOURCE, resource)
-                .header(TestCallers.PROPERTY, "scriptSha256=abc123")
-                .post(Arm.joinTokens(rg)).then().statusCode(201).extract().header("x-ms-request-id");
+        Db.insertMachine(Arm.SUB, rg, "web-1");
+        String resource = Arm.runCommand(rg, "web-1", "rc");
+        String requestId = request().contentType(ContentType.JSON)
+                .body("{\"location\":\"eastus\",\"properties\":{\"source\":{\"script\":\"echo hi\"},"
+                        + "\"runAsUser\":\"deploy\"}}")
+                .put(resource).then().statusCode(201).extract().header("x-ms-request-id");
 
         JsonPath row = row(requestId);
-        assertEquals("Microsoft.HybridCompute/joinTokens/create/action", row.getString("operation_name"));
+        assertEquals("Microsoft.HybridCompute/machines/runCommands/write", row.getString("operation_name"));
         assertEquals(resource, row.getString("resource_id"));
-        assertEquals(Map.of("scriptSha256", "abc123"), row.getMap("properties"));
+        assertEquals(java.util.Set.of("scriptSha256", "runAsUser"), row.getMap("properties").keySet());
+        assertEquals(sha256("echo hi"), row.getMap("properties").get("scriptSha256"));
+        assertEquals("deploy", row.getMap("properties").get("runAsUser"));
     }
 
     @Test
@@ -156,8 +159,10 @@ class ActivityLogTest {
                 .header("x-ms-request-id");
         assertEquals(0, Db.queryLong("select count(*) from activity_log where request_id = ?", notFound));
 
-        String refused = request().header(TestCallers.PRINCIPAL, "oid-refused-reader")
-                .header(TestCallers.REFUSE, "403").get(Arm.joinTokens(rg)).then().statusCode(403).extract()
+        Principals.Principal reader = Principals.of("oid-refused-reader", "Reader",
+                List.of("/subscriptions/" + Arm.SUB + "/resourceGroups/rg-activity-elsewhere"));
+        String refused = request().header("Authorization", reader.bearer())
+                .get(Arm.joinTokens(rg)).then().statusCode(403).extract()
                 .header("x-ms-request-id");
         JsonPath row = row(refused);
         assertEquals("Microsoft.HybridCompute/joinTokens/read", row.getString("operation_name"));
@@ -170,7 +175,8 @@ class ActivityLogTest {
     void refusalBeforeTheRestLayerIsRecordedOnceAndChangesNothing() {
         String rg = "rg-activity-unauthenticated";
         ExtractableResponse<Response> refused = request().contentType(ContentType.JSON).body("{}")
-                .header(TestCallers.REFUSE, "401").header("x-ms-correlation-request-id", "corr-401")
+                .header("Authorization", "Bearer " + dev.runcmd.proto.pki.ApiToken.generate().text())
+                .header("x-ms-correlation-request-id", "corr-401")
                 .post(Arm.joinTokens(rg)).then().statusCode(401).extract();
         String requestId = refused.header("x-ms-request-id");
         assertTrue(requestId.matches(UUID_PATTERN), requestId);
@@ -192,7 +198,8 @@ class ActivityLogTest {
         String resource = Arm.runCommand("rg-activity-grpc", "m1", "rc1");
         String requestId = UUID.randomUUID().toString();
         activityLog.record(ActivityEvent.builder()
-                .caller(TestCallers.caller("oid-grpc", "10.0.0.7"))
+                .caller(new dev.runcmd.control.auth.Caller("oid-grpc", "oid-grpc@example.test",
+                        dev.runcmd.control.auth.Caller.PrincipalType.User, java.util.Set.of(), null, "10.0.0.7"))
                 .clientIp("10.0.0.7")
                 .requestId(requestId)
                 .correlationId("corr-grpc-event")
@@ -249,7 +256,7 @@ class ActivityLogTest {
         Metadata.Key<String> correlationKey = Metadata.Key.of("x-ms-correlation-request-id",
                 Metadata.ASCII_STRING_MARSHALLER);
         ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", RestAssured.port).usePlaintext()
-                .build();
+                .intercept(TestAuth.bearer()).build();
         try {
             Metadata sent = new Metadata();
             sent.put(correlationKey, "grpc-corr-1");
@@ -290,7 +297,7 @@ class ActivityLogTest {
         assertRefused("activity_log is append-only: DELETE refused",
                 "delete from activity_log where request_id = '" + requestId + "'");
         assertRefused("activity_log is append-only: TRUNCATE refused", "truncate activity_log");
-        assertEquals("anonymous", row(requestId).getString("caller"));
+        assertEquals("test-owner", row(requestId).getString("caller"));
     }
 
     @Test
@@ -327,5 +334,14 @@ class ActivityLogTest {
     private static JsonPath row(String requestId) {
         return JsonPath.from(Db.queryString("select row_to_json(a)::text from activity_log a where request_id = ?",
                 requestId));
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

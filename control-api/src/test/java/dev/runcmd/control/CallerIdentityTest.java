@@ -292,6 +292,34 @@ class CallerIdentityTest {
     }
 
     @Test
+    void grpcWritesAndDenialsAreOnRecordWithTheirCaller() {
+        Db.insertMachine(SUB, "id-grpc-log", "web-1");
+        String scope = "/subscriptions/" + SUB + "/resourceGroups/id-grpc-log";
+        String reader = createToken("grpc-log-reader", "Reader", scope);
+        String operator = createToken("grpc-log-operator", "Run Command Root Operator", scope);
+        CreateOrUpdateRunCommandRequest run = CreateOrUpdateRunCommandRequest.newBuilder()
+                .setMachine(machine("id-grpc-log", "web-1")).setName("rc").setLocation("eastus").setScript("echo hi")
+                .build();
+
+        assertThrows(StatusRuntimeException.class, () -> RunCommandsGrpc.newBlockingStub(channel)
+                .withInterceptors(TestAuth.bearer(reader)).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .createOrUpdateRunCommand(run));
+        RunCommandsGrpc.newBlockingStub(channel).withInterceptors(TestAuth.bearer(operator))
+                .withDeadlineAfter(10, TimeUnit.SECONDS).createOrUpdateRunCommand(run);
+
+        String resource = Arm.runCommand("id-grpc-log", "web-1", "rc");
+        assertEquals("Failed|Forbidden|" + resource, Db.queryString("select status || '|' || sub_status || '|' "
+                + "|| resource_id from activity_log where caller = 'grpc-log-reader'"));
+        assertEquals("Succeeded|Microsoft.HybridCompute/machines/runCommands/write|" + principalOf(operator),
+                Db.queryString("select status || '|' || operation_name || '|' || caller_object_id from activity_log "
+                        + "where caller = 'grpc-log-operator'"));
+        assertEquals("(agent user)", Db.queryString("select properties->>'runAsUser' from activity_log "
+                + "where caller = 'grpc-log-operator'"));
+        assertEquals(64, Db.queryString("select properties->>'scriptSha256' from activity_log "
+                + "where caller = 'grpc-log-operator'").length());
+    }
+
+    @Test
     void tokensAreShownOnceAndListedWithoutSecrets() {
         String scope = "/subscriptions/" + SUB + "/resourceGroups/id-tokens";
         ValidatableResponse created = RestAssured.given().queryParam("api-version", Arm.VERSION)
