@@ -121,7 +121,7 @@ class BadPeersTest {
     }
 
     /** Sends and receives messages as they are, so a test can put any bytes on the wire. */
-    private static final class RawBytes implements MethodDescriptor.Marshaller<byte[]> {
+    static final class RawBytes implements MethodDescriptor.Marshaller<byte[]> {
 
         @Override
         public InputStream stream(byte[] value) {

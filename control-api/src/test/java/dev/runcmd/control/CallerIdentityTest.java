@@ -24,9 +24,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.ValidatableResponse;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -114,7 +112,8 @@ class CallerIdentityTest {
         MethodDescriptor<byte[], byte[]> reflection = MethodDescriptor.<byte[], byte[]>newBuilder()
                 .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
                 .setFullMethodName("grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo")
-                .setRequestMarshaller(new Bytes()).setResponseMarshaller(new Bytes()).build();
+                .setRequestMarshaller(new BadPeersTest.RawBytes()).setResponseMarshaller(new BadPeersTest.RawBytes())
+                .build();
         var call = channel.newCall(reflection, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS));
         var responses = ClientCalls.blockingServerStreamingCall(call, new byte[] {0x3a, 0x01, 0x2a});
         StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, responses::hasNext);
@@ -391,22 +390,5 @@ class CallerIdentityTest {
             request.header("Authorization", authorization);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** Raw bytes both ways, for calling a service without its stubs. */
-    private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }

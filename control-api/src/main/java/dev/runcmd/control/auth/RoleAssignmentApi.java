@@ -9,7 +9,6 @@ import dev.runcmd.control.arm.RequestJson;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;

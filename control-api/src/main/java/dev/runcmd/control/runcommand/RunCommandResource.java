@@ -8,7 +8,6 @@ import dev.runcmd.control.arm.ResourceNames;
 import dev.runcmd.control.auth.Access;
 import dev.runcmd.control.auth.Actions;
 import dev.runcmd.control.auth.Authorize;
-import dev.runcmd.control.auth.AuthorizedInside;
 import dev.runcmd.control.auth.Caller;
 import dev.runcmd.control.config.ControlConfig;
 import dev.runcmd.control.machine.MachineScope;

@@ -1,8 +1,5 @@
 package dev.runcmd.proto.pki;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -48,16 +45,12 @@ public record ApiToken(String id, String secret) {
 
     /** SHA-256 of the secret: what the server stores. */
     public byte[] secretHash() {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.US_ASCII));
-        } catch (GeneralSecurityException unavailable) {
-            throw new IllegalStateException(unavailable);
-        }
+        return SecretHash.of(secret);
     }
 
     /** Whether a stored hash is this token's secret's, in constant time. */
     public boolean matches(byte[] storedHash) {
-        return MessageDigest.isEqual(secretHash(), storedHash);
+        return SecretHash.matches(secret, storedHash);
     }
 
     /** The token text. */
