@@ -8,6 +8,7 @@ public final class Actions {
 
     public static final String MACHINE_READ = "Microsoft.HybridCompute/machines/read";
     public static final String MACHINE_DELETE = "Microsoft.HybridCompute/machines/delete";
+    public static final String MACHINE_WRITE = "Microsoft.HybridCompute/machines/write";
     public static final String RUN_COMMAND_READ = "Microsoft.HybridCompute/machines/runCommands/read";
     public static final String RUN_COMMAND_WRITE = "Microsoft.HybridCompute/machines/runCommands/write";
     public static final String RUN_COMMAND_DELETE = "Microsoft.HybridCompute/machines/runCommands/delete";

@@ -3,6 +3,7 @@ package dev.runcmd.control.grpc;
 import dev.runcmd.control.arm.ArmTime;
 import dev.runcmd.control.jointoken.JoinTokenEntity;
 import dev.runcmd.control.machine.MachineEntity;
+import dev.runcmd.control.machine.MachineTags;
 import dev.runcmd.control.runcommand.ExecutionEntity;
 import dev.runcmd.control.runcommand.RunCommandEntity;
 import dev.runcmd.control.runcommand.RunCommandSnapshot;
@@ -29,6 +30,8 @@ final class ProtoViews {
                 .setOsVersion(machine.osVersion)
                 .setAgentVersion(machine.agentVersion)
                 .setLastStatusChange(time(machine.lastStatusChange))
+                .putAllTags(MachineTags.merged(machine))
+                .putAllAgentTags(MachineTags.read(machine.agentTagsJson))
                 .build();
     }
 

@@ -5,6 +5,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
+import org.hibernate.annotations.ColumnTransformer;
 import org.hibernate.annotations.Immutable;
 
 /**
@@ -61,6 +62,16 @@ public class MachineEntity {
      */
     @Column(name = "revoked_at")
     public OffsetDateTime revokedAt;
+
+    /** The tags set through the API, a JSON object of strings. */
+    @Column(name = "tags")
+    @ColumnTransformer(read = "cast(tags as text)")
+    public String tagsJson;
+
+    /** The tags the agent reports in its Hello, a JSON object of strings. */
+    @Column(name = "agent_tags")
+    @ColumnTransformer(read = "cast(agent_tags as text)")
+    public String agentTagsJson;
 
     /** The scope this machine is addressed by. */
     public MachineScope scope() {

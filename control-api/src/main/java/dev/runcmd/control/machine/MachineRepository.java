@@ -33,6 +33,20 @@ public class MachineRepository implements PanacheRepositoryBase<MachineEntity, L
                for key share
             """;
 
+    private static final String PAGE = """
+            select id from machine
+             where subscription_id = ?1 and resource_group = ?2 and revoked_at is null and name > ?3
+               and (?4 = '' or jsonb_exists(agent_tags || tags, ?4))
+               and (?5 = '' or (agent_tags || tags) ->> ?4 = ?5)
+             order by name
+             limit ?6
+            """;
+
+    private static final String REPLACE_TAGS = """
+            update machine set tags = cast(?4 as jsonb)
+             where subscription_id = ?1 and resource_group = ?2 and name = ?3 and revoked_at is null
+            """;
+
     private static final String REVOKE = """
             update machine
                set revoked_at = now(), enrollment_id = null, status = 'Disconnected', last_status_change = now()
@@ -64,6 +78,39 @@ public class MachineRepository implements PanacheRepositoryBase<MachineEntity, L
     public Uni<Long> lockParent(MachineScope scope) {
         return selectId(LOCK_PARENT, scope).onItem().ifNull()
                 .failWith(() -> ArmException.parentNotFound(scope.machineName(), scope.resourceGroup()));
+    }
+
+    /**
+     * Up to {@code limit} machines of a resource group by name after {@code after} (null: from the first), without
+     * deleted ones; with {@code tagName}, only those with that tag (API-set or agent-reported), with
+     * {@code tagValue} only with that value.
+     */
+    public Uni<List<MachineEntity>> listPage(String subscriptionId, String resourceGroup, String after, int limit,
+            String tagName, String tagValue) {
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(PAGE, Long.class)
+                        .setParameter(1, subscriptionId)
+                        .setParameter(2, resourceGroup)
+                        .setParameter(3, after == null ? "" : after)
+                        .setParameter(4, tagName == null ? "" : tagName)
+                        .setParameter(5, tagValue == null ? "" : tagValue)
+                        .setParameter(6, limit)
+                        .getResultList())
+                .flatMap(ids -> ids.isEmpty() ? Uni.createFrom().item(List.<MachineEntity>of())
+                        : list("id in ?1", Sort.by("name"), ids));
+    }
+
+    /**
+     * Replaces the API-set tags of the machine at this scope; false when it does not exist. The tags are JSON text
+     * of a map already checked.
+     */
+    public Uni<Boolean> replaceTags(MachineScope scope, String tagsJson) {
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(REPLACE_TAGS)
+                        .setParameter(1, scope.subscriptionId())
+                        .setParameter(2, scope.resourceGroup())
+                        .setParameter(3, scope.machineName())
+                        .setParameter(4, tagsJson)
+                        .executeUpdate())
+                .map(count -> count > 0);
     }
 
     /** The machines of a resource group, by name, without deleted ones. */

@@ -1,6 +1,7 @@
 package dev.runcmd.control.machine;
 
 import dev.runcmd.control.arm.ArmException;
+import dev.runcmd.control.arm.PageRequest;
 import dev.runcmd.control.dispatch.CancelOrder;
 import dev.runcmd.control.dispatch.Dispatcher;
 import dev.runcmd.control.runcommand.ExecutionRepository;
@@ -9,10 +10,13 @@ import dev.runcmd.control.store.Transactions;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 
 /**
- * Deletes machines. In one transaction the machine's row is locked and revoked (it no longer exists for the API, and
- * the identity its certificates carry is void, so its agent can no longer connect) and every unfinished execution of
+ * Lists machines a page at a time, replaces their API-set tags, and deletes them. To delete one, in one transaction
+ * the machine's row is locked and revoked (it no longer exists for the API, and the identity its certificates carry
+ * is void, so its agent can no longer connect) and every unfinished execution of
  * it ends Failed; after the commit, the gateway holding its agent gets a Cancel for each execution the agent may still
  * be running. Gateways close the revoked machine's session on their own within seconds.
  */
@@ -20,6 +24,9 @@ import java.util.List;
 public class MachineService {
 
     /** The executionMessage of an execution ended because its machine was deleted. */
+    /** The kind of the machine lists' {@code $skipToken}. */
+    public static final String PAGE_KIND = "m1";
+
     public static final String REVOKED_MESSAGE = "machine deleted: its identity was revoked";
 
     /** The reason the agent is given with the Cancel of a running script. */
@@ -36,6 +43,35 @@ public class MachineService {
         this.machines = machines;
         this.executions = executions;
         this.dispatcher = dispatcher;
+    }
+
+    /** Replaces the machine's API-set tags (checked already); 404 ResourceNotFound when it does not exist. */
+    public Uni<MachineEntity> replaceTags(MachineScope scope, Map<String, String> tags) {
+        String json = MachineTags.write(tags);
+        return transactions.write(() -> machines.replaceTags(scope, json)
+                .flatMap(replaced -> {
+                    if (!replaced) {
+                        throw MachineRepository.notFound(scope);
+                    }
+                    return machines.require(scope);
+                }));
+    }
+
+    /**
+     * A page of a resource group's machines by name, optionally only those with a tag (and value), filtered to
+     * those {@code readable} says the caller may read. The next page starts after the last machine fetched, so a
+     * page the caller may read little of can be short, never wrong.
+     */
+    public Uni<PageRequest.Page<MachineEntity>> list(String subscriptionId, String resourceGroup, PageRequest page,
+            String tagName, String tagValue, Predicate<String> readable) {
+        return transactions.read(() -> machines.listPage(subscriptionId, resourceGroup, page.after().orElse(null),
+                        page.size() + 1, tagName, tagValue))
+                .map(fetched -> {
+                    PageRequest.Page<MachineEntity> window = page.page(fetched, PAGE_KIND, machine -> machine.name);
+                    return new PageRequest.Page<>(window.items().stream()
+                            .filter(machine -> readable.test(machine.scope().resourceId())).toList(),
+                            window.nextToken());
+                });
     }
 
     /**
