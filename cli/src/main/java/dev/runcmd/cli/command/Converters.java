@@ -41,6 +41,30 @@ final class Converters {
         }
     }
 
+    /** {@code --tags}: one {@code NAME=VALUE}. */
+    static final class TagAssignment implements ITypeConverter<Tag> {
+        @Override
+        public Tag convert(String value) {
+            try {
+                return Tag.assignment(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** {@code --tag}: {@code NAME} or {@code NAME=VALUE}. */
+    static final class TagFilter implements ITypeConverter<Tag> {
+        @Override
+        public Tag convert(String value) {
+            try {
+                return Tag.filter(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     /**
      * A point in time, ISO-8601: {@code 2026-01-02T15:04:05Z}, with an offset ({@code +02:00}), or without one or
      * without a time of day ({@code 2026-01-02}), both read as UTC (as az does).

@@ -1,50 +1,125 @@
 package dev.runcmd.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runcmd.cli.http.ArmClient;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code runcmd machine list|show|delete} and {@code runcmd machine join-token ...}. */
+/** {@code runcmd machine list|show|update|delete} and {@code runcmd machine join-token ...}. */
 @Command(name = "machine", mixinStandardHelpOptions = true, description = "Machines enrolled by their agents.",
-        subcommands = {MachineCommand.ListAll.class, MachineCommand.Show.class, MachineCommand.Delete.class,
-                JoinTokenCommand.class})
+        subcommands = {MachineCommand.ListAll.class, MachineCommand.Show.class, MachineCommand.Update.class,
+                MachineCommand.Delete.class, JoinTokenCommand.class})
 public final class MachineCommand {
 
-    private static final List<String> HEADERS = List.of("NAME", "STATUS", "OS", "OS VERSION", "AGENT", "LAST STATUS CHANGE");
+    private static final List<String> HEADERS =
+            List.of("NAME", "STATUS", "OS", "OS VERSION", "AGENT", "LAST STATUS CHANGE", "TAGS");
+    /** The TAGS cell of a list is cut to this many characters (ending in "..."); show prints every tag. */
+    static final int LIST_TAGS_WIDTH = 40;
+    /** The API's largest page ({@code $top}). */
+    private static final int MAX_PAGE = 1000;
 
-    private static List<String> row(JsonNode machine) {
+    private static List<String> row(JsonNode machine, int tagsWidth) {
         JsonNode properties = machine.path("properties");
         return List.of(Printer.text(machine.path("name")), Printer.text(properties.path("status")),
                 Printer.text(properties.path("osName")), Printer.text(properties.path("osVersion")),
-                Printer.text(properties.path("agentVersion")), Printer.text(properties.path("lastStatusChange")));
+                Printer.text(properties.path("agentVersion")), Printer.text(properties.path("lastStatusChange")),
+                tagsCell(machine.path("tags"), tagsWidth));
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the machines of the resource group.")
-    static final class ListAll implements Callable<Integer> {
-        @Mixin ClientOptions options;
+    /** The machine's tags (agent-reported and API-set, merged) as {@code k=v,k2=v2} by name, cut to {@code width}. */
+    static String tagsCell(JsonNode tags, int width) {
+        Map<String, String> sorted = new TreeMap<>();
+        tags.fields().forEachRemaining(tag -> sorted.put(tag.getKey(), Printer.text(tag.getValue())));
+        List<String> pairs = new ArrayList<>();
+        sorted.forEach((name, value) -> pairs.add(name + "=" + value));
+        String cell = String.join(",", pairs);
+        return cell.length() <= width ? cell : cell.substring(0, width - 3) + "...";
+    }
 
-        @Override
-        public Integer call() throws Exception {
-            ArmClient client = options.client();
-            JsonNode list = client.get(client.machinesPath());
-            if (options.output == ClientOptions.OutputFormat.json) {
-                Printer.json(System.out, list);
-                return ExitCodes.OK;
-            }
-            List<List<String>> rows = new ArrayList<>();
-            list.path("value").forEach(machine -> rows.add(row(machine)));
-            Printer.table(System.out, HEADERS, rows);
-            return ExitCodes.OK;
+    private static void print(ClientOptions options, JsonNode machine) {
+        if (options.output == ClientOptions.OutputFormat.json) {
+            Printer.json(System.out, machine);
+        } else {
+            Printer.table(System.out, HEADERS, List.of(row(machine, Integer.MAX_VALUE)));
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one machine.")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = {"List the machines of the resource group, by name.",
+                    "Every page is followed: all machines are listed, or the first --top of them."})
+    static final class ListAll implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Mixin ClientOptions options;
+
+        @Option(names = "--tag", paramLabel = "NAME[=VALUE]", converter = Converters.TagFilter.class,
+                description = "Only machines with this tag; with any value when VALUE is not given.")
+        Tag tag;
+
+        @Option(names = "--top", paramLabel = "N", description = "At most N machines (default: all).")
+        Integer top;
+
+        @Override
+        public Integer call() throws Exception {
+            if (top != null && top < 1) {
+                throw new ParameterException(spec.commandLine(), "--top must be at least 1, not " + top);
+            }
+            List<JsonNode> machines = collect(options.client());
+            if (options.output == ClientOptions.OutputFormat.json) {
+                ObjectNode answer = JsonNodeFactory.instance.objectNode();
+                answer.putArray("value").addAll(machines);
+                Printer.json(System.out, answer);
+                return ExitCodes.OK;
+            }
+            List<List<String>> rows = new ArrayList<>();
+            machines.forEach(machine -> rows.add(row(machine, LIST_TAGS_WIDTH)));
+            Printer.table(System.out, HEADERS, rows);
+            return ExitCodes.OK;
+        }
+
+        /** Every machine (or the first {@code top}), following nextLink. */
+        private List<JsonNode> collect(ArmClient client) throws Exception {
+            List<JsonNode> machines = new ArrayList<>();
+            JsonNode page = client.get(firstPage(client));
+            while (true) {
+                for (JsonNode machine : page.path("value")) {
+                    machines.add(machine);
+                    if (top != null && machines.size() == top) {
+                        return machines;
+                    }
+                }
+                String nextLink = page.path("nextLink").asText("");
+                if (nextLink.isEmpty()) {
+                    return machines;
+                }
+                page = client.getNextLink(nextLink);
+            }
+        }
+
+        /** The machines path with {@code $filter} for {@code --tag} and, for {@code --top}, pages no larger. */
+        private String firstPage(ArmClient client) {
+            ODataFilter filter = new ODataFilter();
+            if (tag != null) {
+                filter.eq("tagName", tag.name()).eq("tagValue", tag.value());
+            }
+            String path = filter.appendTo(client.machinesPath());
+            return top == null ? path : path + (path.contains("?") ? "&" : "?") + "$top=" + Math.min(top, MAX_PAGE);
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one machine, with all its tags.")
     static final class Show implements Callable<Integer> {
         @Mixin ClientOptions options;
 
@@ -54,12 +129,47 @@ public final class MachineCommand {
         @Override
         public Integer call() throws Exception {
             ArmClient client = options.client();
-            JsonNode machine = client.get(client.machinePath(name != null ? name : Defaults.machineName()));
-            if (options.output == ClientOptions.OutputFormat.json) {
-                Printer.json(System.out, machine);
-            } else {
-                Printer.table(System.out, HEADERS, List.of(row(machine)));
+            print(options, client.get(client.machinePath(name != null ? name : Defaults.machineName())));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "update", mixinStandardHelpOptions = true,
+            description = {"Set a machine's tags: --tags replaces all the tags set through the API with the ones "
+                    + "given, --clear-tags removes them all. Prints the machine.",
+                    "Tags its agent reports stay; a tag set through the API overrides the agent's of the same name."})
+    static final class Update implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Mixin ClientOptions options;
+
+        @Option(names = {"-n", "--name", "--machine-name"}, paramLabel = "NAME", description = "Machine (default: this host's name).")
+        String name;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        TagChange change;
+
+        /** Either new tags or none. */
+        static final class TagChange {
+            @Option(names = "--tags", arity = "1..*", paramLabel = "NAME=VALUE", converter = Converters.TagAssignment.class,
+                    description = "The tags, space-separated, replacing those set before (NAME= for an empty value).")
+            List<Tag> tags;
+
+            @Option(names = "--clear-tags", description = "Remove every tag set through the API.")
+            boolean clear;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            ObjectNode body = JsonNodeFactory.instance.objectNode();
+            ObjectNode tags = body.putObject("tags");
+            for (Tag tag : change.clear ? List.<Tag>of() : change.tags) {
+                if (tags.has(tag.name())) {
+                    throw new ParameterException(spec.commandLine(), "--tags names '" + tag.name() + "' twice");
+                }
+                tags.put(tag.name(), tag.value());
             }
+            ArmClient client = options.client();
+            print(options, client.patch(client.machinePath(name != null ? name : Defaults.machineName()), body).body());
             return ExitCodes.OK;
         }
     }

@@ -156,6 +156,14 @@ public final class ArmClient {
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
     }
 
+    /** PATCH with a JSON body at runcmd's api-version; answers status and body. */
+    public Answer patch(String path, JsonNode body)
+            throws IOException, InterruptedException, ArmException, CredentialException {
+        return send(HttpRequest.newBuilder(uri(path, API_VERSION))
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
+    }
+
     /** DELETE at runcmd's api-version; answers the status (200/202 deleted, 204 absent). */
     public int delete(String path) throws IOException, InterruptedException, ArmException, CredentialException {
         return delete(path, API_VERSION).status();
