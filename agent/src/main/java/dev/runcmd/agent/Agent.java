@@ -288,6 +288,7 @@ public final class Agent implements AutoCloseable {
                 .addAllHeld(executions.held())
                 .setHostName(config.hostName())
                 .setPolicySummary(config.policy() == AgentPolicy.NONE ? "" : config.policy().summary())
+                .putAllTags(config.tags())
                 .build();
     }
 

@@ -5,6 +5,7 @@ import dev.runcmd.agent.policy.AgentPolicy;
 import dev.runcmd.agent.policy.PolicyException;
 import dev.runcmd.proto.agent.v1.MachineScope;
 import dev.runcmd.proto.pki.JoinToken;
+import dev.runcmd.proto.tags.Tags;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -56,6 +57,7 @@ public final class AgentConfig {
     private final Path identityDir;
     private final JoinToken joinToken; // null when none is given
     private final boolean joinTokenInArguments;
+    private final Map<String, String> tags;
 
     private AgentConfig(Map<ConfigKey, Value> values, String hostName, String userHome) throws ConfigException {
         this.hostName = hostName;
@@ -76,6 +78,7 @@ public final class AgentConfig {
                 : workDir.resolve("identity");
         this.joinToken = joinToken(values.get(ConfigKey.JOIN_TOKEN));
         this.joinTokenInArguments = joinToken != null && values.get(ConfigKey.JOIN_TOKEN).inArguments();
+        this.tags = tags(values.get(ConfigKey.TAGS));
     }
 
     /**
@@ -192,6 +195,14 @@ public final class AgentConfig {
         return joinTokenInArguments;
     }
 
+    /**
+     * The machine's tags ({@code --tags env=prod,role=db}), sent in every Hello; empty when none are configured.
+     * Unmodifiable, in the order given, and within Azure's limits ({@link Tags}).
+     */
+    public Map<String, String> tags() {
+        return tags;
+    }
+
     /** The token, parsed; a malformed one is refused without echoing it, as it is a secret. */
     private static JoinToken joinToken(Value value) throws ConfigException {
         if (value == null) {
@@ -201,6 +212,18 @@ public final class AgentConfig {
             return JoinToken.parse(value.text());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid " + ConfigKey.JOIN_TOKEN.key() + " (from " + value.origin() + "): "
+                    + e.getMessage());
+        }
+    }
+
+    private static Map<String, String> tags(Value value) throws ConfigException {
+        if (value == null) {
+            return Map.of();
+        }
+        try {
+            return Tags.parse(value.text());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("invalid " + ConfigKey.TAGS.key() + " (from " + value.origin() + "): "
                     + e.getMessage());
         }
     }
@@ -317,6 +340,6 @@ public final class AgentConfig {
         return "AgentConfig[gateway=" + gateway + ", scope=" + subscriptionId + "/" + resourceGroup + "/"
                 + machineName + ", workDir=" + workDir + ", identityDir=" + identityDir + ", killGrace="
                 + killGrace.toSeconds() + "s, maxConcurrent=" + maxConcurrent + ", spoolMaxBytes=" + spoolMaxBytes
-                + ", stopMode=" + stopMode.text() + ", policy=" + policy.summary() + (joinToken == null ? "" : ", joinToken=" + joinToken) + "]";
+                + ", stopMode=" + stopMode.text() + ", policy=" + policy.summary() + ", tags=" + tags + (joinToken == null ? "" : ", joinToken=" + joinToken) + "]";
     }
 }

@@ -28,7 +28,9 @@ enum ConfigKey {
     /** Where the machine's key, certificate and CA bundle are kept. */
     IDENTITY_DIR("identity-dir", "RUNCMD_IDENTITY_DIR"),
     /** The join token for the first enrollment (a secret: better in the environment or config file than in argv). */
-    JOIN_TOKEN("join-token", "RUNCMD_JOIN_TOKEN");
+    JOIN_TOKEN("join-token", "RUNCMD_JOIN_TOKEN"),
+    /** The machine's tags, NAME=VALUE[,NAME=VALUE...], reported in every Hello. */
+    TAGS("tags", "RUNCMD_TAGS");
 
     private final String key;
     private final String env;

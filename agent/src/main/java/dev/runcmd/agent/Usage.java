@@ -23,6 +23,9 @@ final class Usage {
               --identity-dir DIR         RUNCMD_IDENTITY_DIR        identity-dir        <work-dir>/identity (key.pem, cert.pem, ca.pem)
               --join-token TOKEN         RUNCMD_JOIN_TOKEN          join-token          none; enrolls when there is no valid identity
                                          (a secret: prefer the environment or the config file, as argv is readable in /proc)
+              --tags NAME=VALUE[,...]    RUNCMD_TAGS                tags                none; the machine's tags, sent in every Hello
+                                         (at most 50; names 1-512 characters without <>%&\\?/ or control characters,
+                                         values 0-256)
               --config FILE              RUNCMD_AGENT_CONFIG        (java.util.Properties file with the keys above)
               --help                     print this text and exit
 

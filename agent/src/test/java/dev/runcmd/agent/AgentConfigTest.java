@@ -156,6 +156,45 @@ class AgentConfigTest {
     }
 
     @Test
+    void tagsComeFromFlagOverEnvironmentOverFileAndAreNoneByDefault() throws Exception {
+        Path file = Files.writeString(dir.resolve("tags.properties"), "tags=env=file, role=db");
+        Map<String, String> env = Map.of("RUNCMD_AGENT_CONFIG", file.toString(), "RUNCMD_TAGS", "env=environment");
+
+        assertEquals(Map.of(), AgentConfig.from(Map.of(), new String[0]).tags());
+        assertEquals(Map.of("env", "file", "role", "db"),
+                AgentConfig.from(Map.of("RUNCMD_AGENT_CONFIG", file.toString()), new String[0]).tags());
+        assertEquals(Map.of("env", "environment"), AgentConfig.from(env, new String[0]).tags(),
+                "the environment replaces the file's tags as a whole");
+        assertEquals(Map.of("env", "prod", "tier", ""), AgentConfig.from(env, new String[] {"--tags", "env=prod,tier="})
+                .tags(), "the flag replaces the environment's tags as a whole");
+        assertEquals(Map.of("env", "prod"), AgentConfig.from(env, new String[] {"--tags=env=prod"}).tags());
+    }
+
+    @Test
+    void invalidTagsAreRefusedNamingTheTagAndTheirSource() throws Exception {
+        Path file = Files.writeString(dir.resolve("bad-tags.properties"), "tags=env=prod,owner=ops,team=a,owner=b");
+        StringBuilder fiftyOne = new StringBuilder("t0=v");
+        for (int i = 1; i <= 50; i++) {
+            fiftyOne.append(",t").append(i).append("=v");
+        }
+
+        assertEquals("invalid tags (from flag --tags): tag name \"a?b\" contains '?'; names must not contain any of"
+                + " <>%&\\?/", refusal(Map.of(), "--tags", "env=prod,a?b=1"));
+        assertEquals("invalid tags (from environment RUNCMD_TAGS): the value of tag \"env\" has 257 characters, more"
+                + " than 256", refusal(Map.of("RUNCMD_TAGS", "env=" + "p".repeat(257))));
+        assertEquals("invalid tags (from config file " + file + "): tag \"owner\" is given twice",
+                refusal(Map.of(), "--config", file.toString()));
+        assertEquals("invalid tags (from flag --tags): tag \"role\" has no '=': expected NAME=VALUE[,NAME=VALUE...]",
+                refusal(Map.of(), "--tags", "env=prod,role"));
+        assertEquals("invalid tags (from flag --tags): at most 50 tags are allowed, got 51",
+                refusal(Map.of(), "--tags", fiftyOne.toString()));
+    }
+
+    private static String refusal(Map<String, String> env, String... args) {
+        return assertThrows(ConfigException.class, () -> AgentConfig.from(env, args)).getMessage();
+    }
+
+    @Test
     void hostNameBecomesAValidMachineName() {
         assertEquals("my-host-example.com", HostName.toMachineName("my host!example.com"));
         assertEquals(54, HostName.toMachineName("h".repeat(80)).length());

@@ -17,6 +17,7 @@ import dev.runcmd.proto.agent.v1.OutputStream;
 import dev.runcmd.proto.agent.v1.Rejected;
 import io.grpc.Status;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +42,21 @@ class SessionTest extends AgentTestSupport {
         assertEquals(1, hello.getProtocolVersion());
         assertFalse(hello.getHostName().isEmpty());
         assertEquals(List.of(), hello.getHeldList());
+        assertEquals(Map.of(), hello.getTagsMap(), "no tags configured");
+    }
+
+    @Test
+    void theConfiguredTagsGoInEveryHello() throws Exception {
+        startAgentAndAwaitHello("--tags", "env=prod,role=db");
+
+        gateway.failStream();
+
+        gateway.awaitReceived(r -> r.message().hasHello() && r.stream() == 2, PROMPTLY);
+        List<Hello> hellos = gateway.received().stream().map(Received::message).filter(AgentMessage::hasHello)
+                .map(AgentMessage::getHello).toList();
+        assertEquals(2, hellos.size(), "one Hello per stream");
+        assertEquals(Map.of("env", "prod", "role", "db"), hellos.get(0).getTagsMap());
+        assertEquals(Map.of("env", "prod", "role", "db"), hellos.get(1).getTagsMap());
     }
 
     @Test

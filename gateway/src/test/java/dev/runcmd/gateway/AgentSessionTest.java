@@ -19,6 +19,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -73,6 +74,46 @@ class AgentSessionTest extends GatewayTestSupport {
             again.next(WELCOME);
             assertEquals("", db.machine(machineId("policed-01")).getString("agent_policy"),
                     "a policy removed by the administrator is no longer shown");
+        }
+    }
+
+    @Test
+    void theTagsOfEveryHelloReplaceTheMachinesReportedTags() throws Exception {
+        try (FakeAgent agent = agent("tagged-01")) {
+            agent.send(FakeAgent.hello(subscription, "tagged-01").toBuilder()
+                    .putTags("env", "prod").putTags("role", "db").build());
+            agent.next(WELCOME);
+            Row machine = db.machine(machineId("tagged-01"));
+            assertEquals(new JsonObject().put("env", "prod").put("role", "db"), machine.getJsonObject("agent_tags"));
+            assertEquals(new JsonObject(), machine.getJsonObject("tags"), "the API's tags are not the agent's");
+        }
+        try (FakeAgent again = agent("tagged-01")) {
+            again.send(FakeAgent.hello(subscription, "tagged-01"));
+            again.next(WELCOME);
+            assertEquals(new JsonObject(), db.machine(machineId("tagged-01")).getJsonObject("agent_tags"),
+                    "an agent without tags clears the ones it reported");
+        }
+    }
+
+    @Test
+    void helloWithAnInvalidTagIsRefusedAndWritesNothing() throws Exception {
+        try (FakeAgent agent = agent("tagged-02")) {
+            long machineId = machineId("tagged-02");
+            db.execute("update machine set agent_tags = '{\"env\": \"test\"}' where id = $1", Tuple.of(machineId));
+            Row before = db.machine(machineId);
+
+            agent.send(FakeAgent.hello(subscription, "tagged-02").toBuilder()
+                    .putTags("env", "prod").putTags("a<b", "1").build());
+
+            Status status = agent.awaitEnd();
+            assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode());
+            assertEquals("hello.tags: tag name \"a<b\" contains '<'; names must not contain any of <>%&\\?/",
+                    status.getDescription());
+            Row after = db.machine(machineId);
+            assertEquals(new JsonObject().put("env", "test"), after.getJsonObject("agent_tags"));
+            assertEquals(before.getString("status"), after.getString("status"));
+            assertEquals(before.getString("os_name"), after.getString("os_name"));
+            assertEquals(0, db.count("select count(*) from agent_session where machine_id = $1", Tuple.of(machineId)));
         }
     }
 

@@ -2,13 +2,14 @@ package dev.runcmd.gateway.agent;
 
 import dev.runcmd.gateway.session.MachineScopes;
 import dev.runcmd.proto.agent.v1.Hello;
+import dev.runcmd.proto.tags.Tags;
 import io.grpc.Status;
 import java.util.Optional;
 
 /**
  * Decides whether a Hello may open a session, and with which status it is refused otherwise.
  *
- * <p>A malformed Hello is INVALID_ARGUMENT; an unsupported protocol version is
+ * <p>A malformed Hello (a bad machine scope, tags outside Azure's limits) is INVALID_ARGUMENT; an unsupported protocol version is
  * FAILED_PRECONDITION, as agent.proto specifies.
  */
 final class HelloValidator {
@@ -31,6 +32,11 @@ final class HelloValidator {
         if (hello.getProtocolVersion() != PROTOCOL_VERSION) {
             return Optional.of(Status.FAILED_PRECONDITION.withDescription("hello.protocol_version "
                     + hello.getProtocolVersion() + " is not supported; this gateway speaks " + PROTOCOL_VERSION));
+        }
+        try {
+            Tags.validate(hello.getTagsMap());
+        } catch (IllegalArgumentException e) {
+            return Optional.of(Status.INVALID_ARGUMENT.withDescription("hello.tags: " + e.getMessage()));
         }
         return Optional.empty();
     }

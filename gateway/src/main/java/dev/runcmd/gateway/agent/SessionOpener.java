@@ -116,7 +116,7 @@ final class SessionOpener {
         MachineScope scope = hello.getMachine();
         return new MachineFacts(scope.getSubscriptionId(), scope.getResourceGroup(), scope.getMachineName(),
                 hello.getOsName(), hello.getOsVersion(), hello.getAgentVersion(), hello.getHostName(),
-                hello.getPolicySummary());
+                hello.getPolicySummary(), hello.getTagsMap());
     }
 
     private static Set<UUID> heldExecutions(Hello hello) {

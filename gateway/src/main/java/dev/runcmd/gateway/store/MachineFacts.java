@@ -1,5 +1,7 @@
 package dev.runcmd.gateway.store;
 
+import java.util.Map;
+
 /**
  * What an agent's Hello says about its machine: where it lives and what runs on it.
  *
@@ -11,6 +13,7 @@ package dev.runcmd.gateway.store;
  * @param agentVersion the agent's own version
  * @param hostName the host name the operating system reports
  * @param policySummary the agent policy in one line, empty without one
+ * @param tags the tags from the agent's configuration, already within Azure's limits; empty without any
  */
 public record MachineFacts(
         String subscriptionId,
@@ -20,5 +23,6 @@ public record MachineFacts(
         String osVersion,
         String agentVersion,
         String hostName,
-        String policySummary) {
+        String policySummary,
+        Map<String, String> tags) {
 }

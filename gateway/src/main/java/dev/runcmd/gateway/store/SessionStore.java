@@ -2,12 +2,14 @@ package dev.runcmd.gateway.store;
 
 import io.grpc.Status;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.LongFunction;
@@ -28,6 +30,7 @@ public final class SessionStore {
                 agent_version = $6,
                 host_name = $7,
                 agent_policy = $8,
+                agent_tags = $10::jsonb,
                 status = 'Connected',
                 last_status_change = case when status = 'Connected' then last_status_change else now() end
             where subscription_id = $1 and resource_group = $2 and name = $3
@@ -59,7 +62,8 @@ public final class SessionStore {
 
     /**
      * Records that {@code sessionId} of gateway {@code gatewayId} now holds the machine: marks the
-     * machine Connected (its status change time moves only if it was not Connected) and points its
+     * machine Connected (its status change time moves only if it was not Connected), replaces the tags it reported
+     * with the Hello's ({@code agent_tags}; never the API's {@code tags}) and points its
      * {@code agent_session} row at this session, replacing any older one. Fails with PERMISSION_DENIED,
      * writing nothing, unless the machine exists, is not revoked and {@code enrollment} is its current one.
      *
@@ -105,7 +109,8 @@ public final class SessionStore {
                 .addString(machine.agentVersion())
                 .addString(machine.hostName())
                 .addString(machine.policySummary())
-                .addUUID(enrollment);
+                .addUUID(enrollment)
+                .addJsonObject(new JsonObject(Map.copyOf(machine.tags())));
         return connection.preparedQuery(CONNECT_MACHINE)
                 .execute(values)
                 .map(rows -> {
