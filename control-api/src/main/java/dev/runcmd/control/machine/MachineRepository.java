@@ -43,7 +43,7 @@ public class MachineRepository implements PanacheRepositoryBase<MachineEntity, L
             """;
 
     private static final String REPLACE_TAGS = """
-            update machine set tags = cast(?4 as jsonb)
+            update machine set tags = cast(cast(?4 as text) as jsonb)
              where subscription_id = ?1 and resource_group = ?2 and name = ?3 and revoked_at is null
             """;
 

@@ -29,7 +29,7 @@ public final class MachineTags {
         try {
             return JSON.readValue(json, MAP);
         } catch (JsonProcessingException corrupt) {
-            throw new IllegalStateException("a machine's tags column is not a JSON object of strings", corrupt);
+            throw new IllegalStateException("a machine's tags column is not a JSON object of strings: " + json, corrupt);
         }
     }
 
