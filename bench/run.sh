@@ -7,6 +7,9 @@
 #            mix; BENCH_RETRY_AFTER=honor makes clients wait out 503s; BENCH_API_SETTINGS=k=v,k=v adds control
 #            API settings)
 #        bench/run.sh sessions [N]   gateway memory per agent session with mutual TLS (default 500 machines)
+#        bench/run.sh fleet [N] [gateways]   N simulated agents in one JVM over the gateways (default 1000, 1):
+#            connect storm, gateway heap/RSS/idle CPU, PostgreSQL connections, fan-out of `true` to every machine,
+#            PUT-to-terminal on one machine, and an ssh baseline (installs openssh-server with apt-get if root)
 set -eu
 home=$(cd "$(dirname "$0")/.." && pwd)
 cd "$home"

@@ -24,7 +24,8 @@ import java.util.Set;
  * Measures, on the real local stack: the time from PUT to the terminal state of a run command
  * running {@code true}, as a client observes it, and the resident memory of each component.
  * Usage: {@code bench/run.sh [put] [iterations]}; {@code bench/run.sh live ...} runs {@link LiveOutputBench},
- * {@code bench/run.sh load ...} runs {@link LoadSweep}.
+ * {@code bench/run.sh load ...} runs {@link LoadSweep}, {@code bench/run.sh sessions ...} {@link SessionsBench},
+ * {@code bench/run.sh fleet ...} {@link FleetBench}.
  */
 public final class Main {
 
@@ -43,6 +44,10 @@ public final class Main {
         }
         if (args.length > 0 && args[0].equals("sessions")) {
             SessionsBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("fleet")) {
+            FleetBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (args.length > 0 && args[0].equals("put")) {
@@ -85,11 +90,15 @@ public final class Main {
         }
     }
 
-    /** Runs {@code true} {@code count} times, one after another; answers each PUT-to-terminal time. */
     private static List<Double> measure(ArmClient client, int count) throws Exception {
+        return measure(client, AGENT.machineName(), count);
+    }
+
+    /** Runs {@code true} on {@code machine} {@code count} times, one after another; answers each PUT-to-terminal time. */
+    static List<Double> measure(ArmClient client, String machine, int count) throws Exception {
         List<Double> millis = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            String path = client.runCommandPath(AGENT.machineName(), "true-" + (i % 20));
+            String path = client.runCommandPath(machine, "true-" + (i % 20));
             long start = System.nanoTime();
             client.put(path, body());
             JsonNode view;
@@ -104,7 +113,8 @@ public final class Main {
         return millis;
     }
 
-    private static ObjectNode body() {
+    /** A run command running {@code true}. */
+    static ObjectNode body() {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("location", "bench");
         body.putObject("properties").putObject("source").put("script", "true");

@@ -1,8 +1,5 @@
 package dev.runcmd.bench;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.protobuf.ByteString;
 import dev.runcmd.cli.http.ArmClient;
 import dev.runcmd.cli.http.Credential;
 import dev.runcmd.cli.local.Artifacts;
@@ -11,37 +8,17 @@ import dev.runcmd.cli.local.LocalStack;
 import dev.runcmd.cli.local.Ports;
 import dev.runcmd.proto.agent.v1.AgentMessage;
 import dev.runcmd.proto.agent.v1.AgentServiceGrpc;
-import dev.runcmd.proto.agent.v1.EnrollRequest;
-import dev.runcmd.proto.agent.v1.EnrollResponse;
 import dev.runcmd.proto.agent.v1.GatewayMessage;
 import dev.runcmd.proto.agent.v1.Heartbeat;
 import dev.runcmd.proto.agent.v1.Hello;
-import dev.runcmd.proto.agent.v1.MachineScope;
-import dev.runcmd.proto.pki.CaTrustManager;
-import dev.runcmd.proto.pki.Csr;
-import dev.runcmd.proto.pki.JoinToken;
-import dev.runcmd.proto.pki.Pem;
-import dev.runcmd.proto.pki.PinnedCaTrustManager;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
 import io.grpc.stub.StreamObserver;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What an agent session costs the gateway, with mutual TLS: N machines enroll (one join token with N uses, N Enroll
@@ -54,7 +31,6 @@ public final class SessionsBench {
 
     private static final String SUBSCRIPTION = "00000000-0000-0000-0000-0000000005e5";
     private static final String GROUP = "bench";
-    private static final Pattern USED = Pattern.compile("used (\\d+)K");
 
     private SessionsBench() {
     }
@@ -78,7 +54,7 @@ public final class SessionsBench {
             List<Opened> warm = open(client, gatewayPort, "warm", 20);
             close(warm);
             Thread.sleep(2000);
-            Footprint before = footprint(gateway.pid());
+            Footprint before = Footprint.of(gateway.pid());
 
             long start = System.nanoTime();
             List<Opened> opened = open(client, gatewayPort, "m", sessions);
@@ -87,7 +63,7 @@ public final class SessionsBench {
                 heartbeat(opened);
                 Thread.sleep(1000);
             }
-            Footprint after = footprint(gateway.pid());
+            Footprint after = Footprint.of(gateway.pid());
             System.out.printf("Sessions: %d machines enrolled and connected over mutual TLS 1.3 in %.1f s"
                     + " (%.0f per second, enrollment included)%n", sessions, seconds, sessions / seconds);
             System.out.printf("gateway VmRSS: %.1f MiB before, %.1f MiB with %d sessions: %.1f KiB per session%n",
@@ -105,34 +81,15 @@ public final class SessionsBench {
     }
 
     private static List<Opened> open(ArmClient client, int gatewayPort, String prefix, int count) throws Exception {
-        ObjectNode properties = JsonNodeFactory.instance.objectNode().put("uses", count).put("expiresInSeconds", 3600);
-        ObjectNode body = JsonNodeFactory.instance.objectNode().set("properties", properties);
-        String token = client.post(client.joinTokensPath(), body).body().path("properties").path("token").asText();
-        JoinToken parsed = JoinToken.parse(token);
-        SslContext enrolling = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
-                .protocols("TLSv1.3").trustManager(new PinnedCaTrustManager(parsed.caHash())).build();
-        ManagedChannel anonymous = NettyChannelBuilder.forAddress("127.0.0.1", gatewayPort).sslContext(enrolling)
-                .build();
+        Enroller enroller = Enroller.create(client, GROUP, count);
+        ManagedChannel anonymous = enroller.anonymousChannel(gatewayPort);
         List<Opened> opened = new ArrayList<>();
         CountDownLatch welcomed = new CountDownLatch(count);
         try {
             for (int i = 0; i < count; i++) {
                 String machine = prefix + "-" + i;
-                KeyPair keys = Csr.newKeyPair();
-                MachineScope scope = MachineScope.newBuilder().setSubscriptionId(SUBSCRIPTION)
-                        .setResourceGroup(GROUP).setMachineName(machine).build();
-                EnrollResponse enrolled = AgentServiceGrpc.newBlockingStub(anonymous)
-                        .withDeadlineAfter(30, TimeUnit.SECONDS)
-                        .enroll(EnrollRequest.newBuilder().setJoinToken(token).setMachine(scope)
-                                .setCsr(ByteString.copyFrom(Csr.create(keys, machine))).build());
-                X509Certificate certificate = Pem.parseCertificates(enrolled.getCertificatePem()).get(0);
-                SslContext tls = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
-                        .protocols("TLSv1.3")
-                        .keyManager(keys.getPrivate(), certificate)
-                        .trustManager(new CaTrustManager(Pem.parseCertificates(enrolled.getCaBundlePem())))
-                        .build();
-                ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", gatewayPort).sslContext(tls)
-                        .build();
+                EnrolledMachine enrolled = enroller.enroll(anonymous, machine);
+                ManagedChannel channel = enrolled.channel(gatewayPort);
                 StreamObserver<AgentMessage> requests = AgentServiceGrpc.newStub(channel).connect(
                         new StreamObserver<>() {
                             @Override
@@ -151,7 +108,7 @@ public final class SessionsBench {
                             public void onCompleted() {
                             }
                         });
-                requests.onNext(AgentMessage.newBuilder().setHello(Hello.newBuilder().setMachine(scope)
+                requests.onNext(AgentMessage.newBuilder().setHello(Hello.newBuilder().setMachine(enrolled.scope())
                         .setProtocolVersion(1).setOsName("Linux").setAgentVersion("bench")).build());
                 opened.add(new Opened(channel, requests));
             }
@@ -178,36 +135,5 @@ public final class SessionsBench {
         for (Opened session : opened) {
             session.channel().awaitTermination(5, TimeUnit.SECONDS);
         }
-    }
-
-    /** The gateway's VmRSS, and its heap in use right after a full GC (jcmd). */
-    private record Footprint(long rssKib, long heapKib) {
-    }
-
-    private static Footprint footprint(long pid) throws Exception {
-        jcmd(pid, "GC.run");
-        long heap = 0;
-        for (String line : jcmd(pid, "GC.heap_info")) {
-            if (line.contains("generation") || line.contains("garbage-first heap")) {
-                Matcher used = USED.matcher(line);
-                if (used.find()) {
-                    heap += Long.parseLong(used.group(1));
-                }
-            }
-        }
-        return new Footprint(Memory.rssKib(pid), heap);
-    }
-
-    private static List<String> jcmd(long pid, String command) throws Exception {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true)
-                .start();
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            reader.lines().forEach(lines::add);
-        }
-        process.waitFor(30, TimeUnit.SECONDS);
-        return lines;
     }
 }
