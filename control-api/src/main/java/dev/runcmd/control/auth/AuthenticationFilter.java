@@ -13,7 +13,6 @@ import dev.runcmd.control.limit.ClientRateLimiter;
 import dev.runcmd.control.store.StoreFailures;
 import io.grpc.Status;
 import io.quarkus.vertx.http.runtime.filters.Filters;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -85,29 +84,13 @@ public class AuthenticationFilter {
                     + "this client; retry after the Retry-After seconds.", Status.Code.RESOURCE_EXHAUSTED);
             return;
         }
-        Uni<Caller> verification = authenticator.authenticate(header, client);
+        // The lookup completes on whatever thread the store answers on: the request waits paused, and goes on on its
+        // own context.
         Context requestContext = Vertx.currentContext();
-        boolean[] settled = {false};
-        boolean[] paused = {false};
-        verification.subscribe().with(caller -> {
-            settled[0] = true;
-            if (paused[0]) {
-                requestContext.runOnContext(ignored -> admit(context, caller, true));
-            } else {
-                admit(context, caller, false);
-            }
-        }, failure -> {
-            settled[0] = true;
-            if (paused[0]) {
-                requestContext.runOnContext(ignored -> refuse(context, failure));
-            } else {
-                refuse(context, failure);
-            }
-        });
-        if (!settled[0]) {
-            paused[0] = true;
-            context.request().pause();
-        }
+        context.request().pause();
+        authenticator.authenticate(header, client).subscribe().with(
+                caller -> requestContext.runOnContext(ignored -> admit(context, caller, true)),
+                failure -> requestContext.runOnContext(ignored -> refuse(context, failure)));
     }
 
     private void admit(RoutingContext context, Caller caller, boolean paused) {
