@@ -15,6 +15,11 @@ public final class Actions {
     public static final String RUN_COMMAND_CANCEL = "Microsoft.HybridCompute/machines/runCommands/cancel/action";
     /** Running a script as the agent's own user (root on a real machine): a run without runAsUser, or as root. */
     public static final String RUN_COMMAND_AS_ROOT = "Microsoft.HybridCompute/machines/runCommands/runAsRoot/action";
+    public static final String JOB_READ = "Microsoft.HybridCompute/runCommandJobs/read";
+    /** Creating a job; it also needs {@link #RUN_COMMAND_WRITE} (and runAsRoot, when it runs as root) on every target. */
+    public static final String JOB_WRITE = "Microsoft.HybridCompute/runCommandJobs/write";
+    public static final String JOB_DELETE = "Microsoft.HybridCompute/runCommandJobs/delete";
+    public static final String JOB_CANCEL = "Microsoft.HybridCompute/runCommandJobs/cancel/action";
     public static final String JOIN_TOKEN_READ = "Microsoft.HybridCompute/joinTokens/read";
     public static final String JOIN_TOKEN_WRITE = "Microsoft.HybridCompute/joinTokens/write";
     public static final String JOIN_TOKEN_DELETE = "Microsoft.HybridCompute/joinTokens/delete";

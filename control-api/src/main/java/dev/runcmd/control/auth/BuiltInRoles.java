@@ -17,7 +17,8 @@ public final class BuiltInRoles {
             List.of("*/read"), List.of());
 
     private static final List<String> OPERATOR_ACTIONS = List.of(Actions.MACHINE_READ, Actions.RUN_COMMAND_READ,
-            Actions.RUN_COMMAND_WRITE, Actions.RUN_COMMAND_CANCEL);
+            Actions.RUN_COMMAND_WRITE, Actions.RUN_COMMAND_CANCEL, Actions.JOB_READ, Actions.JOB_WRITE,
+            Actions.JOB_CANCEL);
 
     public static final RoleDefinition RUN_COMMAND_OPERATOR = new RoleDefinition(
             "7f2c9d8e-4b1a-4c3e-9a5d-2e6f8b0c1d3a", "Run Command Operator",

@@ -8,7 +8,9 @@ public enum OperationKind {
     /** A PATCH: completes like a PUT. */
     PATCH("patch"),
     /** A DELETE: complete at once, since the stop was requested and the resource is gone. */
-    DELETE("delete");
+    DELETE("delete"),
+    /** A fan-out job's PUT: completes when the job ends; its driver writes the final status. */
+    JOB("job");
 
     private final String stored;
 

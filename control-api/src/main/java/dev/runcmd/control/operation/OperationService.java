@@ -45,7 +45,8 @@ public class OperationService {
     }
 
     private Uni<OperationEntity> refresh(OperationEntity operation) {
-        if (operation.operationStatus().isTerminal() || operation.operationKind() == OperationKind.DELETE) {
+        if (operation.operationStatus().isTerminal() || operation.operationKind() == OperationKind.DELETE
+                || operation.operationKind() == OperationKind.JOB) {
             return Uni.createFrom().item(operation);
         }
         return executions.findById(operation.executionId).flatMap(execution -> commands
