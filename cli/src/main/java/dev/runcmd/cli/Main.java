@@ -3,6 +3,7 @@ package dev.runcmd.cli;
 import dev.runcmd.cli.command.ActivityLogCommand;
 import dev.runcmd.cli.command.AuthCommand;
 import dev.runcmd.cli.command.DemoCommand;
+import dev.runcmd.cli.command.JobCommand;
 import dev.runcmd.cli.command.ErrorReport;
 import dev.runcmd.cli.command.LoginCommand;
 import dev.runcmd.cli.command.LogoutCommand;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
 /** The {@code runcmd} command line. */
 @Command(name = "runcmd", mixinStandardHelpOptions = true, version = "runcmd 0.1.0",
         description = "Run scripts on your machines, see their output, keep their history.",
-        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, UpCommand.class, RunCommandCommand.class,
+        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, UpCommand.class, RunCommandCommand.class, JobCommand.class,
                 MachineCommand.class, AuthCommand.class, RoleCommand.class, ActivityLogCommand.class,
                 LoginCommand.class, LogoutCommand.class},
         footer = {"", "Exit codes: a waiting `run-command create` exits with the script's exit code;"

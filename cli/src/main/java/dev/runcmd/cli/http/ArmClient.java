@@ -100,6 +100,16 @@ public final class ArmClient {
         return machinesPath() + "/" + encode(machine);
     }
 
+    /** The resource group's fan-out jobs (runcmd's runCommandJobs). */
+    public String jobsPath() {
+        return subscriptionPath() + "/resourceGroups/" + encode(resourceGroup)
+                + "/providers/Microsoft.HybridCompute/runCommandJobs";
+    }
+
+    public String jobPath(String name) {
+        return jobsPath() + "/" + encode(name);
+    }
+
     public String runCommandsPath(String machine) {
         return machinePath(machine) + "/runCommands";
     }

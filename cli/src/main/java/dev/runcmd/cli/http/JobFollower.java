@@ -1,0 +1,90 @@
+package dev.runcmd.cli.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Follows a job's merged output over the REST API's Server-Sent Events ({@code …/runCommandJobs/{name}/output}),
+ * resuming after a dropped connection from the last event received, so nothing is missed or repeated.
+ */
+public final class JobFollower {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_RECONNECTS = 20;
+
+    /** Receives what the stream carries, on the following thread. */
+    public interface Listener {
+        /** Text a target's script wrote to stdout ({@code stderr} false) or stderr. */
+        void output(String machine, boolean stderr, String text);
+
+        /** A target's execution ended. */
+        void ended(String machine, String state, int exitCode, String message);
+    }
+
+    private final ArmClient client;
+
+    public JobFollower(ArmClient client) {
+        this.client = client;
+    }
+
+    /** Follows until the job ends; answers its provisioningState. */
+    public String follow(String jobPath, Listener listener)
+            throws IOException, InterruptedException, ArmException, CredentialException {
+        return follow(jobPath, true, listener);
+    }
+
+    /**
+     * Reads the merged output, until the job ends ({@code follow}) or up to what is stored now; answers the job's
+     * provisioningState as the stream's last event gave it.
+     */
+    public String follow(String jobPath, boolean follow, Listener listener)
+            throws IOException, InterruptedException, ArmException, CredentialException {
+        String query = jobPath + "/output?follow=" + follow;
+        String lastEventId = null;
+        IOException lastFailure = null;
+        for (int attempt = 0; attempt <= MAX_RECONNECTS; attempt++) {
+            if (attempt > 0) {
+                Thread.sleep(Math.min(2000, 100L << Math.min(attempt, 5)));
+            }
+            try (InputStream body = client.openStream(query, lastEventId); SseReader events = new SseReader(body)) {
+                SseEvent event;
+                while ((event = events.next()) != null) {
+                    if (event.id() != null && !event.id().isEmpty()) {
+                        lastEventId = event.id();
+                    }
+                    String done = handle(event, listener);
+                    if (done != null) {
+                        return done;
+                    }
+                }
+                lastFailure = new IOException("the output stream ended before the job did");
+            } catch (IOException dropped) {
+                lastFailure = dropped;
+            }
+        }
+        throw new IOException("lost the job's output stream " + MAX_RECONNECTS + " times; last: "
+                + lastFailure.getMessage(), lastFailure);
+    }
+
+    private static String handle(SseEvent event, Listener listener) throws IOException {
+        if (event.event() == null) {
+            return null;
+        }
+        JsonNode data = JSON.readTree(event.data());
+        switch (event.event()) {
+            case "output" -> listener.output(data.path("machine").asText(), "stderr".equals(data.path("stream").asText()),
+                    data.path("text").asText());
+            case "end" -> listener.ended(data.path("machine").asText(), data.path("executionState").asText(),
+                    data.path("exitCode").asInt(), data.path("message").asText(""));
+            case "done" -> {
+                return data.path("provisioningState").asText("Unknown");
+            }
+            case "error" -> throw new IOException("the server ended the output stream: "
+                    + data.path("message").asText(event.data()));
+            default -> { }
+        }
+        return null;
+    }
+}
