@@ -31,6 +31,8 @@ public final class FleetBench {
     private static final String SUBSCRIPTION = "00000000-0000-0000-0000-0000000f1ee7";
     private static final String GROUP = "fleet";
     private static final String FAN_OUT = "fan-out";
+    /** How long jobs over the whole fleet run back to back for the sustained rate. */
+    private static final Duration SUSTAINED = Duration.ofSeconds(60);
     /** PUTs in flight at once during the fan-out. */
     static final int FAN_OUT_CONCURRENCY = 32;
     private static final int SEQUENTIAL_RUNS = 50;
@@ -96,6 +98,8 @@ public final class FleetBench {
             report.databaseConnections(queries.connections());
 
             report.fanOut(fanOut(client, queries, machines));
+            report.jobFanOut(JobFanOut.once(client, machines, "fleet-job"));
+            report.sustained(JobFanOut.sustained(client, machines, "fleet-sustained", SUSTAINED));
 
             List<Double> warmup = Main.measure(client, "m-0", 10);
             List<Double> sequential = new ArrayList<>(Main.measure(client, "m-0", SEQUENTIAL_RUNS));

@@ -55,6 +55,22 @@ final class FleetReport {
                 fanOut.terminal() / fanOut.terminalSeconds(), fanOut.succeeded(), machines);
     }
 
+    void jobFanOut(JobFanOut.Result job) {
+        line("Job fan-out: one job of `true` over all %d machines (maxConcurrency 100%%): PUT answered after %.2f s,"
+                + " job ended after %.2f s (%d succeeded): %.0f run commands per second", machines, job.putSeconds(),
+                job.endSeconds(), job.succeeded(), machines / job.endSeconds());
+        row("job fan-out: PUT answered / job ended", "%.2f s / %.2f s (%d of %d succeeded)", job.putSeconds(),
+                job.endSeconds(), job.succeeded(), machines);
+    }
+
+    void sustained(JobFanOut.Sustained sustained) {
+        line("Sustained: %d jobs over the fleet back to back in %.1f s: %d run commands created and completed,"
+                + " %.0f per second", sustained.jobs(), sustained.seconds(), sustained.completed(),
+                sustained.completed() / sustained.seconds());
+        row("sustained: run commands created and completed", "%.0f /s over %.0f s (%d jobs)",
+                sustained.completed() / sustained.seconds(), sustained.seconds(), sustained.jobs());
+    }
+
     void sequential(int warmup, List<Double> sorted) {
         sequentialMedian = Main.percentile(sorted, 50);
         line("PUT -> terminal on one machine of the connected fleet, %d sequential runs after %d warm-up: median"
