@@ -48,9 +48,7 @@ public final class Delivery {
      *
      * <p>{@code $1} gateway id.
      */
-    public static final String REQUEUE_GATEWAY = """
-            update execution set state = 'Pending', gateway_id = null, session_id = null
-            where gateway_id = $1 and state = 'Dispatched' and accepted_at is null""";
+    public static final String REQUEUE_GATEWAY = requeueOfGateways("= $1");
 
     /**
      * Requeue of orphans: unaccepted Dispatched executions, dispatched longer than {@code $1} seconds ago, whose
@@ -65,5 +63,15 @@ public final class Delivery {
               and not exists (select 1 from agent_session s where s.session_id = e.session_id)""";
 
     private Delivery() {
+    }
+
+    /**
+     * Requeue after gateways stopped, for a statement that finds them itself (a lease expiry, in a common table
+     * expression): {@link #REQUEUE_SESSION}'s rule for every execution whose {@code gateway_id} matches
+     * {@code gatewayCondition}, the SQL text after {@code gateway_id} (such as {@code "in (select id from dead)"}).
+     */
+    public static String requeueOfGateways(String gatewayCondition) {
+        return "update execution set state = 'Pending', gateway_id = null, session_id = null\n"
+                + "where gateway_id " + gatewayCondition + " and state = 'Dispatched' and accepted_at is null";
     }
 }
