@@ -61,8 +61,8 @@ public final class Dependents {
      * waited for directly; the run command whose current execution it is becomes Canceled. Selects how many
      * executions it canceled.
      *
-     * <p>{@code $1} the stopped executions' ids as the text of a PostgreSQL array ({@code {id,id}}: Hibernate
-     * Reactive binds no uuid[]), {@code $2} the name of their run command.
+     * <p>{@code $1} the stopped executions' ids as the text of a PostgreSQL array ({@code {id,id}}, the binding
+     * control-api's Hibernate native query uses), {@code $2} the name of their run command.
      */
     public static final String CANCEL_AHEAD_OF_STOP = """
             with recursive doomed(id, dependency) as (
