@@ -124,7 +124,7 @@ public class JobDriver {
             int errorLimit = job.getInteger("error_limit");
             boolean canceled = job.getBoolean("cancel_requested");
             if (held > 0 && (canceled || failed > errorLimit)) {
-                return stopStarting(connection, scope, jobId, failed, job.getString("max_errors"))
+                return stopStarting(connection, jobId, failed, job.getString("max_errors"))
                         .replaceWith(Step.NOTHING);
             }
             if (held > 0 && active < job.getInteger("concurrency_limit")) {
@@ -146,15 +146,15 @@ public class JobDriver {
     }
 
     /** Ends the held targets Canceled, saying why, once more than maxErrors targets failed. */
-    private static Uni<Void> stopStarting(SqlConnection connection, JobScope scope, UUID jobId, long failed,
+    private static Uni<Void> stopStarting(SqlConnection connection, UUID jobId, long failed,
             String maxErrors) {
         String why = failed + " targets ended other than Succeeded, more than maxErrors (" + maxErrors + ")";
         return connection.preparedQuery(JobSql.LOCK_HELD_COMMANDS).execute(Tuple.of(jobId))
                 .chain(() -> connection.preparedQuery(JobSql.STOP)
                         .execute(Tuple.of(jobId, "The job started no more targets: " + why + ".")))
-                .chain(() -> connection.preparedQuery(JobSql.CANCEL_HELD)
-                        .execute(Tuple.of(jobId, "Canceled: the job started no more targets after " + why)))
-                .flatMap(held -> JobWriter.cancelDependents(connection, scope, JobWriter.ids(held)));
+                .chain(() -> connection.preparedQuery(JobSql.TAKE_HELD).execute(Tuple.of(jobId)))
+                .chain(held -> JobWriter.cancelPending(connection, held,
+                        "Canceled: the job started no more targets after " + why));
     }
 
     private static List<ResolvedTarget> targets(RowSet<Row> rows) {

@@ -153,32 +153,19 @@ final class JobSql {
             """;
 
     /**
-     * Ends every held target Canceled with {@code $2}, and the provisioning of its run command with it. Held
-     * executions were never delivered, so no agent needs a Cancel; nothing can wait for them (a job's run command
-     * has no dependents it knows of: another run command naming it in dependsOn waits for it, and is canceled too).
+     * Marks every held target released and returns their executions, for {@code Cancellation.PENDING_WITH_DEPENDENTS}
+     * to end Canceled: held executions were never delivered, so no agent needs a Cancel.
      */
-    static final String CANCEL_HELD = """
-            with marked as (
-                update run_command_job_target t set released = true
-                 where t.job_id = $1 and not t.released
-                returning t.execution_id
-            ), canceled as (
-                update execution e set state = 'Canceled', end_time = now(), message = $2,
-                       waiting_for = array_remove(e.waiting_for, $1)
-                  from marked m where e.id = m.execution_id and e.state = 'Pending'
-                returning e.id
-            ), provisioning as (
-                update run_command r set provisioning_state = 'Canceled', updated_at = now()
-                 where r.current_execution_id in (select id from canceled)
-                   and r.provisioning_state in ('Creating', 'Updating')
-                returning r.id
-            )
-            select id from canceled
+    static final String TAKE_HELD = """
+            update run_command_job_target t set released = true
+             where t.job_id = $1 and not t.released
+            returning t.execution_id as id
             """;
 
     /**
-     * Released targets not yet delivered end Canceled at once, like a Pending run command canceled by hand; those
-     * an agent may hold are returned for a Cancel after the commit.
+     * Stopping a job: the run commands of its targets not yet ended, locked before their executions. Released targets
+     * not yet delivered then end Canceled at once, like a Pending run command canceled by hand; those an agent may
+     * hold get a Cancel after the commit ({@link #ON_AGENTS}).
      */
     static final String LOCK_ACTIVE_COMMANDS = """
             select r.id from run_command r
@@ -189,19 +176,9 @@ final class JobSql {
                for update of r
             """;
 
-    static final String CANCEL_RELEASED_PENDING = """
-            with canceled as (
-                update execution e set state = 'Canceled', end_time = now(), message = $2
-                  from run_command_job_target t
-                 where t.job_id = $1 and e.id = t.execution_id and e.state = 'Pending'
-                returning e.id
-            ), provisioning as (
-                update run_command r set provisioning_state = 'Canceled', updated_at = now()
-                 where r.current_execution_id in (select id from canceled)
-                   and r.provisioning_state in ('Creating', 'Updating')
-                returning r.id
-            )
-            select id from canceled
+    static final String RELEASED_PENDING = """
+            select e.id from run_command_job_target t join execution e on e.id = t.execution_id
+             where t.job_id = $1 and t.released and e.state = 'Pending'
             """;
 
     /** The job's run commands that are still its own: their current execution is the job's. */
@@ -226,27 +203,6 @@ final class JobSql {
             select e.id, e.machine_id, t.machine_name from run_command_job_target t
               join execution e on e.id = t.execution_id
              where t.job_id = $1 and e.state in ('Dispatched', 'Running')
-            """;
-
-    /** Executions of the held targets' dependents (run commands with dependsOn on a canceled one) end too. */
-    static final String CANCEL_DEPENDENTS = """
-            with recursive doomed(id, dependency) as (
-                    select e.id, $2::text from execution e
-                     where e.waiting_for && $1::uuid[] and e.state = 'Pending'
-                union
-                    select e.id, d.run_command_name
-                      from doomed c
-                      join execution d on d.id = c.id
-                      join execution e on e.waiting_for @> array[c.id] and e.state = 'Pending'
-            ), canceled as (
-                update execution x set state = 'Canceled', end_time = now(),
-                       message = 'Canceled: dependency ''' || c.dependency || ''' ended Canceled'
-                  from (select distinct on (id) id, dependency from doomed order by id, dependency) c
-                 where x.id = c.id and x.state = 'Pending'
-                returning x.id
-            )
-            update run_command r set provisioning_state = 'Canceled', updated_at = now()
-             where r.current_execution_id in (select id from canceled)
             """;
 
     static final String STOP = "update run_command_job set message = $2 where id = $1 and message = ''";

@@ -9,6 +9,7 @@ import dev.runcmd.control.runcommand.RunCommandEntity;
 import dev.runcmd.control.runcommand.RunCommandTemplate;
 import dev.runcmd.control.runcommand.RunRecords;
 import dev.runcmd.control.store.Sql;
+import dev.runcmd.state.Cancellation;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -203,11 +204,10 @@ public class JobWriter {
     private static Uni<List<CancelOrder>> stopTargets(SqlConnection connection, JobScope scope, UUID jobId) {
         Tuple id = Tuple.of(jobId);
         return connection.preparedQuery(JobSql.LOCK_ACTIVE_COMMANDS).execute(id)
-                .chain(() -> connection.preparedQuery(JobSql.CANCEL_HELD).execute(Tuple.of(jobId,
-                        CANCELED_BEFORE_START)))
-                .flatMap(held -> connection.preparedQuery(JobSql.CANCEL_RELEASED_PENDING)
-                        .execute(Tuple.of(jobId, CANCELED))
-                        .flatMap(pending -> cancelDependents(connection, scope, ids(held, pending))))
+                .chain(() -> connection.preparedQuery(JobSql.TAKE_HELD).execute(id))
+                .chain(held -> cancelPending(connection, held, CANCELED_BEFORE_START))
+                .chain(() -> connection.preparedQuery(JobSql.RELEASED_PENDING).execute(id))
+                .chain(pending -> cancelPending(connection, pending, CANCELED))
                 .chain(() -> connection.preparedQuery(JobSql.ON_AGENTS).execute(id))
                 .map(onAgents -> {
                     List<CancelOrder> cancels = new ArrayList<>();
@@ -219,21 +219,19 @@ public class JobWriter {
                 });
     }
 
-    static Uni<Void> cancelDependents(SqlConnection connection, JobScope scope, UUID[] canceled) {
-        if (canceled.length == 0) {
+    /**
+     * Ends the Pending executions among {@code rows} ({@code id}) Canceled with {@code message}, with their run
+     * commands' provisioning and their dependents. The caller holds those run commands' rows.
+     */
+    static Uni<Void> cancelPending(SqlConnection connection, RowSet<Row> rows, String message) {
+        List<UUID> ids = new ArrayList<>();
+        rows.forEach(row -> ids.add(row.getUUID("id")));
+        if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return connection.preparedQuery(JobSql.CANCEL_DEPENDENTS).execute(Tuple.of(canceled, scope.name()))
+        return connection.preparedQuery(Cancellation.PENDING_WITH_DEPENDENTS)
+                .execute(Tuple.of(ids.toArray(UUID[]::new), message))
                 .replaceWithVoid();
-    }
-
-    @SafeVarargs
-    static UUID[] ids(RowSet<Row>... sets) {
-        List<UUID> ids = new ArrayList<>();
-        for (RowSet<Row> set : sets) {
-            set.forEach(row -> ids.add(row.getUUID("id")));
-        }
-        return ids.toArray(UUID[]::new);
     }
 
     private String write(Map<String, String> tags) {

@@ -1,7 +1,7 @@
 package dev.runcmd.control.operation;
 
 import dev.runcmd.control.runcommand.ExecutionEntity;
-import dev.runcmd.control.runcommand.ExecutionState;
+import dev.runcmd.state.ExecutionState;
 import dev.runcmd.control.runcommand.ProvisioningState;
 import dev.runcmd.control.runcommand.RunCommandEntity;
 import java.time.OffsetDateTime;

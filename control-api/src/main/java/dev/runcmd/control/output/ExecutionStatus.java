@@ -1,6 +1,6 @@
 package dev.runcmd.control.output;
 
-import dev.runcmd.control.runcommand.ExecutionState;
+import dev.runcmd.state.ExecutionState;
 import io.vertx.mutiny.sqlclient.Row;
 
 /**

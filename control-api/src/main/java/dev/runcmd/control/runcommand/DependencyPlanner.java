@@ -2,6 +2,7 @@ package dev.runcmd.control.runcommand;
 
 import dev.runcmd.control.arm.ArmException;
 import dev.runcmd.control.arm.RequestJson;
+import dev.runcmd.state.ExecutionState;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

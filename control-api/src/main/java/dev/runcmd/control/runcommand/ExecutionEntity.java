@@ -1,5 +1,6 @@
 package dev.runcmd.control.runcommand;
 
+import dev.runcmd.state.ExecutionState;
 import jakarta.persistence.Column;
 import jakarta.persistence.ColumnResult;
 import jakarta.persistence.Entity;

@@ -2,19 +2,19 @@ package dev.runcmd.control.runcommand;
 
 import dev.runcmd.control.dispatch.CancelOrder;
 import dev.runcmd.control.machine.MachineScope;
+import dev.runcmd.state.ExecutionState;
+import dev.runcmd.state.LockOrder;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Stops a run command's current execution inside the caller's transaction, which already holds the run command's
- * row lock: the execution's row is locked next, the executions waiting for it are canceled (transitively), a
- * Pending one is marked Canceled here, and one an agent may hold yields a Cancel to send after the commit. An
- * execution that already ended is left alone.
+ * row lock: the execution's row is locked next ({@link LockOrder}), the executions waiting for it are canceled
+ * (transitively), a Pending one is marked Canceled here, and one an agent may hold yields a Cancel to send after the
+ * commit. An execution that already ended is left alone.
  */
 @ApplicationScoped
 class ExecutionStopper {
@@ -56,15 +56,11 @@ class ExecutionStopper {
             }
             return dependents.cancelDependents(List.of(current), command.name)
                     .chain(() -> state == ExecutionState.PENDING && pendingMessage != null
-                            ? executions.cancelIfPending(current, pendingMessage, now())
+                            ? executions.cancelIfPending(current, pendingMessage)
                             : Uni.createFrom().item(false))
                     .map(ignored -> new Stop(state, state.isOnAgent()
                             ? Optional.of(new CancelOrder(scope, command.machineId, current, reason))
                             : Optional.empty()));
         });
-    }
-
-    private static OffsetDateTime now() {
-        return OffsetDateTime.now(ZoneOffset.UTC);
     }
 }

@@ -1,5 +1,6 @@
 package dev.runcmd.control.runcommand;
 
+import dev.runcmd.state.ExecutionState;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 

@@ -1,6 +1,7 @@
 package dev.runcmd.control.runcommand;
 
 import dev.runcmd.control.machine.MachineScope;
+import dev.runcmd.state.ExecutionState;
 
 /**
  * Everything a view of one run command needs, read together: the stored definition, its current execution and

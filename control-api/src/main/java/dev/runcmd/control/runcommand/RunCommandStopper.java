@@ -4,6 +4,7 @@ import dev.runcmd.control.machine.MachineRepository;
 import dev.runcmd.control.machine.MachineScope;
 import dev.runcmd.control.operation.OperationRepository;
 import dev.runcmd.control.store.Transactions;
+import dev.runcmd.state.ExecutionState;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;

@@ -7,6 +7,7 @@ import dev.runcmd.control.machine.MachineScope;
 import dev.runcmd.control.operation.OperationKind;
 import dev.runcmd.control.operation.OperationRepository;
 import dev.runcmd.control.store.Transactions;
+import dev.runcmd.state.LockOrder;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
@@ -20,10 +21,10 @@ import java.util.UUID;
  * long-running operation that tracks it. Nothing here talks to a gateway; the outcome says what to send once the
  * transaction has committed.
  *
- * <p>Lock order: the machine row (KEY SHARE, against its deletion: a deleted machine gets no new execution); the run
- * command row; then, with a dependsOn, the machine's dependency graph (an advisory lock) and the dependencies' current
- * executions (shared); then its own current execution row. Concurrent writes of one run command therefore run one
- * after the other, and no gateway moves those rows while they are read.
+ * <p>Lock order, {@link LockOrder}'s: the machine row (KEY SHARE, against its deletion: a deleted machine gets no new
+ * execution); the run command row; then, with a dependsOn, the machine's dependency graph (an advisory lock) and the
+ * dependencies' current executions (shared); then its own current execution row. Concurrent writes of one run
+ * command therefore run one after the other, and no gateway moves those rows while they are read.
  */
 @ApplicationScoped
 public class RunCommandWriter {

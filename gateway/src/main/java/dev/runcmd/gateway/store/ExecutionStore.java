@@ -1,6 +1,7 @@
 package dev.runcmd.gateway.store;
 
 import dev.runcmd.gateway.config.GatewayConfig;
+import dev.runcmd.state.Delivery;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -17,42 +18,10 @@ import java.util.UUID;
 
 /**
  * Delivery bookkeeping on {@code execution} rows: claiming Pending work for a session and putting
- * unaccepted work back when a session ends.
+ * unaccepted work back when a session ends (the transitions are {@link Delivery}'s).
  */
 @Singleton
 public final class ExecutionStore {
-
-    /*
-     * The inner select picks the oldest Pending rows and skips rows another claim has locked;
-     * the outer condition re-checks the state, so only one claim per execution can ever win.
-     */
-    private static final String CLAIM = """
-            update execution e
-            set state = 'Dispatched', gateway_id = $1, session_id = $2, dispatched_at = now(),
-                output_cap_bytes = coalesce(e.output_cap_bytes, $6)
-            where e.id in (
-                select id from execution
-                where machine_id = $3 and state = 'Pending' and id <> all($4::uuid[])
-                  and cardinality(waiting_for) = 0
-                order by created_at
-                limit $5
-                for update skip locked)
-              and e.state = 'Pending'
-            returning e.id, e.run_command_name, e.script, e.parameters, e.protected_parameters,
-                      e.protected_parameters_enc, e.script_uri, e.run_as_user, e.run_as_password_enc,
-                      e.output_blob_uri, e.error_blob_uri, e.shell, e.timeout_seconds, e.created_at,
-                      (select r.command_id from run_command r where r.id = e.run_command_id) as command_id,
-                      e.stdout_bytes + e.stdout_dropped as stdout_end, e.stderr_bytes + e.stderr_dropped as stderr_end""";
-
-    private static final String REQUEUE_SESSION = """
-            update execution set state = 'Pending', gateway_id = null, session_id = null
-            where session_id = $1 and state = 'Dispatched' and accepted_at is null""";
-
-    private static final String REQUEUE_ORPHANS = """
-            update execution e set state = 'Pending', gateway_id = null, session_id = null
-            where e.state = 'Dispatched' and e.accepted_at is null
-              and e.dispatched_at < now() - make_interval(secs => $1)
-              and not exists (select 1 from agent_session s where s.session_id = e.session_id)""";
 
     private static final String MACHINES_WITH_PENDING = """
             select distinct machine_id from execution
@@ -79,7 +48,7 @@ public final class ExecutionStore {
     public Uni<List<ClaimedRun>> claim(String gatewayId, String sessionId, long machineId, Set<UUID> held, int limit) {
         Tuple values = Tuple.from(new Object[] {gatewayId, sessionId, machineId, held.toArray(new UUID[0]), limit,
                 outputCap});
-        return pool.preparedQuery(CLAIM).execute(values).map(rows -> {
+        return pool.preparedQuery(Delivery.CLAIM).execute(values).map(rows -> {
             List<ClaimedRun> runs = new ArrayList<>(rows.rowCount());
             rows.forEach(row -> runs.add(toClaimedRun(row)));
             runs.sort(Comparator.comparing(ClaimedRun::createdAt));
@@ -92,7 +61,7 @@ public final class ExecutionStore {
      * so another session delivers them. Emits how many were put back.
      */
     public Uni<Integer> requeue(String sessionId) {
-        return pool.preparedQuery(REQUEUE_SESSION).execute(Tuple.of(sessionId)).map(rows -> rows.rowCount());
+        return pool.preparedQuery(Delivery.REQUEUE_SESSION).execute(Tuple.of(sessionId)).map(rows -> rows.rowCount());
     }
 
     /**
@@ -101,7 +70,7 @@ public final class ExecutionStore {
      * because a gateway died). Emits how many were put back.
      */
     public Uni<Integer> requeueOrphans(Duration minAge) {
-        return pool.preparedQuery(REQUEUE_ORPHANS)
+        return pool.preparedQuery(Delivery.REQUEUE_ORPHANS)
                 .execute(Tuple.of((double) minAge.toSeconds()))
                 .map(rows -> rows.rowCount());
     }

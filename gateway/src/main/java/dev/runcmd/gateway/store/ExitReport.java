@@ -1,5 +1,7 @@
 package dev.runcmd.gateway.store;
 
+import dev.runcmd.state.ExecutionState;
+
 /**
  * How an agent says an execution ended.
  *

@@ -1,5 +1,6 @@
 package dev.runcmd.gateway.store;
 
+import dev.runcmd.state.Delivery;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -22,10 +23,6 @@ public final class GatewayStore {
             values ($1, $2, now(), now())
             on conflict (id) do update set address = excluded.address, heartbeat_at = now()""";
 
-    private static final String REQUEUE_GATEWAY = """
-            update execution set state = 'Pending', gateway_id = null, session_id = null
-            where gateway_id = $1 and state = 'Dispatched' and accepted_at is null""";
-
     private static final String DROP_SESSIONS = """
             with ended as (delete from agent_session where gateway_id = $1 returning machine_id)
             update machine set status = 'Disconnected', last_status_change = now()
@@ -46,8 +43,8 @@ public final class GatewayStore {
                 where id <> $1 and heartbeat_at < now() - make_interval(secs => $2::bigint::double precision)
                 returning id),
             requeued as (
-                update execution set state = 'Pending', gateway_id = null, session_id = null
-                where gateway_id in (select id from dead) and state = 'Dispatched' and accepted_at is null
+            """ + Delivery.requeueOfGateways("in (select id from dead)") + """
+
                 returning id),
             ended as (
                 delete from agent_session where gateway_id in (select id from dead) returning machine_id),
@@ -110,7 +107,7 @@ public final class GatewayStore {
      */
     public Uni<Void> unregister(String gatewayId) {
         Tuple id = Tuple.of(gatewayId);
-        return pool.withTransaction(connection -> connection.preparedQuery(REQUEUE_GATEWAY).execute(id)
+        return pool.withTransaction(connection -> connection.preparedQuery(Delivery.REQUEUE_GATEWAY).execute(id)
                 .chain(() -> connection.preparedQuery(DROP_SESSIONS).execute(id))
                 .chain(() -> connection.preparedQuery(DELETE).execute(id))
                 .replaceWithVoid());

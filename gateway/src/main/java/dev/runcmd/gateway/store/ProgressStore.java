@@ -1,6 +1,9 @@
 package dev.runcmd.gateway.store;
 
 import dev.runcmd.gateway.config.GatewayConfig;
+import dev.runcmd.state.Dependents;
+import dev.runcmd.state.LockOrder;
+import dev.runcmd.state.Progress;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -15,67 +18,11 @@ import java.util.UUID;
  * acceptance, rejection, start and exit ({@link OutputStore} stores the output).
  *
  * <p>Every method completes only once its statement is committed; callers acknowledge the agent
- * after that, never before.
+ * after that, never before. The transitions themselves ({@link Progress}, {@link Dependents}) and
+ * their lock order ({@link LockOrder}) belong to the {@code state} module, shared with control-api.
  */
 @Singleton
 public final class ProgressStore {
-
-    private static final String ACCEPT = """
-            update execution set
-                accepted_at = coalesce(accepted_at, now()),
-                dispatched_at = coalesce(dispatched_at, now()),
-                state = case when state = 'Pending' then 'Dispatched' else state end,
-                gateway_id = $2, session_id = $3,
-                message = case when $4 = '' then message else $4 end
-            where id = $1 and state in ('Pending', 'Dispatched', 'Running')""";
-
-    private static final String REJECT = """
-            with failed as (
-                update execution set state = 'Failed', message = $2, end_time = now()
-                where id = $1 and state in ('Pending', 'Dispatched', 'Running')
-                returning id)
-            update run_command set provisioning_state = 'Failed', updated_at = now()
-            where current_execution_id in (select id from failed)""";
-
-    private static final String START = """
-            with started as (
-                update execution set
-                    state = 'Running', start_time = now(), accepted_at = coalesce(accepted_at, now()),
-                    gateway_id = $2, session_id = $3, message = 'Execution in progress'
-                where id = $1 and state in ('Pending', 'Dispatched')
-                returning id)
-            update run_command set provisioning_state = 'Succeeded', updated_at = now()
-            where current_execution_id in (select id from started) and async_execution
-              and provisioning_state in ('Creating', 'Updating')""";
-
-    /*
-     * After an execution ended (an earlier statement of the same transaction): its dependents stop
-     * waiting for it if it Succeeded; otherwise they, and theirs in turn, end Canceled.
-     */
-    private static final String RELEASE_DEPENDENTS = """
-            update execution set waiting_for = array_remove(waiting_for, $1),
-                message = case when cardinality(array_remove(waiting_for, $1)) = 0 then '' else message end
-            where $1 = any(waiting_for) and state = 'Pending'
-              and (select state from execution where id = $1) = 'Succeeded'""";
-
-    private static final String CANCEL_DEPENDENTS = """
-            with recursive ended as (
-                select id, run_command_name, state from execution where id = $1
-                  and state in ('Failed', 'TimedOut', 'Canceled')),
-            doomed(id, cause, cause_state) as (
-                select e.id, x.run_command_name, x.state from execution e join ended x on x.id = any(e.waiting_for)
-                where e.state = 'Pending'
-                union
-                select e.id, d.cause, d.cause_state from execution e join doomed d on d.id = any(e.waiting_for)
-                where e.state = 'Pending'),
-            canceled as (
-                update execution e set state = 'Canceled', end_time = now(),
-                    message = 'Canceled: dependency ''' || d.cause || ''' ended ' || d.cause_state
-                from doomed d where e.id = d.id
-                returning e.id)
-            update run_command set provisioning_state = 'Canceled', updated_at = now()
-            where current_execution_id in (select id from canceled)
-              and provisioning_state in ('Creating', 'Updating')""";
 
     /*
      * Bytes the agent counted past the cap were dropped even if their Output never arrived (or
@@ -89,24 +36,6 @@ public final class ProgressStore {
             where id = $1
             returning output_cap_bytes, stdout_dropped, stderr_dropped""";
 
-    private static final String EXIT = """
-            with ended as (
-                update execution set state = $2, exit_code = $3, message = $4, end_time = now()
-                where id = $1 and state in ('Pending', 'Dispatched', 'Running')
-                returning id)
-            update run_command set updated_at = now(),
-                provisioning_state = case when $2 = 'Canceled' then 'Canceled' else 'Succeeded' end
-            where current_execution_id in (select id from ended)
-              and provisioning_state in ('Creating', 'Updating')""";
-
-    /*
-     * Taken first by exit and reject, which change both rows: control-api locks the run command
-     * before its execution, so the same order here means the two can never deadlock.
-     */
-    private static final String LOCK_RUN_COMMAND = """
-            select r.id from run_command r join execution e on e.run_command_id = r.id
-            where e.id = $1 for update of r""";
-
     private final Pool pool;
     private final long cap;
 
@@ -117,7 +46,8 @@ public final class ProgressStore {
 
     /** Records that the agent of this session accepted the execution (first time wins). */
     public Uni<Void> accept(UUID executionId, String gatewayId, String sessionId, String message) {
-        return pool.preparedQuery(ACCEPT).execute(Tuple.of(executionId, gatewayId, sessionId, message)).replaceWithVoid();
+        return pool.preparedQuery(Progress.ACCEPT).execute(Tuple.of(executionId, gatewayId, sessionId, message))
+                .replaceWithVoid();
     }
 
     /**
@@ -126,7 +56,7 @@ public final class ProgressStore {
      */
     public Uni<Void> reject(UUID executionId, String message) {
         return pool.withTransaction(connection -> lockRunCommand(connection, executionId)
-                .chain(() -> connection.preparedQuery(REJECT).execute(Tuple.of(executionId, message)))
+                .chain(() -> connection.preparedQuery(Progress.REJECT).execute(Tuple.of(executionId, message)))
                 .chain(() -> releaseDependents(connection, executionId)));
     }
 
@@ -135,7 +65,7 @@ public final class ProgressStore {
      * asyncExecution its run command's provisioning succeeds now.
      */
     public Uni<Void> start(UUID executionId, String gatewayId, String sessionId) {
-        return lockedRunCommand(executionId, START, Tuple.of(executionId, gatewayId, sessionId));
+        return lockedRunCommand(executionId, Progress.START, Tuple.of(executionId, gatewayId, sessionId));
     }
 
     /**
@@ -157,16 +87,16 @@ public final class ProgressStore {
             return Uni.createFrom().voidItem();
         }
         String message = report.message() + OutputTruncation.note(dropped.next());
-        return connection.preparedQuery(EXIT)
-                .execute(Tuple.of(executionId, report.state().name(), report.exitCode(), message))
+        return connection.preparedQuery(Progress.EXIT)
+                .execute(Tuple.of(executionId, report.state().stored(), report.exitCode(), message))
                 .chain(() -> releaseDependents(connection, executionId));
     }
 
     /** Unblocks or cancels the executions waiting for this one (which has ended). */
     static Uni<Void> releaseDependents(SqlConnection connection, UUID executionId) {
         Tuple id = Tuple.of(executionId);
-        return connection.preparedQuery(RELEASE_DEPENDENTS).execute(id)
-                .chain(() -> connection.preparedQuery(CANCEL_DEPENDENTS).execute(id))
+        return connection.preparedQuery(Dependents.RELEASE).execute(id)
+                .chain(() -> connection.preparedQuery(Dependents.CANCEL_AFTER_END).execute(id))
                 .replaceWithVoid();
     }
 
@@ -176,8 +106,8 @@ public final class ProgressStore {
                 .replaceWithVoid());
     }
 
-    /** Locks the execution's run command row first, in control-api's lock order. */
+    /** Locks the execution's run command row first, in the {@link LockOrder}. */
     static Uni<Void> lockRunCommand(SqlConnection connection, UUID executionId) {
-        return connection.preparedQuery(LOCK_RUN_COMMAND).execute(Tuple.of(executionId)).replaceWithVoid();
+        return connection.preparedQuery(LockOrder.RUN_COMMAND_OF_EXECUTION).execute(Tuple.of(executionId)).replaceWithVoid();
     }
 }

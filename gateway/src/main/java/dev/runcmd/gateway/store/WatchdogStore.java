@@ -1,5 +1,6 @@
 package dev.runcmd.gateway.store;
 
+import dev.runcmd.state.Watchdog;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -15,11 +16,11 @@ import java.util.stream.Collectors;
 
 /**
  * Ends executions that would otherwise hang forever, as Failed with exit code null and a message
- * saying why: delivered ones whose agent never reported an exit (see {@link WatchdogSql}), and
+ * saying why: delivered ones whose agent never reported an exit (see {@link Watchdog}), and
  * Pending ones whose delivery deadline passed.
  *
  * <p>Each execution ends in its own transaction, exactly like an Exited ends it: the run command
- * row is locked first (control-api's lock order), the update re-checks the rule under the row
+ * row is locked first (the {@link dev.runcmd.state.LockOrder}), the update re-checks the rule under the row
  * lock (so a report that ended it in the meantime wins, and several gateways may run the same
  * sweep at once), the run command's provisioning state is set, and dependents are canceled.
  */
@@ -38,7 +39,7 @@ public final class WatchdogStore {
      */
     public Uni<Integer> endOverdue(Duration grace, int limit) {
         Tuple rule = Tuple.of(grace.toSeconds());
-        return endEach(WatchdogSql.FIND_OVERDUE, rule.addInteger(limit), WatchdogSql.END_OVERDUE,
+        return endEach(Watchdog.FIND_OVERDUE, rule.addInteger(limit), Watchdog.END_OVERDUE,
                 id -> Tuple.of(id, grace.toSeconds()));
     }
 
@@ -47,13 +48,13 @@ public final class WatchdogStore {
      * than {@code lostAfter}, at most {@code limit} of them; emits how many ended.
      */
     public Uni<Integer> endLost(Duration lostAfter, int limit) {
-        return endEach(WatchdogSql.FIND_LOST, Tuple.of(lostAfter.toSeconds(), limit), WatchdogSql.END_LOST,
+        return endEach(Watchdog.FIND_LOST, Tuple.of(lostAfter.toSeconds(), limit), Watchdog.END_LOST,
                 id -> Tuple.of(id, lostAfter.toSeconds()));
     }
 
     /** Ends Pending executions past their {@code deliver_by}, at most {@code limit}; emits how many ended. */
     public Uni<Integer> endUndelivered(int limit) {
-        return endEach(WatchdogSql.FIND_UNDELIVERED, Tuple.of(limit), WatchdogSql.END_UNDELIVERED, Tuple::of);
+        return endEach(Watchdog.FIND_UNDELIVERED, Tuple.of(limit), Watchdog.END_UNDELIVERED, Tuple::of);
     }
 
     /**
@@ -66,7 +67,7 @@ public final class WatchdogStore {
      */
     public Uni<Integer> endDisowned(long machineId, String sessionId, Set<UUID> held) {
         UUID[] heldIds = held.toArray(UUID[]::new);
-        return endEach(WatchdogSql.FIND_DISOWNED, Tuple.of(machineId, heldIds, sessionId), WatchdogSql.END_DISOWNED,
+        return endEach(Watchdog.FIND_DISOWNED, Tuple.of(machineId, heldIds, sessionId), Watchdog.END_DISOWNED,
                 id -> Tuple.of(id, machineId, heldIds, sessionId));
     }
 

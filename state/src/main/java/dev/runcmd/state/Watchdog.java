@@ -1,19 +1,20 @@
-package dev.runcmd.gateway.store;
+package dev.runcmd.state;
 
 /**
- * The watchdog's statements (see {@link WatchdogStore}). Each rule has a query that finds
- * candidates without locking, and an end statement that re-checks the rule for one execution
- * under its row lock, ends it Failed with exit code null, stamps end_time and sets the run
- * command's provisioning state; it returns the execution's id when it ended it.
+ * The watchdog's ends: the transitions that end executions that would otherwise hang forever, as Failed with exit
+ * code null and a message saying why, the outcome unknown. Each rule has a query that finds candidates without
+ * locking, and an end statement that re-checks the rule for one execution under its row lock, ends it, stamps
+ * end_time and sets the run command's provisioning state; it selects the execution's id when it ended it. Run each
+ * end in its own transaction after {@link LockOrder#RUN_COMMAND_OF_EXECUTION}, followed by
+ * {@link Dependents#RELEASE} and {@link Dependents#CANCEL_AFTER_END}, exactly like an exit.
  *
- * <p>"Delivered and not ended" means Running, or Dispatched and accepted by the agent. The
- * timeout rule counts from the start the agent reported (an accepted execution waiting for a free
- * slot on its agent is not overdue); the disconnected-machine rule applies to every delivered one. A
- * delivered execution's provisioning is set as an Exited sets it (Succeeded while Creating or
- * Updating: the platform ran it); an undelivered one's is Failed (the platform could not run
- * it), as a rejection sets it.
+ * <p>"Delivered and not ended" means Running, or Dispatched and accepted by the agent. The timeout rule counts from
+ * the start the agent reported (an accepted execution waiting for a free slot on its agent is not overdue); the
+ * disconnected-machine rule applies to every delivered one. A delivered execution's provisioning is set as an exit
+ * sets it (Succeeded while Creating or Updating: the platform ran it); an undelivered one's is Failed (the platform
+ * could not run it), as a rejection sets it.
  */
-final class WatchdogSql {
+public final class Watchdog {
 
     private static final String DELIVERED = "(e.state = 'Running' or (e.state = 'Dispatched' and e.accepted_at is not null))";
 
@@ -32,10 +33,13 @@ final class WatchdogSql {
                   and provisioning_state in ('Creating', 'Updating'))
             select id from ended""";
 
-    static final String FIND_OVERDUE = "select e.id from execution e where e.state in ('Dispatched', 'Running') and "
+    /** Overdue: delivered executions past their timeout plus {@code $1} seconds of grace; at most {@code $2}. */
+    public static final String FIND_OVERDUE =
+            "select e.id from execution e where e.state in ('Dispatched', 'Running') and "
             + OVERDUE + " limit $2";
 
-    static final String END_OVERDUE = """
+    /** Ends overdue execution {@code $1} ({@code $2} seconds of grace). */
+    public static final String END_OVERDUE = """
             with ended as (
                 update execution e set state = 'Failed', exit_code = null, end_time = now(),
                     message = 'no result from the agent within timeoutInSeconds (' || e.timeout_seconds
@@ -45,11 +49,16 @@ final class WatchdogSql {
 
                 returning e.id)""" + RAN;
 
-    static final String FIND_LOST = """
+    /**
+     * Lost: delivered executions whose machine has been Disconnected for more than {@code $1} seconds; at most
+     * {@code $2}.
+     */
+    public static final String FIND_LOST = """
             select e.id from execution e join machine m on m.id = e.machine_id
             where e.state in ('Dispatched', 'Running') and """ + LOST + " limit $2";
 
-    static final String END_LOST = """
+    /** Ends lost execution {@code $1} (machine Disconnected for more than {@code $2} seconds). */
+    public static final String END_LOST = """
             with ended as (
                 update execution e set state = 'Failed', exit_code = null, end_time = now(),
                     message = 'machine disconnected since '
@@ -60,10 +69,12 @@ final class WatchdogSql {
 
                 returning e.id)""" + RAN;
 
-    static final String FIND_UNDELIVERED = """
+    /** Undelivered: Pending executions past their {@code deliver_by}, oldest deadline first; at most {@code $1}. */
+    public static final String FIND_UNDELIVERED = """
             select id from execution where state = 'Pending' and deliver_by < now() order by deliver_by limit $1""";
 
-    static final String END_UNDELIVERED = """
+    /** Ends undelivered execution {@code $1}; its run command's provisioning fails. */
+    public static final String END_UNDELIVERED = """
             with ended as (
                 update execution set state = 'Failed', exit_code = null, end_time = now(),
                     message = 'not delivered: machine offline'
@@ -75,20 +86,26 @@ final class WatchdogSql {
                   and provisioning_state in ('Creating', 'Updating'))
             select id from ended""";
 
-    /** The message of an execution its agent no longer holds (see {@link WatchdogStore#endDisowned}). */
-    static final String DISOWNED_MESSAGE = "the agent no longer holds this execution (its work directory was lost"
+    /** The message of an execution its agent no longer holds. */
+    private static final String DISOWNED_MESSAGE = "the agent no longer holds this execution (its work directory was lost"
             + " or replaced); the outcome is unknown";
 
-    static final String FIND_DISOWNED = "select e.id from execution e where e.state in ('Dispatched', 'Running') and "
+    /**
+     * Disowned: delivered executions of machine {@code $1} that its agent, saying Hello, did not list as held
+     * ({@code $2}, uuid[]), except those delivered on its new session {@code $3}; at most 500.
+     */
+    public static final String FIND_DISOWNED =
+            "select e.id from execution e where e.state in ('Dispatched', 'Running') and "
             + DELIVERED + " and e.machine_id = $1 and e.id <> all($2::uuid[])"
             + " and e.session_id is distinct from $3 limit 500";
 
-    static final String END_DISOWNED = "with ended as (update execution e set state = 'Failed', exit_code = null,"
+    /** Ends disowned execution {@code $1}; {@code $2} to {@code $4} are {@link #FIND_DISOWNED}'s {@code $1} to {@code $3}. */
+    public static final String END_DISOWNED = "with ended as (update execution e set state = 'Failed', exit_code = null,"
             + " end_time = now(), message = '" + DISOWNED_MESSAGE + "'"
             + " where e.id = $1 and " + DELIVERED + " and e.machine_id = $2 and e.id <> all($3::uuid[])"
             + " and e.session_id is distinct from $4"
             + " returning e.id)" + RAN;
 
-    private WatchdogSql() {
+    private Watchdog() {
     }
 }

@@ -1,26 +1,29 @@
-package dev.runcmd.control.runcommand;
+package dev.runcmd.state;
 
 /**
- * The lifecycle of one execution (column {@code execution.state}); see DESIGN.md, "Execution states".
+ * The lifecycle of one execution (column {@code execution.state}); see DESIGN.md, "Execution states". The one
+ * enum of it: control-api and the gateway both read and write through it, and the statements that move an
+ * execution between states live beside it in this package.
  *
- * <p>Pending may go to Dispatched, Running or Canceled; Dispatched to Running or Canceled; Running to any
- * terminal state. Terminal states never change again.
+ * <p>Pending may go to Dispatched, Running, Failed or Canceled; Dispatched back to Pending (requeued before the
+ * agent accepted it), to Running, or to any terminal state; Running to any terminal state. Terminal states never
+ * change again.
  */
 public enum ExecutionState {
 
-    /** Persisted, not yet handed to an agent; waits for the machine to be connected. */
+    /** Persisted, not yet handed to an agent; waits for the machine to be connected (and its dependencies). */
     PENDING("Pending", "Pending"),
-    /** Sent to the agent as Run; the agent has not reported the process started yet. */
+    /** Claimed by a gateway session and sent (or about to be sent) to the agent as Run; not started yet. */
     DISPATCHED("Dispatched", "Pending"),
-    /** The script's process is running on the machine. */
+    /** The agent reported that the script's process started. */
     RUNNING("Running", "Running"),
     /** The script exited with code 0. */
     SUCCEEDED("Succeeded", "Succeeded"),
-    /** The script exited with a non-zero code, could not start, or the agent lost it. */
+    /** The script exited with a non-zero code, could not start, was rejected, or was lost with its agent. */
     FAILED("Failed", "Failed"),
-    /** The script ran past its timeout and was killed. */
+    /** The script ran past its timeout and the agent ended it. */
     TIMED_OUT("TimedOut", "TimedOut"),
-    /** Stopped by cancel, delete or update, possibly before it was ever delivered. */
+    /** Stopped by cancel, delete or update, possibly before it was ever delivered, or by a dependency's end. */
     CANCELED("Canceled", "Canceled");
 
     /** What Azure shows when a run command has no execution at all. */
