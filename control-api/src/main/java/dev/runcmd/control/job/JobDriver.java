@@ -123,7 +123,10 @@ public class JobDriver {
             long failed = tally.getLong("failed");
             int errorLimit = job.getInteger("error_limit");
             boolean canceled = job.getBoolean("cancel_requested");
-            if (held > 0 && (canceled || failed > errorLimit)) {
+            if (held > 0 && canceled) {
+                return cancelHeld(connection, jobId, JobWriter.CANCELED_BEFORE_START).replaceWith(Step.NOTHING);
+            }
+            if (held > 0 && failed > errorLimit) {
                 return stopStarting(connection, jobId, failed, job.getString("max_errors"))
                         .replaceWith(Step.NOTHING);
             }
@@ -149,12 +152,17 @@ public class JobDriver {
     private static Uni<Void> stopStarting(SqlConnection connection, UUID jobId, long failed,
             String maxErrors) {
         String why = failed + " targets ended other than Succeeded, more than maxErrors (" + maxErrors + ")";
-        return connection.preparedQuery(JobSql.LOCK_HELD_COMMANDS).execute(Tuple.of(jobId))
-                .chain(() -> connection.preparedQuery(JobSql.STOP)
-                        .execute(Tuple.of(jobId, "The job started no more targets: " + why + ".")))
-                .chain(() -> connection.preparedQuery(JobSql.TAKE_HELD).execute(Tuple.of(jobId)))
-                .chain(held -> JobWriter.cancelPending(connection, held,
-                        "Canceled: the job started no more targets after " + why));
+        return connection.preparedQuery(JobSql.STOP)
+                .execute(Tuple.of(jobId, "The job started no more targets: " + why + "."))
+                .chain(() -> cancelHeld(connection, jobId, "Canceled: the job started no more targets after " + why));
+    }
+
+    /** Ends every held target Canceled with {@code message}, their run commands locked first. */
+    private static Uni<Void> cancelHeld(SqlConnection connection, UUID jobId, String message) {
+        Tuple id = Tuple.of(jobId);
+        return connection.preparedQuery(JobSql.LOCK_HELD_COMMANDS).execute(id)
+                .chain(() -> connection.preparedQuery(JobSql.TAKE_HELD).execute(id))
+                .chain(taken -> JobWriter.cancelPending(connection, taken, message));
     }
 
     private static List<ResolvedTarget> targets(RowSet<Row> rows) {
