@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The long fault-injection run: chaos/run.sh [iterations] [seed]
 # Builds what the suite needs, runs only the fault-injection suite (no other test), prints the
-# result table and leaves it in chaos/target/chaos-report.md. The build's own run is 7 iterations.
+# result table and leaves it in chaos/target/chaos-report.md. The build's own run is one iteration
+# per fault kind (8).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 iterations="${1:-100}"

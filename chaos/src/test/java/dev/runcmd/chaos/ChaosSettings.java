@@ -9,9 +9,10 @@ final class ChaosSettings {
     private ChaosSettings() {
     }
 
-    /** How many iterations run: {@code chaos.iterations}, 7 (one per fault kind) by default. */
+    /** How many iterations run: {@code chaos.iterations}, one per fault kind by default. */
     static int iterations() {
-        return Integer.parseInt(property("chaos.iterations", "7"));
+        String iterations = property("chaos.iterations", "");
+        return iterations.isBlank() ? Fault.values().length : Integer.parseInt(iterations);
     }
 
     /** The random seed: {@code chaos.seed}, or a fresh one (printed, so a run can be repeated). */

@@ -34,7 +34,20 @@ final class Command {
 
     /** The PUT body: the script and its timeout (default delivery timeout). */
     ObjectNode body(Path ledger) {
-        String script = "printf '%s\\n' '" + name + "' >> '" + ledger + "'\n"
+        return body("'" + ledger + "'");
+    }
+
+    /**
+     * The body of a job's run command: one script for every target, each appending to its own machine's ledger in
+     * {@code ledgers} ({@code <machine>.txt}). A script learns its machine from its working directory: an agent runs it
+     * in {@code <work-dir>/exec/<execution id>}, and the local stack names work directories after machines.
+     */
+    ObjectNode jobBody(Path ledgers) {
+        return body("'" + ledgers + "'/\"$(basename \"${PWD%/exec/*}\").txt\"");
+    }
+
+    private ObjectNode body(String ledger) {
+        String script = "printf '%s\\n' '" + name + "' >> " + ledger + "\n"
                 + "i=1\n"
                 + "while [ \"$i\" -le " + lines + " ]; do\n"
                 + "  printf '" + name + " %06d" + PAD + "\\n' \"$i\"\n"

@@ -18,7 +18,12 @@ enum Fault {
     /** Every connection between agents and gateways is reset at once. */
     CONNECTION_DROP("connection drops"),
     /** No byte moves between agents and gateways for a while; connections stay open. */
-    CONNECTION_STALL("connection stalls");
+    CONNECTION_STALL("connection stalls"),
+    /**
+     * Jobs over every machine (maxConcurrency 1, maxErrors 0) submitted with each round, while one of the other kinds
+     * strikes, picked at random: each target must end exactly once, and the job must end and say so truthfully.
+     */
+    JOB("jobs under faults");
 
     final String column;
 

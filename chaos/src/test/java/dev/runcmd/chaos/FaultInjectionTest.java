@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The fault-injection suite: over {@code chaos.iterations} iterations with random timing (seed
  * {@code chaos.seed}, printed), kills agents, gateways and the control API with SIGKILL, restarts
- * PostgreSQL, and resets or stalls the agents' connections while commands run, then checks every
- * command (see {@link Verdicts}). The first seven iterations of any run inject each kind once, in a
- * shuffled order; later ones pick a kind at random. Prints and writes the result table; fails if
+ * PostgreSQL, and resets or stalls the agents' connections while commands and jobs run, then checks every
+ * command and job (see {@link Verdicts}). The first iterations of any run inject each kind once, in a
+ * shuffled order (the build's default run is exactly those); later ones pick a kind at random. Prints and writes the result table; fails if
  * anything was lost, run twice, left non-terminal or reported wrongly.
  */
 class FaultInjectionTest {
@@ -35,9 +35,11 @@ class FaultInjectionTest {
                 Iteration iteration = new Iteration(stack, random, i, fault);
                 iteration.run();
                 List<Verdicts.Judgement> judgements = Verdicts.judge(stack, iteration);
-                tally.add(iteration, judgements);
+                List<Verdicts.Judgement> jobs = Verdicts.judgeJobs(stack, iteration);
+                tally.add(iteration, judgements, jobs);
                 System.out.println("chaos: iteration " + i + " " + fault + " (" + iteration.detail() + "): "
-                        + judgements.size() + " commands, failures so far " + tally.failures().size());
+                        + judgements.size() + " commands, " + jobs.size() + " jobs, failures so far "
+                        + tally.failures().size());
             }
             String report = "seed " + seed + "\n\n" + tally.table();
             System.out.println(report);

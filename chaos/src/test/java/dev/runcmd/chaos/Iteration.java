@@ -10,7 +10,8 @@ import java.util.Random;
 /**
  * One iteration: submit commands, strike with one fault at a random moment while they run (and
  * submit more while the fault lasts), restore every component, then wait until every command has
- * ended and judge each one ({@link Verdicts}).
+ * ended and judge each one ({@link Verdicts}). A {@link Fault#JOB} iteration submits a job with each
+ * round as well, and strikes with one of the other kinds.
  */
 final class Iteration {
 
@@ -21,7 +22,10 @@ final class Iteration {
     private final Random random;
     private final int number;
     private final Fault fault;
+    /** The fault that strikes: {@link #fault}, or for a job iteration one of the other kinds. */
+    private final Fault struck;
     private final List<Command> commands = new ArrayList<>();
+    private final List<JobSubmission> jobs = new ArrayList<>();
     private String detail = "";
 
     Iteration(ChaosStack stack, Random random, int number, Fault fault) {
@@ -29,19 +33,29 @@ final class Iteration {
         this.random = random;
         this.number = number;
         this.fault = fault;
+        this.struck = fault == Fault.JOB ? Fault.values()[random.nextInt(Fault.JOB.ordinal())] : fault;
     }
 
     Fault fault() {
         return fault;
     }
 
+    /** The fault that struck: the iteration's kind, or for a job iteration the kind it struck with. */
+    Fault struck() {
+        return struck;
+    }
+
     List<Command> commands() {
         return commands;
     }
 
+    List<JobSubmission> jobs() {
+        return jobs;
+    }
+
     /** What was broken and for how long, for the log. */
     String detail() {
-        return detail;
+        return fault == Fault.JOB ? jobs.size() + " jobs under " + struck + ": " + detail : detail;
     }
 
     /** Runs the iteration up to the point where every component is whole again. */
@@ -49,7 +63,7 @@ final class Iteration {
         submitRound();
         pause(100, 1500);
         long downMillis = 500 + random.nextInt(4500);
-        switch (fault) {
+        switch (struck) {
             case AGENT_KILL -> killAgent(downMillis);
             case AGENT_UPGRADE -> upgradeAgent(downMillis);
             case GATEWAY_KILL -> killGateway(downMillis);
@@ -57,6 +71,7 @@ final class Iteration {
             case DATABASE_RESTART -> restartDatabase(downMillis);
             case CONNECTION_DROP -> dropConnections();
             case CONNECTION_STALL -> stallConnections(2000 + random.nextInt(10_000));
+            case JOB -> throw new IllegalStateException("a job iteration strikes with another kind");
         }
         submitRound();
     }
@@ -135,6 +150,19 @@ final class Iteration {
                     java.nio.charset.StandardCharsets.UTF_8));
             commands.add(command);
         }
+        if (fault == Fault.JOB) {
+            submitJob();
+        }
+    }
+
+    /** Submits a job over every machine: the same script everywhere, one target at a time. */
+    private void submitJob() throws IOException {
+        String name = "job" + number + "-" + jobs.size();
+        int lines = 300 + random.nextInt(2500);
+        JobSubmission job = new JobSubmission(name, stack.machines().stream()
+                .map(machine -> new Command(machine, name, lines, 0)).toList());
+        job.recordAnswer(stack.rest().put(stack.rest().runCommandJob(name), job.body(Verdicts.ledgers(stack))));
+        jobs.add(job);
     }
 
     private void pause(int minMillis, int maxMillis) throws InterruptedException {

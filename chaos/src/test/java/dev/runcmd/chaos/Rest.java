@@ -24,6 +24,7 @@ final class Rest {
             .connectTimeout(Duration.ofSeconds(3)).build();
     private final String endpoint;
     private final ArmClient paths;
+    private final String resourceGroup;
 
     private final String token;
 
@@ -32,6 +33,7 @@ final class Rest {
         this.token = token;
         this.endpoint = endpoint;
         this.paths = new ArmClient(endpoint, subscriptionId, resourceGroup);
+        this.resourceGroup = resourceGroup;
     }
 
     /** An answer: HTTP status (0 when there was none) and body. */
@@ -51,6 +53,11 @@ final class Rest {
 
     String runCommand(String machine, String name) {
         return paths.runCommandPath(machine, name);
+    }
+
+    String runCommandJob(String name) {
+        return paths.subscriptionPath() + "/resourceGroups/" + resourceGroup
+                + "/providers/Microsoft.HybridCompute/runCommandJobs/" + name;
     }
 
     String machine(String machine) {

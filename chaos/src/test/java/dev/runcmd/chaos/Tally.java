@@ -13,16 +13,22 @@ final class Tally {
     private final List<String> failures = new ArrayList<>();
     private int iterations;
     private int commands;
+    private int jobs;
 
-    void add(Iteration iteration, List<Verdicts.Judgement> judgements) {
+    /** Adds an iteration: the judgements of its commands (a job's targets among them) and of its jobs. */
+    void add(Iteration iteration, List<Verdicts.Judgement> commandJudgements, List<Verdicts.Judgement> jobJudgements) {
         iterations++;
         faults.merge(iteration.fault(), 1, Integer::sum);
-        for (Verdicts.Judgement judgement : judgements) {
-            commands++;
-            outcomes.merge(judgement.outcome(), 1, Integer::sum);
-            if (judgement.outcome() != Verdicts.Outcome.OK && judgement.outcome() != Verdicts.Outcome.NOT_ACCEPTED) {
-                failures.add(judgement.outcome() + " " + judgement.command().machine + "/" + judgement.command().name
-                        + " (" + iteration.fault() + ", " + iteration.detail() + "): " + judgement.why());
+        commands += commandJudgements.size();
+        jobs += jobJudgements.size();
+        for (List<Verdicts.Judgement> judgements : List.of(commandJudgements, jobJudgements)) {
+            for (Verdicts.Judgement judgement : judgements) {
+                outcomes.merge(judgement.outcome(), 1, Integer::sum);
+                if (judgement.outcome() != Verdicts.Outcome.OK
+                        && judgement.outcome() != Verdicts.Outcome.NOT_ACCEPTED) {
+                    failures.add(judgement.outcome() + " " + judgement.subject() + " (" + iteration.fault() + ", "
+                            + iteration.detail() + "): " + judgement.why());
+                }
             }
         }
     }
@@ -48,8 +54,9 @@ final class Tally {
             header.append("| ").append(fault.column).append(' ');
             row.append("| ").append(faults.getOrDefault(fault, 0)).append(' ');
         }
-        header.append("| commands | not accepted | lost | duplicated | stuck | wrong state |");
+        header.append("| commands | jobs | not accepted | lost | duplicated | stuck | wrong state |");
         row.append("| ").append(commands)
+                .append(" | ").append(jobs)
                 .append(" | ").append(count(Verdicts.Outcome.NOT_ACCEPTED))
                 .append(" | ").append(count(Verdicts.Outcome.LOST))
                 .append(" | ").append(count(Verdicts.Outcome.DUPLICATED))

@@ -64,6 +64,11 @@ final class Api {
         return runCommands(machine) + "/" + name;
     }
 
+    String runCommandJob(String name) {
+        return "/subscriptions/" + subscriptionId + "/resourceGroups/" + resourceGroup
+                + "/providers/Microsoft.HybridCompute/runCommandJobs/" + name;
+    }
+
     /** Adds the api-version to a path. */
     static String versioned(String path) {
         return path + (path.contains("?") ? "&" : "?") + "api-version=" + API_VERSION;
@@ -77,6 +82,17 @@ final class Api {
         return send(HttpRequest.newBuilder(uri(versioned(path)))
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    Answer post(String path, String body) {
+        return send(HttpRequest.newBuilder(uri(versioned(path)))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** GETs an absolute URL the API handed out (a nextLink) as it is. */
+    Answer follow(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET());
     }
 
     Answer delete(String path) {

@@ -171,16 +171,25 @@ public final class LocalStack implements AutoCloseable {
      */
     public ComponentProcess startAgent(AgentIdentity identity, String gateways, List<String> jvmOptions,
                                        String stopMode) throws IOException {
+        return startAgent(identity, gateways, jvmOptions, stopMode, java.util.Map.of());
+    }
+
+    /**
+     * Starts an agent as {@link #startAgent(AgentIdentity, String, List, String)} that reports {@code tags} as its
+     * machine's tags ({@code --tags NAME=VALUE,...}) in every Hello.
+     */
+    public ComponentProcess startAgent(AgentIdentity identity, String gateways, List<String> jvmOptions,
+                                       String stopMode, java.util.Map<String, String> tags) throws IOException {
         Path identityFile = agentWorkDir(identity).resolve("identity").resolve("cert.pem");
         java.util.Map<String, String> environment = java.nio.file.Files.exists(identityFile) ? java.util.Map.of()
                 : java.util.Map.of("RUNCMD_JOIN_TOKEN", joinToken(identity));
-        return startAgent(identity, gateways, jvmOptions, stopMode, environment);
+        return launchAgent(identity, gateways, jvmOptions, stopMode, tags, environment);
     }
 
     /** Starts an agent for a machine with the join token an operator gave it (in its environment). */
     public ComponentProcess startAgentWithToken(AgentIdentity identity, int gatewayPort, String joinToken)
             throws IOException {
-        return startAgent(identity, "127.0.0.1:" + gatewayPort, AGENT_JVM, "cancel",
+        return launchAgent(identity, "127.0.0.1:" + gatewayPort, AGENT_JVM, "cancel", java.util.Map.of(),
                 java.util.Map.of("RUNCMD_JOIN_TOKEN", joinToken));
     }
 
@@ -189,9 +198,9 @@ public final class LocalStack implements AutoCloseable {
         return dataDir.resolve("agents").resolve(identity.machineName());
     }
 
-    private ComponentProcess startAgent(AgentIdentity identity, String gateways, List<String> jvmOptions,
-                                        String stopMode, java.util.Map<String, String> environment)
-            throws IOException {
+    private ComponentProcess launchAgent(AgentIdentity identity, String gateways, List<String> jvmOptions,
+                                         String stopMode, java.util.Map<String, String> tags,
+                                         java.util.Map<String, String> environment) throws IOException {
         List<String> command = javaCommand(jvmOptions);
         command.add("-jar");
         command.add(artifacts.agentJar().toString());
@@ -202,6 +211,11 @@ public final class LocalStack implements AutoCloseable {
                 "--resource-group", identity.resourceGroup(),
                 "--machine-name", identity.machineName(),
                 "--work-dir", agentWorkDir(identity).toString()));
+        if (!tags.isEmpty()) {
+            command.add("--tags");
+            command.add(tags.entrySet().stream().map(tag -> tag.getKey() + "=" + tag.getValue())
+                    .collect(java.util.stream.Collectors.joining(",")));
+        }
         String name = "agent " + identity.machineName();
         return track(new ComponentProcess(name, command, environment,
                 logDir().resolve("agent-" + identity.machineName() + ".log")).start());

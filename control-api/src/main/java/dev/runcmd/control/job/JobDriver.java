@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,7 +29,8 @@ import org.jboss.logging.Logger;
  * mid-job leaves nothing for the others to repair: the state is only ever in the database.
  *
  * <p>A tick runs every {@code runcmd.jobs.tick} (200 ms) while a job runs, every second otherwise, and at once after a
- * job is created or canceled.
+ * job is created or canceled. One tick runs at a time, and at most one timer is pending: each tick, however it was
+ * started, replaces the pending timer with the next, so nudges never add schedules of their own.
  */
 @ApplicationScoped
 public class JobDriver {
@@ -40,12 +42,16 @@ public class JobDriver {
 
     private static final Duration IDLE_TICK = Duration.ofSeconds(1);
 
+    private static final long NO_TIMER = -1;
+
     private final Sql sql;
     private final Dispatcher dispatcher;
     private final Vertx vertx;
     private final Duration tick;
     private final AtomicBoolean ticking = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
+    /** The id of the pending timer, or {@link #NO_TIMER}. */
+    private final AtomicLong timer = new AtomicLong(NO_TIMER);
     private volatile boolean stopped;
 
     JobDriver(Sql sql, Dispatcher dispatcher, Vertx vertx, JobConfig config) {
@@ -61,6 +67,10 @@ public class JobDriver {
 
     void stop(@Observes ShutdownEvent stopping) {
         stopped = true;
+        long pending = timer.getAndSet(NO_TIMER);
+        if (pending != NO_TIMER) {
+            vertx.cancelTimer(pending);
+        }
     }
 
     /** Advances the running jobs now (after the current tick, if one runs). */
@@ -72,9 +82,18 @@ public class JobDriver {
         run();
     }
 
+    /** Replaces the pending timer, if any, with one that nudges after {@code delay}. */
     private void schedule(Duration delay) {
-        if (!stopped) {
-            vertx.setTimer(delay.toMillis(), id -> nudge());
+        if (stopped) {
+            return;
+        }
+        long next = vertx.setTimer(delay.toMillis(), fired -> {
+            timer.compareAndSet(fired, NO_TIMER);
+            nudge();
+        });
+        long previous = timer.getAndSet(next);
+        if (previous != NO_TIMER) {
+            vertx.cancelTimer(previous);
         }
     }
 
