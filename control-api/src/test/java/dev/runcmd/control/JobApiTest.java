@@ -1,8 +1,10 @@
 package dev.runcmd.control;
 
-import static dev.runcmd.control.Arm.SUB;
 import static dev.runcmd.control.Arm.put;
 import static dev.runcmd.control.Arm.request;
+import static dev.runcmd.control.Jobs.body;
+import static dev.runcmd.control.Jobs.job;
+import static dev.runcmd.control.Jobs.machines;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -158,24 +160,6 @@ class JobApiTest {
         request().get(job(rg, "bad")).then().statusCode(404);
         assertEquals(0, Db.queryLong("select count(*) from run_command r join machine m on m.id = r.machine_id "
                 + "where m.resource_group = ?", rg));
-    }
-
-    private static String job(String rg, String name) {
-        return "/subscriptions/" + SUB + "/resourceGroups/" + rg
-                + "/providers/Microsoft.HybridCompute/runCommandJobs/" + name;
-    }
-
-    private static String body(String machines, String tags, String concurrency, String errors) {
-        return """
-                {"location":"eastus","properties":{"targets":{"machines":%s,"tags":%s},
-                 "maxConcurrency":"%s","maxErrors":"%s","runCommand":{"source":{"script":"true"},"runAsUser":"svc"}}}"""
-                .formatted(machines, tags, concurrency, errors);
-    }
-
-    private static void machines(String rg, int count) {
-        for (int i = 0; i < count; i++) {
-            Db.insertMachine(SUB, rg, "m" + i);
-        }
     }
 
     /** Targets of the resource group's executions the job has released (no longer waiting for it). */

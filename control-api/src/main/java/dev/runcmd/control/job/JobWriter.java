@@ -238,7 +238,8 @@ public class JobWriter {
         return json.valueToTree(tags).toString();
     }
 
-    static ArmException notFound(JobScope scope) {
+    /** 404 ResourceNotFound for a job that does not exist. */
+    public static ArmException notFound(JobScope scope) {
         return ArmException.resourceNotFound("The Resource '" + JobScope.TYPE + "/" + scope.name()
                 + "' under resource group '" + scope.resourceGroup() + "' was not found.");
     }

@@ -19,7 +19,7 @@ final class BatchSlicer {
     }
 
     /** Adds the undelivered parts of {@code batch} to {@code events}, starting at {@code from}. */
-    static Slice slice(Batch batch, FollowSpec spec, Offsets from, Collection<FollowEvent> events) {
+    static Slice slice(Batch batch, FollowSpec spec, Offsets from, Collection<? super FollowEvent> events) {
         Offsets next = from;
         long queued = 0;
         for (StoredChunk chunk : batch.merged()) {

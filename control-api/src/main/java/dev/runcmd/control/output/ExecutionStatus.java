@@ -49,7 +49,7 @@ public record ExecutionStatus(ExecutionState state, Integer exitCode, String mes
     }
 
     /** Reads the status from a row with the columns of {@code execution} under their own names. */
-    static ExecutionStatus fromRow(Row row) {
+    public static ExecutionStatus fromRow(Row row) {
         return new ExecutionStatus(ExecutionState.fromStored(row.getString("state")), row.getInteger("exit_code"),
                 row.getString("message"), row.getLong("stdout_bytes"), row.getLong("stderr_bytes"),
                 row.getLong("stdout_dropped"), row.getLong("stderr_dropped"), row.getLong("output_cap_bytes"));

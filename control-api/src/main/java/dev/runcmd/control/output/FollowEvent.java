@@ -1,7 +1,9 @@
 package dev.runcmd.control.output;
 
-/** An event a follower has read and not yet delivered to its sink. */
-sealed interface FollowEvent {
+import java.util.UUID;
+
+/** An event of one execution's output that a follower has read and not yet delivered to its sink. */
+sealed interface FollowEvent extends Delivery<OutputSink> {
 
     /**
      * Bytes of one stream.
@@ -11,6 +13,11 @@ sealed interface FollowEvent {
      * @param data the bytes
      */
     record Chunk(StdStream stream, long offset, byte[] data) implements FollowEvent {
+
+        @Override
+        public void deliverTo(OutputSink sink) {
+            sink.chunk(stream, offset, data);
+        }
     }
 
     /**
@@ -20,13 +27,29 @@ sealed interface FollowEvent {
      * @param capBytes the cap
      */
     record Truncated(StdStream stream, long capBytes) implements FollowEvent {
+
+        @Override
+        public void deliverTo(OutputSink sink) {
+            sink.truncated(stream, capBytes);
+        }
     }
 
     /**
      * The last event.
      *
+     * @param executionId the execution read
      * @param status the execution's status
      */
-    record End(ExecutionStatus status) implements FollowEvent {
+    record End(UUID executionId, ExecutionStatus status) implements FollowEvent {
+
+        @Override
+        public void deliverTo(OutputSink sink) {
+            sink.end(executionId, status);
+        }
+
+        @Override
+        public boolean isLast() {
+            return true;
+        }
     }
 }

@@ -4,31 +4,33 @@ import dev.runcmd.control.store.StoreFailures;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
-import java.util.EnumSet;
-import java.util.Optional;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * Delivers one execution's output to one client at the client's pace: reads a batch from PostgreSQL only when
- * the client can take more, hands it over event by event while the client is ready, and when caught up either
- * ends (the execution ended, or the client did not ask to follow) or waits for a wake-up.
+ * Delivers what a {@link FollowSource} reads (one execution's output, or a job's merged output) to one client at
+ * the client's pace: reads a round from PostgreSQL only when the client can take more, hands it over event by
+ * event while the client is ready, and when caught up either ends (the source gave its last event) or waits for a
+ * wake-up.
  *
  * <p>A read that fails because PostgreSQL is unreachable, or because every pool connection is in use, is tried
  * again on the next poll or wake-up (the hub wakes every follower when LISTEN is back), so a follower rides
- * through a restart or an overload and catches up by offset; an outage past the outage timeout, or any other read
- * failure, ends it with {@link FollowFailure#UNAVAILABLE}.
+ * through a restart or an overload and catches up from where its client stands; an outage past the outage
+ * timeout, or any other read failure, ends it with {@link FollowFailure#UNAVAILABLE}.
  *
- * <p>Memory: at most one batch per follower. A client that does not read is not read for; it catches up from
+ * <p>Memory: at most one round per follower. A client that does not read is not read for; it catches up from
  * storage later, so it never slows the agent, the gateway, the store or other clients.
  *
  * <p>Threading: every field below is confined to the follower's Vert.x context. {@link #start}, {@link #wake},
  * {@link #tick} and the sink's callbacks may run on any thread: each sets a signal bit and posts at most one task
  * to the context, so a burst of notifications costs one task and nothing is queued per notification.
+ *
+ * @param <S> the sink the source's events are written to
  */
-public final class Follower {
+public final class Follower<S extends FollowSink> {
 
     private static final Logger LOG = Logger.getLogger(Follower.class);
     private static final int WAKE = 1;
@@ -37,16 +39,17 @@ public final class Follower {
     private static final int CLOSED = 8;
     private static final int SHUTDOWN = 16;
 
-    private final FollowSpec spec;
-    private final OutputSink sink;
-    private final OutputReader reader;
+    private final FollowSource<S> source;
+    private final S sink;
     private final Context context;
     private final FollowTimings timings;
-    private final Consumer<Follower> onEnded;
+    private final OutputHub hub;
+    private final Runnable onEnded;
     private final AtomicInteger signals = new AtomicInteger();
-    private final ArrayDeque<FollowEvent> pending = new ArrayDeque<>();
-    private final EnumSet<StdStream> truncationSent = EnumSet.noneOf(StdStream.class);
-    private Offsets next;
+    private final ArrayDeque<Delivery<S>> pending = new ArrayDeque<>();
+    private final StoreOutage outage;
+    /** The ids the hub wakes this follower for. */
+    private Set<UUID> watched = Set.of();
     private FollowerState state = FollowerState.IDLE;
     private boolean dirty = true;
     private boolean pumping;
@@ -57,34 +60,32 @@ public final class Follower {
     private long lastWriteAt;
     /** The last read was shed (every pool connection in use): read again at the next tick, not the next poll. */
     private boolean shed;
-    private final StoreOutage outage;
 
-    Follower(FollowSpec spec, OutputSink sink, OutputReader reader, Context context, FollowTimings timings,
-            Consumer<Follower> onEnded) {
-        this.spec = spec;
+    Follower(FollowSource<S> source, S sink, Context context, FollowTimings timings, OutputHub hub,
+            Runnable onEnded) {
+        this.source = source;
         this.sink = sink;
-        this.reader = reader;
         this.context = context;
         this.timings = timings;
+        this.hub = hub;
         this.onEnded = onEnded;
         this.outage = new StoreOutage(timings.outageNanos());
-        this.next = spec.from();
         this.lastReadAt = System.nanoTime();
         this.lastWriteAt = lastReadAt;
     }
 
-    /** The execution this follower reads. */
-    public UUID executionId() {
-        return spec.executionId();
-    }
-
-    /** Binds the sink's callbacks and reads the first batch. Call once, after registering for wake-ups. */
+    /**
+     * Registers with the hub for the source's wake-ups, binds the sink's callbacks and reads the first round.
+     * Call once, on the follower's context or before anything else can reach it.
+     */
     void start() {
+        watched = Set.copyOf(source.wakeIds());
+        hub.register(this, watched);
         sink.bind(() -> signal(READY), () -> signal(CLOSED));
         signal(WAKE);
     }
 
-    /** Something may have been stored for this execution, or its state changed. Any thread. */
+    /** Something may have been stored for what this follower reads, or its state changed. Any thread. */
     void wake() {
         signal(WAKE);
     }
@@ -113,7 +114,7 @@ public final class Follower {
             finish();
             return;
         }
-        if ((bits & SHUTDOWN) != 0 && spec.follow()) {
+        if ((bits & SHUTDOWN) != 0 && source.follows()) {
             fail(FollowFailure.SHUTTING_DOWN);
             return;
         }
@@ -129,7 +130,7 @@ public final class Follower {
             fail(FollowFailure.STALLED);
             return;
         }
-        boolean pollDue = (spec.follow() || outage.isActive()) && now - lastReadAt >= timings.pollNanos();
+        boolean pollDue = (source.follows() || outage.isActive()) && now - lastReadAt >= timings.pollNanos();
         if (state == FollowerState.IDLE && (shed || pollDue)) {
             dirty = true;
         }
@@ -179,16 +180,12 @@ public final class Follower {
         again = true;
     }
 
-    private void deliver(FollowEvent event) {
+    private void deliver(Delivery<S> event) {
         lastWriteAt = System.nanoTime();
-        if (event instanceof FollowEvent.Chunk chunk) {
-            sink.chunk(chunk.stream(), chunk.offset(), chunk.data());
-        } else if (event instanceof FollowEvent.Truncated truncated) {
-            sink.truncated(truncated.stream(), truncated.capBytes());
-        } else if (event instanceof FollowEvent.End end) {
+        if (event.isLast()) {
             finish();
-            sink.end(spec.executionId(), end.status());
         }
+        event.deliverTo(sink);
     }
 
     /** Asks the sink, and remembers since when it has been unready for the stall cut-off. */
@@ -207,62 +204,47 @@ public final class Follower {
         dirty = false;
         state = FollowerState.READING;
         lastReadAt = System.nanoTime();
-        reader.read(spec.executionId(), readOffsets()).subscribe().with(
-                batch -> onContext(() -> onBatch(batch)),
+        source.read().subscribe().with(
+                round -> onContext(() -> onRound(round)),
                 failure -> onContext(() -> onReadFailure(failure)));
     }
 
-    /** The offsets to read from; a stream not delivered, or at its limit, is skipped. */
-    private Offsets readOffsets() {
-        Offsets offsets = Offsets.UNLIMITED;
-        for (StdStream stream : spec.streams()) {
-            if (next.of(stream) < spec.until().of(stream)) {
-                offsets = offsets.with(stream, next.of(stream));
-            }
-        }
-        return offsets;
-    }
-
-    private void onBatch(Optional<Batch> batch) {
+    private void onRound(Round<S> round) {
         if (state == FollowerState.ENDED) {
             return;
         }
         state = FollowerState.IDLE;
         outage.end();
         shed = false;
-        if (batch.isEmpty()) {
-            fail(FollowFailure.DELETED);
+        if (round.failure() != null) {
+            fail(round.failure());
             return;
         }
-        ExecutionStatus status = batch.get().status();
-        long delivered = take(batch.get());
-        addTruncations(status);
-        if (delivered > 0) {
-            dirty = true;
-        } else if (!spec.follow() || status.state().isTerminal() || readOffsets().equals(Offsets.UNLIMITED)) {
-            pending.add(new FollowEvent.End(status));
-        }
+        dirty |= round.more() | rewatch();
+        pending.addAll(round.events());
         if (!pending.isEmpty()) {
             state = FollowerState.SENDING;
         }
         pump();
     }
 
-    /** Queues what the batch holds beyond the offsets (see {@link BatchSlicer}); returns the bytes queued. */
-    private long take(Batch batch) {
-        BatchSlicer.Slice slice = BatchSlicer.slice(batch, spec, next, pending);
-        next = slice.next();
-        return slice.bytes();
-    }
-
-    /** Queues a truncated event, once per stream, when the stream's stored bytes are all taken. */
-    private void addTruncations(ExecutionStatus status) {
-        for (StdStream stream : spec.streams()) {
-            if (status.isTruncated(stream) && next.of(stream) >= status.storedBytes(stream)
-                    && truncationSent.add(stream)) {
-                pending.add(new FollowEvent.Truncated(stream, status.capOf(stream)));
-            }
+    /**
+     * Follows the source's wake ids; true when it gained some, whose notifications may have come before the hub
+     * knew them, so the next read must not wait for one.
+     */
+    private boolean rewatch() {
+        Set<UUID> wanted = source.wakeIds();
+        if (wanted.equals(watched)) {
+            return false;
         }
+        Set<UUID> added = new HashSet<>(wanted);
+        added.removeAll(watched);
+        Set<UUID> removed = new HashSet<>(watched);
+        removed.removeAll(wanted);
+        watched = Set.copyOf(wanted);
+        hub.watch(this, added);
+        hub.unwatch(this, removed);
+        return !added.isEmpty();
     }
 
     private void onReadFailure(Throwable failure) {
@@ -275,7 +257,7 @@ public final class Follower {
             dirty = false;
             return;
         }
-        LOG.warnf(failure, "Reading the output of execution %s failed", spec.executionId());
+        LOG.warnf(failure, "Reading the output of %s failed", source.describe());
         fail(FollowFailure.UNAVAILABLE);
     }
 
@@ -289,7 +271,8 @@ public final class Follower {
     private void finish() {
         state = FollowerState.ENDED;
         pending.clear();
-        onEnded.accept(this);
+        hub.unregister(this, watched);
+        onEnded.run();
     }
 
     private void onContext(Runnable action) {

@@ -23,18 +23,19 @@ public class Followers {
                 output.storeOutageTimeout());
     }
 
-    /**
-     * Starts delivering output to the sink. The follower runs on {@code context} (the request's Vert.x context;
-     * null means a context of its own) and is registered before its first read, so no notification between the
-     * two is missed.
-     */
+    /** Starts delivering one execution's output to the sink; see {@link #follow(FollowSource, FollowSink, ...)}. */
     public void follow(FollowSpec spec, OutputSink sink, Context context, FollowerQuota.Slot slot) {
+        follow(new ExecutionSource(spec, reader), sink, context, slot);
+    }
+
+    /**
+     * Starts delivering what the source reads to the sink. The follower runs on {@code context} (the request's
+     * Vert.x context; null means a context of its own) and is registered before its first read, so no
+     * notification between the two is missed; it gives the slot back when it ends.
+     */
+    public <S extends FollowSink> void follow(FollowSource<S> source, S sink, Context context,
+            FollowerQuota.Slot slot) {
         Context home = context != null ? context : vertx.getOrCreateContext();
-        Follower follower = new Follower(spec, sink, reader, home, timings, ended -> {
-            hub.unregister(ended);
-            slot.release();
-        });
-        hub.register(follower);
-        follower.start();
+        new Follower<>(source, sink, home, timings, hub, slot::release).start();
     }
 }

@@ -15,8 +15,10 @@ import org.jboss.logging.Logger;
 /**
  * Wakes this process's followers when their execution's output or state changes. One LISTEN connection per
  * process receives {@code runcmd_output} notifications (payload: an execution id, sent at commit by the V2
- * triggers); each wakes that execution's followers. A once-a-second timer ticks every follower for its stall
- * cut-off, its keepalive and its safety poll, which covers notifications lost while the connection was down.
+ * triggers, or a job id, sent by the V13 triggers when a job releases targets or ends); each wakes the followers
+ * registered for that id: an execution's followers, and a job's followers for the job and its running targets.
+ * A once-a-second timer ticks every follower for its stall cut-off, its keepalive and its safety poll, which
+ * covers notifications lost while the connection was down.
  *
  * <p>Lost connection (PostgreSQL restarted): the subscriber reconnects with backoff (250 ms doubling to 10 s) and
  * LISTENs again; then every follower is woken once and reads from its offsets, so nothing committed meanwhile is
@@ -42,7 +44,10 @@ public class OutputHub {
 
     private final Vertx vertx;
     private final ListenSettings settings;
-    private final ConcurrentHashMap<UUID, Set<Follower>> followers = new ConcurrentHashMap<>();
+    /** Every follower that has not ended, for ticks and shutdown. */
+    private final Set<Follower<?>> all = ConcurrentHashMap.newKeySet();
+    /** The followers each notification payload wakes. */
+    private final ConcurrentHashMap<UUID, Set<Follower<?>>> byId = new ConcurrentHashMap<>();
     private volatile ListenState state = ListenState.CONNECTING;
     private volatile PgSubscriber subscriber;
     private volatile long timerId = -1;
@@ -54,7 +59,7 @@ public class OutputHub {
     }
 
     void start(@Observes StartupEvent event) {
-        timerId = vertx.setPeriodic(TICK_MILLIS, ignored -> forEachFollower(Follower::tick));
+        timerId = vertx.setPeriodic(TICK_MILLIS, ignored -> all.forEach(Follower::tick));
         connect(0);
     }
 
@@ -75,17 +80,35 @@ public class OutputHub {
     }
 
     /**
-     * Registers a follower for the wake-ups of its execution until {@link #unregister}. During shutdown the
+     * Registers a follower until {@link #unregister}, woken by the notifications of {@code ids}. During shutdown the
      * follower is told to end as soon as it starts.
      */
-    void register(Follower follower) {
-        followers.compute(follower.executionId(), (id, set) -> {
-            Set<Follower> result = set == null ? ConcurrentHashMap.newKeySet() : set;
-            result.add(follower);
-            return result;
-        });
+    void register(Follower<?> follower, Set<UUID> ids) {
+        all.add(follower);
+        watch(follower, ids);
         if (draining) {
             follower.shutdown();
+        }
+    }
+
+    /** Wakes a registered follower for the notifications of {@code ids} too. */
+    void watch(Follower<?> follower, Set<UUID> ids) {
+        for (UUID id : ids) {
+            byId.compute(id, (key, set) -> {
+                Set<Follower<?>> result = set == null ? ConcurrentHashMap.newKeySet() : set;
+                result.add(follower);
+                return result;
+            });
+        }
+    }
+
+    /** No longer wakes the follower for {@code ids}; the last follower of an id removes its entry. */
+    void unwatch(Follower<?> follower, Set<UUID> ids) {
+        for (UUID id : ids) {
+            byId.computeIfPresent(id, (key, set) -> {
+                set.remove(follower);
+                return set.isEmpty() ? null : set;
+            });
         }
     }
 
@@ -96,23 +119,20 @@ public class OutputHub {
     void drain() {
         if (!draining) {
             draining = true;
-            LOG.infof("Shutting down: ending %d output followers so their clients resume elsewhere",
-                    followers.values().stream().mapToInt(Set::size).sum());
+            LOG.infof("Shutting down: ending %d output followers so their clients resume elsewhere", all.size());
         }
-        forEachFollower(Follower::shutdown);
+        all.forEach(Follower::shutdown);
     }
 
-    /** Forgets an ended follower; the last one of an execution removes its entry. */
-    void unregister(Follower follower) {
-        followers.computeIfPresent(follower.executionId(), (id, set) -> {
-            set.remove(follower);
-            return set.isEmpty() ? null : set;
-        });
+    /** Forgets an ended follower and the ids it was woken for. */
+    void unregister(Follower<?> follower, Set<UUID> ids) {
+        unwatch(follower, ids);
+        all.remove(follower);
     }
 
-    /** The number of followers of an execution on this process that have not ended yet. */
-    public int followerCount(UUID executionId) {
-        Set<Follower> set = followers.get(executionId);
+    /** The number of followers woken by an id (an execution's, or a job's) on this process that have not ended. */
+    public int followerCount(UUID id) {
+        Set<Follower<?>> set = byId.get(id);
         return set == null ? 0 : set.size();
     }
 
@@ -166,24 +186,20 @@ public class OutputHub {
             LOG.infof("LISTEN %s reconnected; waking every follower", CHANNEL);
         }
         state = ListenState.LISTENING;
-        forEachFollower(Follower::wake);
+        all.forEach(Follower::wake);
     }
 
     private void onNotification(String payload) {
-        UUID executionId;
+        UUID id;
         try {
-            executionId = UUID.fromString(payload);
+            id = UUID.fromString(payload);
         } catch (IllegalArgumentException e) {
-            LOG.debugf("Ignoring a %s notification that is not an execution id", CHANNEL);
+            LOG.debugf("Ignoring a %s notification that is not an execution or job id", CHANNEL);
             return;
         }
-        Set<Follower> woken = followers.get(executionId);
+        Set<Follower<?>> woken = byId.get(id);
         if (woken != null) {
             woken.forEach(Follower::wake);
         }
-    }
-
-    private void forEachFollower(java.util.function.Consumer<Follower> action) {
-        followers.values().forEach(set -> set.forEach(action));
     }
 }

@@ -35,6 +35,8 @@ class FollowerOutageAndShutdownTest {
     private final Vertx vertx = Vertx.vertx();
     private final OutputHub hub = new OutputHub(io.vertx.mutiny.core.Vertx.newInstance(vertx),
             new ListenSettings("postgresql://localhost:1/none", Optional.empty(), Optional.empty()));
+    /** The execution every follower of a test reads. */
+    private final UUID executionId = UUID.randomUUID();
     private final BlockingQueue<Supplier<Uni<Optional<Batch>>>> script = new LinkedBlockingQueue<>();
 
     @AfterEach
@@ -47,7 +49,7 @@ class FollowerOutageAndShutdownTest {
         script.add(() -> Uni.createFrom().failure(new ConnectException("Connection refused")));
         script.add(() -> Uni.createFrom().item(Optional.of(batchWith("hi\n"))));
         RecordingSink sink = new RecordingSink();
-        Follower follower = follow(sink, true, LONG);
+        Follower<OutputSink> follower = follow(sink, true, LONG);
         assertTrue(sink.readsStarted(1), "no first read");
         follower.wake();
         assertEquals("chunk stdout 0 hi\n", sink.next());
@@ -60,7 +62,7 @@ class FollowerOutageAndShutdownTest {
                 new ConnectionPoolTooBusyException("Connection pool reached max wait queue size of 80")));
         script.add(() -> Uni.createFrom().item(Optional.of(batchWith("hi\n"))));
         RecordingSink sink = new RecordingSink();
-        Follower follower = follow(sink, true, LONG);
+        Follower<OutputSink> follower = follow(sink, true, LONG);
         assertTrue(sink.readsStarted(1), "no first read");
         follower.tick();
         assertEquals("chunk stdout 0 hi\n", sink.next());
@@ -79,14 +81,14 @@ class FollowerOutageAndShutdownTest {
     void shutdownEndsFollowingFollowersNowAndLater() throws Exception {
         script.add(() -> Uni.createFrom().item(Optional.of(batchWith("hi\n"))));
         RecordingSink before = new RecordingSink();
-        Follower idle = follow(before, true, LONG);
+        follow(before, true, LONG);
         assertEquals("chunk stdout 0 hi\n", before.next());
         hub.drain();
         assertEquals("fail SHUTTING_DOWN", before.next());
         RecordingSink after = new RecordingSink();
         follow(after, true, LONG);
         assertEquals("fail SHUTTING_DOWN", after.next());
-        assertEquals(0, hub.followerCount(idle.executionId()));
+        assertEquals(0, hub.followerCount(executionId));
     }
 
     @Test
@@ -100,12 +102,11 @@ class FollowerOutageAndShutdownTest {
         assertEquals("end Running", sink.next());
     }
 
-    private Follower follow(RecordingSink sink, boolean follow, Duration outage) {
-        FollowSpec spec = FollowSpec.both(UUID.randomUUID(), Offsets.ZERO, follow);
+    private Follower<OutputSink> follow(RecordingSink sink, boolean follow, Duration outage) {
+        FollowSpec spec = FollowSpec.both(executionId, Offsets.ZERO, follow);
         FollowTimings timings = FollowTimings.of(LONG, LONG, LONG, outage);
-        Follower follower = new Follower(spec, sink, new ScriptedReader(sink), vertx.getOrCreateContext(), timings,
-                hub::unregister);
-        hub.register(follower);
+        Follower<OutputSink> follower = new Follower<>(new ExecutionSource(spec, new ScriptedReader(sink)), sink,
+                vertx.getOrCreateContext(), timings, hub, () -> { });
         follower.start();
         return follower;
     }

@@ -51,7 +51,8 @@ record OutputQuery(StdStream stream, Offsets from, boolean follow, boolean base6
         return stream;
     }
 
-    private static boolean follow(String value) {
+    /** {@code follow}: absent or false, or true; 400 otherwise. */
+    static boolean follow(String value) {
         if (value == null || value.equals("false")) {
             return false;
         }

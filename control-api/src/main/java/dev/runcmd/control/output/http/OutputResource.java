@@ -15,8 +15,6 @@ import dev.runcmd.control.output.FollowSpec;
 import dev.runcmd.control.output.Followers;
 import dev.runcmd.control.output.OutputTarget;
 import dev.runcmd.control.output.StdStream;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.ws.rs.GET;
@@ -77,18 +75,12 @@ public class OutputResource {
         OutputQuery query = OutputQuery.parse(stream, from, follow, encoding, executionId, lastEventId, accept);
         Context context = Vertx.currentContext();
         FollowerQuota.Slot slot = quota.acquire(Access.callerOf(http).quotaKey());
-        return RestMulti.fromUniResponse(locator.locate(scope, name, query.executionId())
-                        .onFailure().invoke(slot::release)
-                        .onCancellation().invoke(slot::release),
-                target -> body(query, target, context, slot), target -> headers(query, target));
-    }
-
-    private Multi<byte[]> body(OutputQuery query, OutputTarget target, Context context, FollowerQuota.Slot slot) {
-        FollowSpec spec = spec(query, target);
-        BodyFormat format = format(query, spec);
-        return Multi.createFrom().<byte[]>emitter(
-                emitter -> followers.follow(spec, new EmitterSink(emitter, format), context, slot),
-                BackPressureStrategy.ERROR).onCancellation().invoke(slot::release);
+        return FollowedBody.respond(slot, locator.locate(scope, name, query.executionId()),
+                (target, emitter) -> {
+                    FollowSpec spec = spec(query, target);
+                    followers.follow(spec, new EmitterSink(emitter, format(query, spec)), context, slot);
+                },
+                target -> headers(query, target));
     }
 
     private static FollowSpec spec(OutputQuery query, OutputTarget target) {

@@ -1,6 +1,9 @@
 package dev.runcmd.control.output.http;
 
-/** The JSON {@code data} of the Server-Sent Events of the output endpoint; the member order is the wire order. */
+/**
+ * The JSON {@code data} of the Server-Sent Events of the output endpoints (a run command's, a job's); the member
+ * order is the wire order.
+ */
 final class SseEvents {
 
     private SseEvents() {
@@ -46,5 +49,35 @@ final class SseEvents {
      * @param message a sentence for a human
      */
     record Error(String code, String message) {
+    }
+
+    /**
+     * Event {@code output} of a job's merged output.
+     *
+     * @param machine the target machine
+     * @param stream {@code stdout} or {@code stderr}
+     * @param offset the byte offset of the first byte of {@code text} in its stream
+     * @param text the bytes as UTF-8 text
+     */
+    record JobOutput(String machine, String stream, long offset, String text) {
+    }
+
+    /**
+     * Event {@code end} of a job's merged output: one target's execution ended.
+     *
+     * @param machine the target machine
+     * @param executionState its terminal state
+     * @param exitCode its exit code, 0 when there is none
+     * @param message its message
+     */
+    record JobEnd(String machine, String executionState, int exitCode, String message) {
+    }
+
+    /**
+     * Event {@code done}, the last of a job's merged output.
+     *
+     * @param provisioningState the job's state: Running only when not following
+     */
+    record JobDone(String provisioningState) {
     }
 }

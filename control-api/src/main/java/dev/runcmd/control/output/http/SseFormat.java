@@ -56,7 +56,8 @@ final class SseFormat implements BodyFormat {
     @Override
     public byte[] truncated(StdStream stream, long capBytes) {
         String flushed = flush(stream);
-        return bytes(flushed + event("truncated", json(new SseEvents.Truncated(stream.label(), capBytes))));
+        return bytes(flushed + event("truncated",
+                json(mapper, new SseEvents.Truncated(stream.label(), capBytes))));
     }
 
     @Override
@@ -69,14 +70,19 @@ final class SseFormat implements BodyFormat {
         SseEvents.End end = new SseEvents.End(executionId.toString(), status.state().azure(),
                 status.shownExitCode(), status.message(), status.writtenBytes(StdStream.STDOUT),
                 status.writtenBytes(StdStream.STDERR));
-        return bytes(flush(StdStream.STDOUT) + flush(StdStream.STDERR) + event("end", json(end)));
+        return bytes(flush(StdStream.STDOUT) + flush(StdStream.STDERR) + event("end", json(mapper, end)));
     }
 
     @Override
     public byte[] error(FollowFailure failure) {
+        return errorEvent(mapper, failure);
+    }
+
+    /** The {@code error} event that ends a stream instead of its last event; a job's stream sends it too. */
+    static byte[] errorEvent(ObjectMapper mapper, FollowFailure failure) {
         String code = failure == FollowFailure.DELETED ? "ResourceNotFound"
                 : failure == FollowFailure.STALLED ? "ClientStalled" : "ServiceUnavailable";
-        return bytes(event("error", json(new SseEvents.Error(code, failure.message()))));
+        return bytes(event("error", json(mapper, new SseEvents.Error(code, failure.message()))));
     }
 
     /** The event for the bytes a decoder still holds (an incomplete character, shown as U+FFFD), or "". */
@@ -96,15 +102,17 @@ final class SseFormat implements BodyFormat {
 
     private String text(StdStream stream, long start, long end, String data) {
         sent = sent.with(stream, end);
-        return "id: " + sent.token() + "\n" + event(stream.label(), json(new SseEvents.Output(stream.label(), start,
-                data)));
+        return "id: " + sent.token() + "\n" + event(stream.label(),
+                json(mapper, new SseEvents.Output(stream.label(), start, data)));
     }
 
-    private static String event(String name, String json) {
+    /** One event without an id. */
+    static String event(String name, String json) {
         return "event: " + name + "\ndata: " + json + "\n\n";
     }
 
-    private String json(Object value) {
+    /** {@code value} as JSON. */
+    static String json(ObjectMapper mapper, Object value) {
         try {
             return mapper.writeValueAsString(value);
         } catch (JsonProcessingException e) {
@@ -112,7 +120,8 @@ final class SseFormat implements BodyFormat {
         }
     }
 
-    private static byte[] bytes(String text) {
+    /** UTF-8. */
+    static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 }

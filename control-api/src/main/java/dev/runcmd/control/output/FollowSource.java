@@ -1,0 +1,27 @@
+package dev.runcmd.control.output;
+
+import io.smallrye.mutiny.Uni;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * What a {@link Follower} reads: one execution's output, or a job's merged output. A source keeps where its
+ * client stands; it is called on the follower's context only, one read at a time, and only once every event of
+ * the previous round was delivered, so what it has handed out is what the client has.
+ *
+ * @param <S> the sink its events are written to
+ */
+public interface FollowSource<S extends FollowSink> {
+
+    /** The ids whose {@code runcmd_output} notifications should wake the follower now; may change after a read. */
+    Set<UUID> wakeIds();
+
+    /** True to wait for more output once caught up; false to stop at what is stored now. */
+    boolean follows();
+
+    /** Reads the next round from the store, bounded in size. */
+    Uni<Round<S>> read();
+
+    /** A name for logs. */
+    String describe();
+}
