@@ -16,6 +16,10 @@ import java.util.UUID;
  *
  * <p>Every method completes only once its statement is committed; callers acknowledge the agent
  * after that, never before.
+ *
+ * <p>Statements of one transaction that do not need an earlier one's result are sent together
+ * ({@link #inOrder}): the connection pipelines them and PostgreSQL runs them one after the other,
+ * each with its own snapshot as before, so the lock order holds and only the round trips go.
  */
 @Singleton
 public final class ProgressStore {
@@ -125,9 +129,9 @@ public final class ProgressStore {
      * run command whose current execution it is.
      */
     public Uni<Void> reject(UUID executionId, String message) {
-        return pool.withTransaction(connection -> lockRunCommand(connection, executionId)
-                .chain(() -> connection.preparedQuery(REJECT).execute(Tuple.of(executionId, message)))
-                .chain(() -> releaseDependents(connection, executionId)));
+        return pool.withTransaction(connection -> inOrder(lockRunCommand(connection, executionId),
+                connection.preparedQuery(REJECT).execute(Tuple.of(executionId, message)),
+                releaseDependents(connection, executionId)));
     }
 
     /**
@@ -146,8 +150,9 @@ public final class ProgressStore {
      */
     public Uni<Void> exit(UUID executionId, ExitReport report) {
         Tuple totals = Tuple.of(executionId, cap, report.stdoutBytes(), report.stderrBytes());
-        return pool.withTransaction(connection -> lockRunCommand(connection, executionId)
-                .chain(() -> connection.preparedQuery(RECORD_DROPPED).execute(totals))
+        return pool.withTransaction(connection -> Uni.combine().all()
+                .unis(lockRunCommand(connection, executionId), connection.preparedQuery(RECORD_DROPPED).execute(totals))
+                .with((locked, dropped) -> dropped)
                 .chain(dropped -> end(connection, executionId, report, dropped.iterator())));
     }
 
@@ -157,23 +162,33 @@ public final class ProgressStore {
             return Uni.createFrom().voidItem();
         }
         String message = report.message() + OutputTruncation.note(dropped.next());
-        return connection.preparedQuery(EXIT)
-                .execute(Tuple.of(executionId, report.state().name(), report.exitCode(), message))
-                .chain(() -> releaseDependents(connection, executionId));
+        return inOrder(connection.preparedQuery(EXIT)
+                        .execute(Tuple.of(executionId, report.state().name(), report.exitCode(), message)),
+                releaseDependents(connection, executionId));
     }
 
-    /** Unblocks or cancels the executions waiting for this one (which has ended). */
+    /**
+     * Unblocks or cancels the executions waiting for this one (which has ended by an earlier statement of the
+     * transaction, possibly still in flight: both statements go out at once, after it).
+     */
     static Uni<Void> releaseDependents(SqlConnection connection, UUID executionId) {
         Tuple id = Tuple.of(executionId);
-        return connection.preparedQuery(RELEASE_DEPENDENTS).execute(id)
-                .chain(() -> connection.preparedQuery(CANCEL_DEPENDENTS).execute(id))
-                .replaceWithVoid();
+        return inOrder(connection.preparedQuery(RELEASE_DEPENDENTS).execute(id),
+                connection.preparedQuery(CANCEL_DEPENDENTS).execute(id));
     }
 
     private Uni<Void> lockedRunCommand(UUID executionId, String statement, Tuple values) {
-        return pool.withTransaction(connection -> lockRunCommand(connection, executionId)
-                .chain(() -> connection.preparedQuery(statement).execute(values))
-                .replaceWithVoid());
+        return pool.withTransaction(connection -> inOrder(lockRunCommand(connection, executionId),
+                connection.preparedQuery(statement).execute(values)));
+    }
+
+    /**
+     * Sends {@code statements} of one connection at once and completes when all did; they are subscribed in the
+     * order given, which is the order the connection sends and PostgreSQL runs them. Fails with the first failure
+     * (the transaction is then rolled back).
+     */
+    static Uni<Void> inOrder(Uni<?>... statements) {
+        return Uni.combine().all().unis(statements).discardItems();
     }
 
     /** Locks the execution's run command row first, in control-api's lock order. */
