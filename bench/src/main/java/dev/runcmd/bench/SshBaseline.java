@@ -20,7 +20,9 @@ import java.util.stream.Stream;
  * The time of {@code ssh 127.0.0.1 true}, the baseline a run command competes with: a private {@code sshd} on a free
  * loopback port, with its own config, throwaway host key and authorized key in a temporary directory (the system's
  * sshd and ~/.ssh are not used), timed with a new connection each time and over one multiplexed connection
- * (ControlMaster). Without {@code sshd}, it is installed with apt-get when this runs as root.
+ * (ControlMaster). Without {@code sshd}, it is installed with apt-get when this runs as root. The account's shell
+ * start-up files are not part of the time: the private sshd marks the session's shell as nested, so bash does not
+ * source {@code ~/.bashrc} for the command.
  */
 final class SshBaseline {
 
@@ -117,6 +119,11 @@ final class SshBaseline {
                 "UsePAM no",
                 "StrictModes no",
                 "MaxStartups 100",
+                // sshd runs a command through the account's shell, and bash (built with SSH_SOURCE_BASHRC, as
+                // Debian's is) then sources ~/.bashrc unless it is a nested shell; a .bashrc that runs `pyenv init`
+                // alone costs about 1 s. The baseline times ssh, not an account's shell start-up: runcmd's runs
+                // source no start-up file either.
+                "SetEnv SHLVL=1",
                 "") );
         return config;
     }

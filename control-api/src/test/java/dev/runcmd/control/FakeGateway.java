@@ -3,6 +3,8 @@ package dev.runcmd.control;
 import dev.runcmd.control.pki.CaProvider;
 import dev.runcmd.proto.gateway.v1.CancelRequest;
 import dev.runcmd.proto.gateway.v1.CancelResponse;
+import dev.runcmd.proto.gateway.v1.DispatchManyRequest;
+import dev.runcmd.proto.gateway.v1.DispatchManyResponse;
 import dev.runcmd.proto.gateway.v1.DispatchRequest;
 import dev.runcmd.proto.gateway.v1.DispatchResponse;
 import dev.runcmd.proto.gateway.v1.GatewayInternalGrpc;
@@ -40,12 +42,13 @@ import javax.net.ssl.SSLSession;
 /**
  * A gateway's internal gRPC API on a free local port, as the gateway serves it: TLS 1.3 with a server certificate
  * for localhost, a client certificate from the runcmd CA required, and only the control API's service identity
- * admitted. It records every Dispatch and Cancel it receives, and who sent it, and answers them successfully, so
- * tests can see what the control API sends after a commit.
+ * admitted. It records every Dispatch, DispatchMany and Cancel it receives, and who sent it, and answers them
+ * successfully, so tests can see what the control API sends after a commit.
  */
 final class FakeGateway implements AutoCloseable {
 
     final BlockingQueue<DispatchRequest> dispatches = new LinkedBlockingQueue<>();
+    final BlockingQueue<DispatchManyRequest> dispatchManies = new LinkedBlockingQueue<>();
     final BlockingQueue<CancelRequest> cancels = new LinkedBlockingQueue<>();
     /** The service named by each admitted caller's certificate, in call order. */
     final BlockingQueue<String> callers = new LinkedBlockingQueue<>();
@@ -92,6 +95,11 @@ final class FakeGateway implements AutoCloseable {
         return dispatches.poll(5, TimeUnit.SECONDS);
     }
 
+    /** The next DispatchMany received, or null after five seconds. */
+    DispatchManyRequest nextDispatchMany() throws InterruptedException {
+        return dispatchManies.poll(5, TimeUnit.SECONDS);
+    }
+
     /** The next Cancel received, or null after five seconds. */
     CancelRequest nextCancel() throws InterruptedException {
         return cancels.poll(5, TimeUnit.SECONDS);
@@ -100,6 +108,7 @@ final class FakeGateway implements AutoCloseable {
     /** Forgets what was received. */
     void clear() {
         dispatches.clear();
+        dispatchManies.clear();
         cancels.clear();
         callers.clear();
     }
@@ -115,6 +124,13 @@ final class FakeGateway implements AutoCloseable {
         public void dispatch(DispatchRequest request, StreamObserver<DispatchResponse> response) {
             dispatches.add(request);
             response.onNext(DispatchResponse.newBuilder().setDelivered(1).build());
+            response.onCompleted();
+        }
+
+        @Override
+        public void dispatchMany(DispatchManyRequest request, StreamObserver<DispatchManyResponse> response) {
+            dispatchManies.add(request);
+            response.onNext(DispatchManyResponse.newBuilder().setDelivered(request.getMachinesCount()).build());
             response.onCompleted();
         }
 

@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.runcmd.control.dispatch.Dispatcher;
+import dev.runcmd.control.machine.MachineScope;
 import dev.runcmd.proto.gateway.v1.CancelRequest;
+import dev.runcmd.proto.gateway.v1.DispatchManyRequest;
 import dev.runcmd.proto.gateway.v1.DispatchRequest;
 import dev.runcmd.proto.pki.CertificateAuthority;
 import dev.runcmd.proto.pki.ServiceIdentity;
@@ -31,13 +34,16 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
+import io.quarkus.arc.Arc;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,9 +52,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * What the control API tells the gateway holding a machine after a commit (Dispatch, Cancel with its reason),
- * observed on a fake gateway served over mutual TLS as the real one is (and nothing to a gateway whose certificate
- * another CA issued); and the public runcmd.v1 gRPC services (with reflection) served on the HTTP port.
+ * What the control API tells the gateway holding a machine after a commit (Dispatch, Cancel with its reason) and
+ * for a fan-out (one DispatchMany per gateway), observed on fake gateways served over mutual TLS as the real one is
+ * (and nothing to a gateway whose certificate another CA issued); and the public runcmd.v1 gRPC services (with
+ * reflection) served on the HTTP port.
  */
 @QuarkusTest
 @WithTestResource(EmbeddedPostgresResource.class)
@@ -91,6 +98,40 @@ class GatewayAndPublicGrpcTest {
         assertEquals("agent-1", dispatch.getMachine().getMachineName());
         assertEquals(ServiceIdentity.CONTROL_API, gateway.callers.poll(5, TimeUnit.SECONDS),
                 "the call did not come with the control API's client certificate");
+    }
+
+    @Test
+    void dispatchAllSendsOneDispatchManyPerGatewayWithItsMachines() throws Exception {
+        try (FakeGateway other = FakeGateway.ofControlApiCa()) {
+            Db.execute("insert into gateway (id, address) values ('gw-other', ?)", other.address());
+            connect(Db.insertMachine(Arm.SUB, "rg-fan", "fan-1"), "gw-test");
+            connect(Db.insertMachine(Arm.SUB, "rg-fan", "fan-2"), "gw-test");
+            connect(Db.insertMachine(Arm.SUB, "rg-fan", "fan-3"), "gw-other");
+            Db.insertMachine(Arm.SUB, "rg-fan", "fan-4"); // no session: nothing to send
+            MachineScope fan1 = new MachineScope(Arm.SUB, "rg-fan", "fan-1");
+
+            Arc.container().instance(Dispatcher.class).get().dispatchAll(List.of(fan1,
+                    new MachineScope(Arm.SUB, "rg-fan", "fan-2"), new MachineScope(Arm.SUB, "rg-fan", "fan-3"),
+                    new MachineScope(Arm.SUB, "rg-fan", "fan-4"), new MachineScope(Arm.SUB, "rg-fan", "unknown"),
+                    fan1));
+
+            DispatchManyRequest toTest = gateway.nextDispatchMany();
+            DispatchManyRequest toOther = other.nextDispatchMany();
+            assertNotNull(toTest, "no DispatchMany to gw-test within 5 s");
+            assertNotNull(toOther, "no DispatchMany to gw-other within 5 s");
+            assertEquals(Set.of("fan-1", "fan-2"), machineNames(toTest));
+            assertEquals(2, toTest.getMachinesCount(), "fan-1 was listed twice and must be sent once");
+            assertEquals(List.of("fan-3"), toOther.getMachinesList().stream()
+                    .map(dev.runcmd.proto.agent.v1.MachineScope::getMachineName).toList());
+            assertEquals("rg-fan", toOther.getMachines(0).getResourceGroup());
+            assertEquals(Arm.SUB, toOther.getMachines(0).getSubscriptionId());
+            assertTrue(gateway.dispatches.isEmpty() && other.dispatches.isEmpty(), "one call per gateway, no Dispatch");
+        }
+    }
+
+    private static Set<String> machineNames(DispatchManyRequest request) {
+        return request.getMachinesList().stream().map(dev.runcmd.proto.agent.v1.MachineScope::getMachineName)
+                .collect(Collectors.toSet());
     }
 
     @Test

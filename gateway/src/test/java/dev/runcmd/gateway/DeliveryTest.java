@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.runcmd.proto.agent.v1.GatewayMessage;
 import dev.runcmd.proto.agent.v1.Run;
 import dev.runcmd.proto.gateway.v1.CancelRequest;
+import dev.runcmd.proto.gateway.v1.DispatchManyRequest;
+import dev.runcmd.proto.gateway.v1.DispatchManyResponse;
 import dev.runcmd.proto.gateway.v1.DispatchRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -81,6 +83,45 @@ class DeliveryTest extends GatewayTestSupport {
             assertEquals(execution.toString(), agent.next(ACK).getAck().getExecutionId());
             assertEquals("Dispatched", db.execution(execution).getString("state"));
         }
+    }
+
+    @Test
+    void dispatchManyDeliversToEveryHeldMachineInOneCall() throws Exception {
+        db.insertMachine(subscription, "fan-03"); // known, but no agent holds it
+        try (FakeAgent one = agent("fan-01"); FakeAgent two = agent("fan-02")) {
+            UUID first = openWithExecution(one, "fan-01", "fan-out");
+            UUID second = openWithExecution(two, "fan-02", "fan-out");
+
+            DispatchManyResponse response = internal.dispatchMany(DispatchManyRequest.newBuilder()
+                    .addMachines(scope("fan-01")).addMachines(scope("fan-02")).addMachines(scope("fan-01"))
+                    .addMachines(scope("fan-03")).addMachines(scope("nowhere-02")).build());
+
+            assertEquals(2, response.getDelivered());
+            assertEquals(2, response.getNotHeld(), "fan-03 and nowhere-02; fan-01 listed twice counts once");
+            assertEquals(first.toString(), one.next(RUN).getRun().getExecutionId());
+            assertEquals(second.toString(), two.next(RUN).getRun().getExecutionId());
+            assertEquals("Dispatched", db.execution(second).getString("state"));
+            assertEquals(0, internal.dispatchMany(DispatchManyRequest.newBuilder()
+                    .addMachines(scope("fan-01")).addMachines(scope("fan-02")).build()).getDelivered());
+        }
+    }
+
+    @Test
+    void dispatchManyRefusesAMalformedScopeAndTooManyMachines() {
+        StatusRuntimeException invalid = assertThrows(StatusRuntimeException.class,
+                () -> internal.dispatchMany(DispatchManyRequest.newBuilder().addMachines(scope("a"))
+                        .addMachines(scope("b").toBuilder().setSubscriptionId("")).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, invalid.getStatus().getCode());
+        assertEquals("machines[1].subscription_id must not be empty", invalid.getStatus().getDescription());
+
+        DispatchManyRequest.Builder tooMany = DispatchManyRequest.newBuilder();
+        for (int i = 0; i <= 2000; i++) {
+            tooMany.addMachines(scope("m-" + i));
+        }
+        StatusRuntimeException large = assertThrows(StatusRuntimeException.class,
+                () -> internal.dispatchMany(tooMany.build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, large.getStatus().getCode());
+        assertEquals("at most 2000 machines per call, got 2001", large.getStatus().getDescription());
     }
 
     @Test

@@ -70,6 +70,11 @@ final class LaunchFile {
         return positional;
     }
 
+    /** True when there is no value to hand over (every parameter absent or empty). */
+    boolean isEmpty() {
+        return named.isEmpty() && positional.isEmpty();
+    }
+
     /** True when a protected value is among the positional ones. */
     boolean hasProtectedPositional() {
         return protectedPositional;

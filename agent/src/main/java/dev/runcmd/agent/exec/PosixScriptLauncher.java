@@ -24,12 +24,13 @@ import java.util.Set;
 
 /**
  * Runs scripts on Linux. The script is written to {@code <execDir>/script}, created with mode 0700
- * (never chmod-ed afterwards), and its parameters to {@code <execDir>/launch} (0600, {@link LaunchFile}). The
- * script's own shell, {@code /bin/sh -c PROGRAM <script> <launch>}, reads the launch file (which exports the named
- * values, sets the positional ones and removes itself), then runs the script: one without a "#!" line in that same
- * shell ({@code . script}, so {@code $0} is the script's path and no value is on any command line), one with a "#!"
- * line by exec, so the kernel picks its interpreter and the positional values become its arguments (a protected
- * one would then show in {@code /proc/<pid>/cmdline}, so such a run is refused).
+ * (never chmod-ed afterwards), and its parameters, if it has any, to {@code <execDir>/launch} (0600,
+ * {@link LaunchFile}). The script's own shell, {@code /bin/sh -c PROGRAM <script> [<launch>]}, reads the launch file
+ * (which exports the named values, sets the positional ones and removes itself with {@code rm}), then runs the
+ * script: one without a "#!" line in that same shell ({@code . script}, so {@code $0} is the script's path and no
+ * value is on any command line), one with a "#!" line by exec, so the kernel picks its interpreter and the positional
+ * values become its arguments (a protected one would then show in {@code /proc/<pid>/cmdline}, so such a run is
+ * refused). A run without parameters gets no launch file: nothing to hand over, and no {@code rm} process to start.
  *
  * <p>Both run under a wrapper shell started through {@code setsid}: the JVM's child is not a group
  * leader, so setsid makes it the leader of a new session and process group and execs the wrapper in
@@ -70,6 +71,10 @@ public final class PosixScriptLauncher implements ScriptLauncher {
     static final String SOURCE_SCRIPT = ". \"$1\"; . \"$0\"";
     /** The script's shell for a script with "#!": $0 is the script, $1 the launch file. */
     static final String EXEC_SCRIPT = ". \"$1\"; exec \"$0\" \"$@\"";
+    /** The script's shell for a script without "#!" and without parameters: $0 is the script. */
+    static final String SOURCE_SCRIPT_ALONE = ". \"$0\"";
+    /** The script's shell for a script with "#!" and without parameters: $0 is the script. */
+    static final String EXEC_SCRIPT_ALONE = "exec \"$0\"";
     /** Mode 0600, applied at creation. */
     private static final FileAttribute<Set<PosixFilePermission>> READ_WRITE_OWNER =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
@@ -105,7 +110,7 @@ public final class PosixScriptLauncher implements ScriptLauncher {
                     + "line, readable by every user in /proc; give it a name (it becomes an environment variable)");
         }
         Path script = execDir.resolve(SCRIPT_FILE);
-        Path launch = execDir.resolve(LAUNCH_FILE);
+        Path launch = parameters.isEmpty() ? null : execDir.resolve(LAUNCH_FILE);
         List<String> command = wrapped(SystemTools.require("setsid"), runDir.exitFile(),
                 command(account == null ? null : SystemTools.require("setpriv"), shebang, script, launch, account));
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -121,9 +126,14 @@ public final class PosixScriptLauncher implements ScriptLauncher {
         return spawner.start(builder, () -> {
             ExecDirs.createPrivate(execDir);
             write(script, run.getScript(), ExecDirs.OWNER_ONLY);
-            write(launch, parameters.render(launch.toString()), READ_WRITE_OWNER);
+            if (launch != null) {
+                write(launch, parameters.render(launch.toString()), READ_WRITE_OWNER);
+            }
             if (account != null) {
-                handOver(account, execDir, script, launch);
+                handOver(account, execDir, script);
+                if (launch != null) {
+                    handOver(account, launch);
+                }
             }
         });
     }
@@ -138,7 +148,8 @@ public final class PosixScriptLauncher implements ScriptLauncher {
 
     /**
      * The script's command line: {@code setpriv} (a path) when running as {@code account} (else both null), then the
-     * script's shell with the script and the launch file. It holds no parameter value.
+     * script's shell with the script and the launch file ({@code launch} null: the run has no parameters). It holds
+     * no parameter value.
      */
     static List<String> command(String setpriv, boolean shebang, Path script, Path launch, Account account) {
         List<String> command = new ArrayList<>();
@@ -146,8 +157,12 @@ public final class PosixScriptLauncher implements ScriptLauncher {
             command.addAll(List.of(setpriv, "--reuid=" + account.uid(), "--regid=" + account.gid(),
                     "--init-groups", "--"));
         }
-        command.addAll(List.of(SHELL, "-c", shebang ? EXEC_SCRIPT : SOURCE_SCRIPT, script.toString(),
-                launch.toString()));
+        if (launch == null) {
+            command.addAll(List.of(SHELL, "-c", shebang ? EXEC_SCRIPT_ALONE : SOURCE_SCRIPT_ALONE, script.toString()));
+        } else {
+            command.addAll(List.of(SHELL, "-c", shebang ? EXEC_SCRIPT : SOURCE_SCRIPT, script.toString(),
+                    launch.toString()));
+        }
         return command;
     }
 

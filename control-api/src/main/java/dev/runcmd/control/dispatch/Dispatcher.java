@@ -3,6 +3,7 @@ package dev.runcmd.control.dispatch;
 import dev.runcmd.control.config.ControlConfig;
 import dev.runcmd.control.machine.MachineScope;
 import dev.runcmd.proto.gateway.v1.CancelRequest;
+import dev.runcmd.proto.gateway.v1.DispatchManyRequest;
 import dev.runcmd.proto.gateway.v1.DispatchRequest;
 import dev.runcmd.proto.gateway.v1.GatewayInternalGrpc;
 import dev.runcmd.proto.gateway.v1.GatewayInternalGrpc.GatewayInternalStub;
@@ -10,12 +11,16 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
  * Tells the gateway holding a machine's agent about work that was just committed: Dispatch for new Pending
- * executions, Cancel for executions an agent may be running.
+ * executions (DispatchMany for many machines at once, one call per gateway), Cancel for executions an agent may be
+ * running.
  *
  * <p>Both calls are best effort and return at once: the HTTP response never waits for a gateway or an agent.
  * A failure is logged as a WARN and loses nothing, because the executions are already durable; the gateway's
@@ -26,6 +31,8 @@ import org.jboss.logging.Logger;
 public class Dispatcher {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+    /** The most machines one DispatchMany may list (gateway.proto). */
+    static final int MACHINES_PER_CALL = 2000;
 
     private final GatewayDirectory directory;
     private final GatewayChannels channels;
@@ -42,6 +49,34 @@ public class Dispatcher {
         DispatchRequest request = DispatchRequest.newBuilder().setMachine(toProto(scope)).build();
         String what = "Dispatch for machine " + scope.resourceId();
         callGateway(machineId, what, (stub, address) -> stub.dispatch(request, new LoggedCall<>(what, address)));
+    }
+
+    /**
+     * Asks every gateway holding some of {@code scopes} to deliver those machines' Pending executions: one lookup
+     * finds the gateways of all the machines, then each gateway gets one DispatchMany for its machines (one per
+     * {@value #MACHINES_PER_CALL}). Machines without a gateway session are skipped: their executions wait,
+     * Pending, for the agent to come back. Never fails, never waits; a failure is logged as for {@link #dispatch}.
+     */
+    public void dispatchAll(Collection<MachineScope> scopes) {
+        if (scopes.isEmpty()) {
+            return;
+        }
+        List<MachineScope> machines = List.copyOf(new LinkedHashSet<>(scopes));
+        directory.holdersOf(machines).subscribe().with(
+                byAddress -> byAddress.forEach(this::dispatchMany),
+                failure -> LOG.warnf(failure, "Dispatch for %d machine(s) not sent: the gateway lookup failed",
+                        machines.size()));
+    }
+
+    private void dispatchMany(String address, List<MachineScope> held) {
+        for (int from = 0; from < held.size(); from += MACHINES_PER_CALL) {
+            List<MachineScope> part = held.subList(from, Math.min(held.size(), from + MACHINES_PER_CALL));
+            DispatchManyRequest request = DispatchManyRequest.newBuilder()
+                    .addAllMachines(part.stream().map(Dispatcher::toProto).toList())
+                    .build();
+            String what = "Dispatch for " + part.size() + " machine(s)";
+            send(address, what, (stub, to) -> stub.dispatchMany(request, new LoggedCall<>(what, to)));
+        }
     }
 
     /** Asks the gateway holding the machine to stop an execution. Never fails, never waits. */

@@ -124,8 +124,12 @@ public class JobDriver {
                         .flatMap(locked -> locked.size() == 0
                                 ? Uni.createFrom().item(Step.NOTHING)
                                 : step(connection, jobId, locked.iterator().next())))
-                .invoke(step -> step.released().forEach(target -> dispatcher.dispatch(
-                        step.scope().machine(target.name()), target.machineId())))
+                .invoke(step -> {
+                    if (!step.released().isEmpty()) {
+                        dispatcher.dispatchAll(step.released().stream()
+                                .map(target -> step.scope().machine(target.name())).toList());
+                    }
+                })
                 .replaceWith(true)
                 .onFailure().invoke(e -> LOG.warnf("Advancing job %s failed (retried at the next tick): %s",
                         jobId, e.getMessage()))

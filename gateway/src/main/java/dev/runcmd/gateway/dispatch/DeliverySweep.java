@@ -1,21 +1,15 @@
 package dev.runcmd.gateway.dispatch;
 
 import dev.runcmd.gateway.config.GatewayConfig;
-import dev.runcmd.gateway.session.AgentSession;
 import dev.runcmd.gateway.session.SessionRegistry;
 import dev.runcmd.gateway.store.ExecutionStore;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.scheduler.Scheduler;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,7 +24,6 @@ import org.jboss.logging.Logger;
 public final class DeliverySweep {
 
     private static final Logger LOG = Logger.getLogger(DeliverySweep.class);
-    private static final int CONCURRENT_DELIVERIES = 4;
 
     private final SessionRegistry registry;
     private final ExecutionStore executions;
@@ -63,16 +56,7 @@ public final class DeliverySweep {
     }
 
     private Uni<Integer> deliverToMachinesWithPending() {
-        Map<Long, AgentSession> held = registry.all().stream()
-                .collect(Collectors.toMap(AgentSession::machineId, Function.identity(), (a, b) -> b));
-        if (held.isEmpty()) {
-            return Uni.createFrom().item(0);
-        }
-        return executions.machinesWithPending(List.copyOf(held.keySet()))
-                .onItem().transformToMulti(ids -> Multi.createFrom().iterable(ids))
-                .onItem().transformToUni(id -> dispatcher.deliver(held.get(id)))
-                .merge(CONCURRENT_DELIVERIES)
-                .collect().with(Collectors.summingInt(Integer::intValue));
+        return dispatcher.deliverPending(registry.all());
     }
 
     private static void logRequeued(int requeued) {

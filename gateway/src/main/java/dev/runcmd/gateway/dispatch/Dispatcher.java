@@ -2,18 +2,23 @@ package dev.runcmd.gateway.dispatch;
 
 import dev.runcmd.gateway.config.GatewayConfig;
 import dev.runcmd.gateway.config.GatewayIdentity;
+import dev.runcmd.gateway.config.Secrets;
 import dev.runcmd.gateway.session.AgentSession;
 import dev.runcmd.gateway.store.ClaimedRun;
 import dev.runcmd.gateway.store.ExecutionFacts;
 import dev.runcmd.gateway.store.ExecutionStore;
 import dev.runcmd.gateway.store.ProgressStore;
-import dev.runcmd.gateway.config.Secrets;
 import dev.runcmd.proto.agent.v1.GatewayMessage;
-import java.util.ArrayList;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,6 +34,8 @@ import org.jboss.logging.Logger;
 public final class Dispatcher {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+    /** Deliveries to different machines that one {@link #deliverPending} runs at once. */
+    private static final int CONCURRENT_DELIVERIES = 4;
 
     private final ExecutionStore executions;
     private final ProgressStore progress;
@@ -62,6 +69,24 @@ public final class Dispatcher {
                 .onFailure().invoke(failure -> session.sendReserved(List.of(), room))
                 .map(runs -> send(session, runs, room))
                 .chain(sent -> sent < room ? Uni.createFrom().item(sent) : deliver(session).map(more -> sent + more));
+    }
+
+    /**
+     * Delivers to each of {@code sessions} whose machine has Pending work: one query finds those machines, then
+     * at most {@value #CONCURRENT_DELIVERIES} deliveries run at once. Emits how many executions were sent; fails
+     * if the store fails (deliveries that finished before it keep what they sent).
+     */
+    public Uni<Integer> deliverPending(Collection<AgentSession> sessions) {
+        Map<Long, AgentSession> byMachine = sessions.stream()
+                .collect(Collectors.toMap(AgentSession::machineId, Function.identity(), (older, newer) -> newer));
+        if (byMachine.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return executions.machinesWithPending(List.copyOf(byMachine.keySet()))
+                .onItem().transformToMulti(ids -> Multi.createFrom().iterable(ids))
+                .onItem().transformToUni(id -> deliver(byMachine.get(id)))
+                .merge(CONCURRENT_DELIVERIES)
+                .collect().with(Collectors.summingInt(Integer::intValue));
     }
 
     private int send(AgentSession session, List<ClaimedRun> runs, int room) {

@@ -12,6 +12,8 @@ import dev.runcmd.proto.agent.v1.GatewayMessage;
 import dev.runcmd.proto.agent.v1.MachineScope;
 import dev.runcmd.proto.gateway.v1.CancelRequest;
 import dev.runcmd.proto.gateway.v1.CancelResponse;
+import dev.runcmd.proto.gateway.v1.DispatchManyRequest;
+import dev.runcmd.proto.gateway.v1.DispatchManyResponse;
 import dev.runcmd.proto.gateway.v1.DispatchRequest;
 import dev.runcmd.proto.gateway.v1.DispatchResponse;
 import dev.runcmd.proto.gateway.v1.MutinyGatewayInternalGrpc;
@@ -19,6 +21,9 @@ import io.grpc.BindableService;
 import io.grpc.Status;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * GatewayInternal, the control API's handle on this gateway (see gateway.proto), served on the internal listener
@@ -29,6 +34,9 @@ import jakarta.inject.Singleton;
  */
 @Singleton
 public class GatewayInternalService {
+
+    /** The most machines one DispatchMany may list (gateway.proto). */
+    static final int MAX_MACHINES = 2000;
 
     private final SessionStore sessions;
     private final SessionRegistry registry;
@@ -52,6 +60,11 @@ public class GatewayInternalService {
             }
 
             @Override
+            public Uni<DispatchManyResponse> dispatchMany(DispatchManyRequest request) {
+                return GatewayInternalService.this.dispatchMany(request);
+            }
+
+            @Override
             public Uni<CancelResponse> cancel(CancelRequest request) {
                 return GatewayInternalService.this.cancel(request);
             }
@@ -65,6 +78,39 @@ public class GatewayInternalService {
                 .chain(dispatcher::deliver)
                 .map(delivered -> DispatchResponse.newBuilder().setDelivered(delivered).build())
                 .onFailure().transform(failure -> StoreFailures.toStatus(failure).asRuntimeException());
+    }
+
+    /**
+     * Delivers the Pending executions of every listed machine held here (one lookup for all of them); emits how
+     * many this call sent and how many listed machines are not held here.
+     */
+    public Uni<DispatchManyResponse> dispatchMany(DispatchManyRequest request) {
+        String problem = manyProblem(request);
+        if (problem != null) {
+            return Uni.createFrom().failure(Status.INVALID_ARGUMENT.withDescription(problem).asRuntimeException());
+        }
+        List<MachineScope> listed = List.copyOf(new LinkedHashSet<>(request.getMachinesList()));
+        return sessions.findMachines(listed)
+                .chain(ids -> {
+                    List<AgentSession> held = ids.stream().map(registry::find).flatMap(Optional::stream)
+                            .filter(session -> !session.isEnded()).toList();
+                    return dispatcher.deliverPending(held).map(delivered -> DispatchManyResponse.newBuilder()
+                            .setDelivered(delivered).setNotHeld(listed.size() - held.size()).build());
+                })
+                .onFailure().transform(failure -> StoreFailures.toStatus(failure).asRuntimeException());
+    }
+
+    private static String manyProblem(DispatchManyRequest request) {
+        if (request.getMachinesCount() > MAX_MACHINES) {
+            return "at most " + MAX_MACHINES + " machines per call, got " + request.getMachinesCount();
+        }
+        for (int i = 0; i < request.getMachinesCount(); i++) {
+            Optional<String> problem = MachineScopes.problem(request.getMachines(i), "machines[" + i + "]");
+            if (problem.isPresent()) {
+                return problem.get();
+            }
+        }
+        return null;
     }
 
     /** Queues a Cancel for the execution to the agent holding the machine. */

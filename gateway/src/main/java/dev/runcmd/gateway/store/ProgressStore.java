@@ -20,6 +20,10 @@ import java.util.UUID;
  * <p>Every method completes only once its statement is committed; callers acknowledge the agent
  * after that, never before. The transitions themselves ({@link Progress}, {@link Dependents}) and
  * their lock order ({@link LockOrder}) belong to the {@code state} module, shared with control-api.
+ *
+ * <p>Statements of one transaction that do not need an earlier one's result are sent together
+ * ({@link #inOrder}): the connection pipelines them and PostgreSQL runs them one after the other,
+ * each with its own snapshot as before, so the lock order holds and only the round trips go.
  */
 @Singleton
 public final class ProgressStore {
@@ -55,9 +59,9 @@ public final class ProgressStore {
      * run command whose current execution it is.
      */
     public Uni<Void> reject(UUID executionId, String message) {
-        return pool.withTransaction(connection -> lockRunCommand(connection, executionId)
-                .chain(() -> connection.preparedQuery(Progress.REJECT).execute(Tuple.of(executionId, message)))
-                .chain(() -> releaseDependents(connection, executionId)));
+        return pool.withTransaction(connection -> inOrder(lockRunCommand(connection, executionId),
+                connection.preparedQuery(Progress.REJECT).execute(Tuple.of(executionId, message)),
+                releaseDependents(connection, executionId)));
     }
 
     /**
@@ -76,8 +80,9 @@ public final class ProgressStore {
      */
     public Uni<Void> exit(UUID executionId, ExitReport report) {
         Tuple totals = Tuple.of(executionId, cap, report.stdoutBytes(), report.stderrBytes());
-        return pool.withTransaction(connection -> lockRunCommand(connection, executionId)
-                .chain(() -> connection.preparedQuery(RECORD_DROPPED).execute(totals))
+        return pool.withTransaction(connection -> Uni.combine().all()
+                .unis(lockRunCommand(connection, executionId), connection.preparedQuery(RECORD_DROPPED).execute(totals))
+                .with((locked, dropped) -> dropped)
                 .chain(dropped -> end(connection, executionId, report, dropped.iterator())));
     }
 
@@ -87,23 +92,33 @@ public final class ProgressStore {
             return Uni.createFrom().voidItem();
         }
         String message = report.message() + OutputTruncation.note(dropped.next());
-        return connection.preparedQuery(Progress.EXIT)
-                .execute(Tuple.of(executionId, report.state().stored(), report.exitCode(), message))
-                .chain(() -> releaseDependents(connection, executionId));
+        return inOrder(connection.preparedQuery(Progress.EXIT)
+                        .execute(Tuple.of(executionId, report.state().stored(), report.exitCode(), message)),
+                releaseDependents(connection, executionId));
     }
 
-    /** Unblocks or cancels the executions waiting for this one (which has ended). */
+    /**
+     * Unblocks or cancels the executions waiting for this one (which has ended by an earlier statement of the
+     * transaction, possibly still in flight: both statements go out at once, after it).
+     */
     static Uni<Void> releaseDependents(SqlConnection connection, UUID executionId) {
         Tuple id = Tuple.of(executionId);
-        return connection.preparedQuery(Dependents.RELEASE).execute(id)
-                .chain(() -> connection.preparedQuery(Dependents.CANCEL_AFTER_END).execute(id))
-                .replaceWithVoid();
+        return inOrder(connection.preparedQuery(Dependents.RELEASE).execute(id),
+                connection.preparedQuery(Dependents.CANCEL_AFTER_END).execute(id));
     }
 
     private Uni<Void> lockedRunCommand(UUID executionId, String statement, Tuple values) {
-        return pool.withTransaction(connection -> lockRunCommand(connection, executionId)
-                .chain(() -> connection.preparedQuery(statement).execute(values))
-                .replaceWithVoid());
+        return pool.withTransaction(connection -> inOrder(lockRunCommand(connection, executionId),
+                connection.preparedQuery(statement).execute(values)));
+    }
+
+    /**
+     * Sends {@code statements} of one connection at once and completes when all did; they are subscribed in the
+     * order given, which is the order the connection sends and PostgreSQL runs them. Fails with the first failure
+     * (the transaction is then rolled back).
+     */
+    static Uni<Void> inOrder(Uni<?>... statements) {
+        return Uni.combine().all().unis(statements).discardItems();
     }
 
     /** Locks the execution's run command row first, in the {@link LockOrder}. */

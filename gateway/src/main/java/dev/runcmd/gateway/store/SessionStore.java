@@ -1,5 +1,6 @@
 package dev.runcmd.gateway.store;
 
+import dev.runcmd.proto.agent.v1.MachineScope;
 import io.grpc.Status;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -9,8 +10,11 @@ import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.LongFunction;
 
@@ -53,6 +57,12 @@ public final class SessionStore {
 
     private static final String FIND_MACHINE = """
             select id from machine where subscription_id = $1 and resource_group = $2 and name = $3""";
+
+    /* One row per listed machine that exists; the three arrays are the scopes' columns, index by index. */
+    private static final String FIND_MACHINES = """
+            select m.id from machine m
+            join unnest($1::text[], $2::text[], $3::text[]) as s(subscription_id, resource_group, name)
+              on m.subscription_id = s.subscription_id and m.resource_group = s.resource_group and m.name = s.name""";
 
     private final Pool pool;
 
@@ -97,6 +107,19 @@ public final class SessionStore {
                     RowIterator<Row> iterator = rows.iterator();
                     return iterator.hasNext() ? Optional.of(iterator.next().getLong("id")) : Optional.empty();
                 });
+    }
+
+    /** The ids of those of {@code scopes} that exist, each once; one query for all of them. */
+    public Uni<Set<Long>> findMachines(List<MachineScope> scopes) {
+        Tuple columns = Tuple.of(
+                scopes.stream().map(MachineScope::getSubscriptionId).toArray(String[]::new),
+                scopes.stream().map(MachineScope::getResourceGroup).toArray(String[]::new),
+                scopes.stream().map(MachineScope::getMachineName).toArray(String[]::new));
+        return pool.preparedQuery(FIND_MACHINES).execute(columns).map(rows -> {
+            Set<Long> ids = new HashSet<>();
+            rows.forEach(row -> ids.add(row.getLong("id")));
+            return ids;
+        });
     }
 
     private static Uni<Long> connectMachine(SqlConnection connection, MachineFacts machine, UUID enrollment) {
