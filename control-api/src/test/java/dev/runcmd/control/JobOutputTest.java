@@ -1,6 +1,8 @@
 package dev.runcmd.control;
 
 import static dev.runcmd.control.Arm.put;
+import static dev.runcmd.control.Jobs.awaitReleased;
+import static dev.runcmd.control.Jobs.awaitState;
 import static dev.runcmd.control.Jobs.body;
 import static dev.runcmd.control.Jobs.job;
 import static dev.runcmd.control.Jobs.machines;
@@ -192,24 +194,6 @@ class JobOutputTest {
         assertEquals(machine, json(event).getString("machine"));
         assertEquals(state, json(event).getString("executionState"));
         assertEquals(exitCode, json(event).getInt("exitCode"));
-    }
-
-    /** Waits until {@code count} targets are released; their execution ids in the job's order. */
-    private static List<String> awaitReleased(String rg, int count) {
-        String released = "select count(*) from run_command_job_target t join run_command_job j on j.id = t.job_id "
-                + "where j.resource_group = ? and t.released";
-        Awaitility.await().atMost(20, TimeUnit.SECONDS).until(() -> Db.queryLong(released, rg) >= count);
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            ids.add(Db.queryString("select t.execution_id::text from run_command_job_target t join run_command_job j "
-                    + "on j.id = t.job_id where j.resource_group = ? and t.position = ?", rg, i));
-        }
-        return ids;
-    }
-
-    private static void awaitState(String rg, String name, String state) {
-        Awaitility.await().atMost(20, TimeUnit.SECONDS).until(() -> state.equals(Arm.request().get(job(rg, name))
-                .then().extract().path("properties.provisioningState")));
     }
 
     private static byte[] bytes(String text) {

@@ -123,8 +123,8 @@ public interface ControlConfig {
         Duration keepalive();
 
         /**
-         * The most output followers (SSE, text and raw follows, gRPC StreamOutput) one caller may hold open at
-         * once; more are answered 429 TooManyRequests (gRPC RESOURCE_EXHAUSTED).
+         * The most output followers (SSE, text and raw follows, gRPC StreamOutput and StreamJobOutput) one caller may
+         * hold open at once; more are answered 429 TooManyRequests (gRPC RESOURCE_EXHAUSTED).
          */
         @WithDefault("100")
         int maxFollowersPerCaller();

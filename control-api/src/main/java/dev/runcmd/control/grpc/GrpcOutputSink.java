@@ -2,7 +2,6 @@ package dev.runcmd.control.grpc;
 
 import com.google.protobuf.UnsafeByteOperations;
 import dev.runcmd.control.output.ExecutionStatus;
-import dev.runcmd.control.output.FollowFailure;
 import dev.runcmd.control.output.OutputSink;
 import dev.runcmd.control.output.StdStream;
 import dev.runcmd.proto.v1.OutputChunk;
@@ -10,45 +9,15 @@ import dev.runcmd.proto.v1.OutputEnd;
 import dev.runcmd.proto.v1.OutputEvent;
 import dev.runcmd.proto.v1.OutputStream;
 import dev.runcmd.proto.v1.OutputTruncated;
-import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.UUID;
 
-/**
- * A StreamOutput call as a follower's sink. The follower writes only while {@code isReady()}; grpc-java's
- * onReady handler resumes it, and the cancel handler (the client went away) ends it. The handlers are installed
- * when the call starts, as grpc-java requires, and forward to the follower once it is bound.
- */
-final class GrpcOutputSink implements OutputSink {
-
-    private static final Runnable NOTHING = () -> {
-    };
-
-    private final ServerCallStreamObserver<OutputEvent> call;
-    private volatile Runnable onReady = NOTHING;
-    private volatile Runnable onClosed = NOTHING;
+/** A StreamOutput call as the sink of one execution's follower; flow control as {@link GrpcFollowSink} says. */
+final class GrpcOutputSink extends GrpcFollowSink<OutputEvent> implements OutputSink {
 
     /** Installs the call's handlers; must run during the initial call to the service method. */
     GrpcOutputSink(ServerCallStreamObserver<OutputEvent> call) {
-        this.call = call;
-        call.setOnReadyHandler(() -> onReady.run());
-        call.setOnCancelHandler(() -> onClosed.run());
-    }
-
-    @Override
-    public void bind(Runnable onReady, Runnable onClosed) {
-        this.onReady = onReady;
-        this.onClosed = onClosed;
-    }
-
-    @Override
-    public boolean isClosed() {
-        return call.isCancelled();
-    }
-
-    @Override
-    public boolean isReady() {
-        return call.isReady();
+        super(call);
     }
 
     /** Wraps the bytes without a copy: a follower never changes an array it handed over. */
@@ -64,11 +33,6 @@ final class GrpcOutputSink implements OutputSink {
                 .setCapBytes(capBytes)).build());
     }
 
-    /** HTTP/2 keeps the stream open by itself; clients that want pings configure keepalive. */
-    @Override
-    public void keepalive() {
-    }
-
     @Override
     public void end(UUID executionId, ExecutionStatus status) {
         call.onNext(OutputEvent.newBuilder().setEnd(OutputEnd.newBuilder()
@@ -81,17 +45,8 @@ final class GrpcOutputSink implements OutputSink {
         call.onCompleted();
     }
 
-    @Override
-    public void fail(FollowFailure failure) {
-        Status status = switch (failure) {
-            case DELETED -> Status.NOT_FOUND;
-            case STALLED -> Status.RESOURCE_EXHAUSTED;
-            case UNAVAILABLE, SHUTTING_DOWN -> Status.UNAVAILABLE;
-        };
-        call.onError(status.withDescription(failure.message()).asRuntimeException());
-    }
-
-    private static OutputStream proto(StdStream stream) {
+    /** The public enum value of a stream. */
+    static OutputStream proto(StdStream stream) {
         return stream == StdStream.STDOUT ? OutputStream.STDOUT : OutputStream.STDERR;
     }
 }

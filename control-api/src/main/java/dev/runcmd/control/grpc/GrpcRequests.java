@@ -1,9 +1,12 @@
 package dev.runcmd.control.grpc;
 
 import dev.runcmd.control.arm.ArmException;
+import dev.runcmd.control.arm.PageRequest;
 import dev.runcmd.control.arm.ResourceNames;
+import dev.runcmd.control.job.JobScope;
 import dev.runcmd.control.jointoken.JoinTokenScope;
 import dev.runcmd.control.machine.MachineScope;
+import dev.runcmd.proto.v1.JobRef;
 import dev.runcmd.proto.v1.MachineRef;
 import java.util.function.UnaryOperator;
 
@@ -18,6 +21,36 @@ final class GrpcRequests {
         requireGroup(ref.getSubscriptionId(), ref.getResourceGroup(), "machine.");
         return new MachineScope(ref.getSubscriptionId(), ref.getResourceGroup(),
                 checked("machine.machine_name", ref.getMachineName(), ResourceNames::requireMachine));
+    }
+
+    /**
+     * The scope named by a job reference: every field is required and must follow its REST name rule (the name is
+     * that of the run command the job creates).
+     */
+    static JobScope jobScope(JobRef ref) {
+        requireGroup(ref.getSubscriptionId(), ref.getResourceGroup(), "job.");
+        return new JobScope(checked("job.subscription_id", ref.getSubscriptionId(), ResourceNames::requireSubscription),
+                checked("job.resource_group", ref.getResourceGroup(), ResourceNames::requireResourceGroup),
+                checked("job.name", ref.getName(), ResourceNames::requireRunCommand));
+    }
+
+    /**
+     * The id of a resource group's jobs, on which REST authorizes their list; INVALID_ARGUMENT when the subscription
+     * id or the resource group is missing or breaks its rule.
+     */
+    static String jobsId(String subscriptionId, String resourceGroup) {
+        requireGroup(subscriptionId, resourceGroup, "");
+        return JobScope.collectionId(checked("subscription_id", subscriptionId, ResourceNames::requireSubscription),
+                checked("resource_group", resourceGroup, ResourceNames::requireResourceGroup));
+    }
+
+    /**
+     * A list's page from {@code page_size} (0: the configured default) and {@code page_token} (empty: the first
+     * page), checked as REST checks {@code $top} and {@code $skipToken}.
+     */
+    static PageRequest page(int pageSize, String pageToken, int defaultSize, String kind) {
+        return PageRequest.of(pageSize == 0 ? null : Integer.toString(pageSize),
+                pageToken.isEmpty() ? null : pageToken, defaultSize, kind);
     }
 
     /** A run command name, which must match its resource name pattern. */

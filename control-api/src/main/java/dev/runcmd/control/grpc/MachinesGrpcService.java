@@ -62,8 +62,7 @@ public class MachinesGrpcService implements Machines {
         return Uni.createFrom().item(request)
                 .invoke(r -> GrpcRequests.requireGroup(r.getSubscriptionId(), r.getResourceGroup(), ""))
                 .flatMap(r -> {
-                    PageRequest page = PageRequest.of(r.getPageSize() == 0 ? null : Integer.toString(r.getPageSize()),
-                            r.getPageToken().isEmpty() ? null : r.getPageToken(), pageSize,
+                    PageRequest page = GrpcRequests.page(r.getPageSize(), r.getPageToken(), pageSize,
                             MachineService.PAGE_KIND);
                     String tagValue = r.getTagName().isEmpty() || r.getTagValue().isEmpty() ? null : r.getTagValue();
                     return access.checker(call.caller(), Actions.MACHINE_READ)

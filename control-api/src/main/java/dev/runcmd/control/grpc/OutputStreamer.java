@@ -5,7 +5,6 @@ import dev.runcmd.control.auth.Actions;
 import dev.runcmd.control.auth.GrpcCall;
 import dev.runcmd.control.auth.GrpcCallers;
 import dev.runcmd.control.machine.MachineScope;
-import dev.runcmd.control.output.FollowerQuota;
 import dev.runcmd.control.output.ExecutionLocator;
 import dev.runcmd.control.output.FollowSpec;
 import dev.runcmd.control.output.Followers;
@@ -14,8 +13,6 @@ import dev.runcmd.proto.v1.OutputEvent;
 import dev.runcmd.proto.v1.StreamOutputRequest;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 import java.util.UUID;
@@ -30,13 +27,13 @@ public class OutputStreamer {
     private final ExecutionLocator locator;
     private final Followers followers;
     private final Access access;
-    private final FollowerQuota quota;
+    private final FollowStarter starter;
 
-    OutputStreamer(ExecutionLocator locator, Followers followers, Access access, FollowerQuota quota) {
+    OutputStreamer(ExecutionLocator locator, Followers followers, Access access, FollowStarter starter) {
         this.locator = locator;
         this.followers = followers;
         this.access = access;
-        this.quota = quota;
+        this.starter = starter;
     }
 
     /**
@@ -45,26 +42,13 @@ public class OutputStreamer {
      */
     void stream(StreamOutputRequest request, StreamObserver<OutputEvent> observer) {
         GrpcOutputSink sink = new GrpcOutputSink((ServerCallStreamObserver<OutputEvent>) observer);
-        Context context = Vertx.currentContext();
         GrpcCall call = GrpcCallers.current();
-        Checked checked;
-        FollowerQuota.Slot slot;
-        try {
-            checked = check(request);
-            slot = quota.acquire(call.caller().quotaKey());
-        } catch (RuntimeException e) {
-            observer.onError(GrpcErrors.toStatus(e));
-            return;
-        }
-        access.require(call, Actions.RUN_COMMAND_READ, checked.scope().runCommandId(request.getName()))
-                .chain(() -> locator.locate(checked.scope(), request.getName(), checked.executionId()))
-                .subscribe().with(
-                        target -> followers.follow(FollowSpec.both(target.executionId(), checked.from(),
-                                request.getFollow()), sink, context, slot),
-                        failure -> {
-                            slot.release();
-                            observer.onError(GrpcErrors.toStatus(failure));
-                        });
+        starter.start(call, observer, () -> {
+            Checked checked = check(request);
+            return access.require(call, Actions.RUN_COMMAND_READ, checked.scope().runCommandId(request.getName()))
+                    .chain(() -> locator.locate(checked.scope(), request.getName(), checked.executionId()))
+                    .map(target -> FollowSpec.both(target.executionId(), checked.from(), request.getFollow()));
+        }, (spec, context, slot) -> followers.follow(spec, sink, context, slot));
     }
 
     /** The checked fields of a request. */

@@ -82,7 +82,7 @@ final class ProtoViews {
         return Parameter.newBuilder().setName(parameter.name()).setValue(parameter.value()).build();
     }
 
-    private static String orEmpty(String text) {
+    static String orEmpty(String text) {
         return text == null ? "" : text;
     }
 

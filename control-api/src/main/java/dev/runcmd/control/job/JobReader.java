@@ -22,10 +22,10 @@ import java.util.UUID;
 public class JobReader {
 
     /** The kind of the job list's page tokens. */
-    static final String JOB_PAGE = "jobs";
+    public static final String JOB_PAGE = "jobs";
 
     /** The kind of the target list's page tokens. */
-    static final String TARGET_PAGE = "targets";
+    public static final String TARGET_PAGE = "targets";
 
     /** The execution states a job counts, in the order shown. */
     static final List<String> STATES = List.of("Pending", "Running", "Succeeded", "Failed", "TimedOut", "Canceled");

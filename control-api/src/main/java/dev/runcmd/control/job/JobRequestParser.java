@@ -43,7 +43,14 @@ public class JobRequestParser {
 
     /** Parses and validates a PUT body; throws an ArmException (400) on the first problem found. */
     public JobRequest parse(byte[] body) {
-        ObjectNode root = runCommands.readObject(body);
+        return parse(runCommands.readObject(body));
+    }
+
+    /**
+     * Validates a body already in JSON form (the gRPC API builds one from its request, so both APIs share every
+     * rule and message); throws an ArmException (400) on the first problem found.
+     */
+    public JobRequest parse(ObjectNode root) {
         String location = text(member(root, "location"), "location");
         if (location == null || location.isBlank()) {
             throw invalid("location", "a non-empty string is required");

@@ -23,8 +23,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -88,7 +86,7 @@ public class JobResource {
         }
         JobRequest request = parser.parse(body == null ? new byte[0] : body);
         return service.put(scope, request, Access.callerOf(http))
-                .invoke(created -> http.put(ActivityContext.PROPERTIES, activity(request, created)))
+                .invoke(created -> http.put(ActivityContext.PROPERTIES, created.activityProperties(request)))
                 .flatMap(created -> reader.get(scope).map(view -> OperationLinks
                         .forRequest(uri, sub, request.location(), created.operationId())
                         .addTo(RestResponse.ResponseBuilder.<JobView>create(created.replaced()
@@ -134,14 +132,6 @@ public class JobResource {
                 ? OperationLinks.forRequest(uri, sub, stopped.location(), stopped.operationId())
                         .addTo(RestResponse.ResponseBuilder.<Void>accepted()).build()
                 : RestResponse.noContent());
-    }
-
-    private static Map<String, Object> activity(JobRequest request, JobWriter.Created created) {
-        Map<String, Object> properties = new LinkedHashMap<>(created.runProperties());
-        properties.put("targetCount", created.targetCount());
-        properties.put("maxConcurrency", request.maxConcurrency().text());
-        properties.put("maxErrors", request.maxErrors().text());
-        return properties;
     }
 
     static JobScope scope(String sub, String rg, String name) {

@@ -23,10 +23,14 @@ public record JobScope(String subscriptionId, String resourceGroup, String name)
         return new JobScope(segments[2], segments[4], segments[8]);
     }
 
+    /** The ARM id of a resource group's jobs, the parent of their ids (what a list is authorized on). */
+    public static String collectionId(String subscriptionId, String resourceGroup) {
+        return "/subscriptions/" + subscriptionId + "/resourceGroups/" + resourceGroup + "/providers/" + TYPE;
+    }
+
     /** The job's ARM id. */
     public String resourceId() {
-        return "/subscriptions/" + subscriptionId + "/resourceGroups/" + resourceGroup + "/providers/" + TYPE + "/"
-                + name;
+        return collectionId(subscriptionId, resourceGroup) + "/" + name;
     }
 
     /** A target machine of the job. */

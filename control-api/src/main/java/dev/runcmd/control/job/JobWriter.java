@@ -20,6 +20,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,6 +36,15 @@ public class JobWriter {
     /** What a create did. */
     public record Created(UUID jobId, UUID operationId, boolean replaced, int targetCount,
             Map<String, Object> runProperties) {
+
+        /** What the activity log records of the create, REST and gRPC alike: the run's properties and the limits. */
+        public Map<String, Object> activityProperties(JobRequest request) {
+            Map<String, Object> properties = new LinkedHashMap<>(runProperties);
+            properties.put("targetCount", targetCount);
+            properties.put("maxConcurrency", request.maxConcurrency().text());
+            properties.put("maxErrors", request.maxErrors().text());
+            return properties;
+        }
     }
 
     /**

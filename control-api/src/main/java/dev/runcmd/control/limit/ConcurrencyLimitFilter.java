@@ -16,6 +16,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -29,8 +30,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * acquisition, so an overloaded replica keeps its CPU for the work it accepted.
  *
  * <p>Not counted: health and metrics (never limited), and live output followers (SSE, chunked text, gRPC
- * StreamOutput), which hold no connection while they wait for output; their reads are shed by the pool itself and
- * retried ({@code Follower}). Runs on the event loop after the per-client rate limit and never blocks.
+ * StreamOutput and StreamJobOutput), which hold no connection while they wait for output; their reads are shed by
+ * the pool itself and retried ({@code Follower}). Runs on the event loop after the per-client rate limit and never
+ * blocks.
  */
 @ApplicationScoped
 public class ConcurrencyLimitFilter {
@@ -39,7 +41,9 @@ public class ConcurrencyLimitFilter {
     private static final int PRIORITY = 550;
 
     private static final List<String> EXEMPT_PREFIXES = List.of("/q/", "/grpc.health.v1.Health/");
-    private static final String STREAM_OUTPUT = "/runcmd.v1.RunCommands/StreamOutput";
+    /** The gRPC follows; whether they follow is in the request message, so they are never counted. */
+    private static final Set<String> GRPC_FOLLOWS = Set.of("/runcmd.v1.RunCommands/StreamOutput",
+            "/runcmd.v1.RunCommandJobs/StreamJobOutput");
 
     private final int capacity;
     private final AtomicInteger inProgress = new AtomicInteger();
@@ -79,7 +83,7 @@ public class ConcurrencyLimitFilter {
             }
         }
         boolean follows = path.endsWith("/output") && "true".equals(request.getParam("follow"));
-        return !follows && !path.equals(STREAM_OUTPUT);
+        return !follows && !GRPC_FOLLOWS.contains(path);
     }
 
     private void shed(RoutingContext context) {

@@ -7,9 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Caps the output followers (SSE, text and raw follows, gRPC StreamOutput) one caller holds open at once, at
- * {@code runcmd.control.output.max-followers-per-caller}: a caller is a verified principal, so many clients behind
- * one address are not counted together, and one principal cannot exhaust the replica from many addresses.
+ * Caps the output followers (SSE, text and raw follows, gRPC StreamOutput and StreamJobOutput) one caller holds
+ * open at once, at {@code runcmd.control.output.max-followers-per-caller}: a caller is a verified principal, so many
+ * clients behind one address are not counted together, and one principal cannot exhaust the replica from many
+ * addresses.
  */
 @ApplicationScoped
 public class FollowerQuota {
