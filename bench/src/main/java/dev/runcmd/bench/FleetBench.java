@@ -105,7 +105,9 @@ public final class FleetBench {
             List<Double> sequential = new ArrayList<>(Main.measure(client, "m-0", SEQUENTIAL_RUNS));
             Collections.sort(sequential);
             report.sequential(warmup.size(), sequential);
-            report.ssh(SshBaseline.measure(20, 50));
+            SshBaseline.Result ssh = SshBaseline.measure(20, 50);
+            report.ssh(ssh);
+            report.ansible(ssh.ansible());
             report.streamsEnded(fleet.endedCount());
             report.printTable();
         }

@@ -95,6 +95,18 @@ final class FleetReport {
                 sequentialMedian / ssh.multiplexedMillis());
     }
 
+    void ansible(AnsibleBaseline.Result ansible) {
+        if (ansible.notMeasured() != null) {
+            line("Ansible baseline not measured: %s", ansible.notMeasured());
+            row("Ansible baseline", "not measured: %s", ansible.notMeasured());
+            return;
+        }
+        line("ansible all -m command -a true over %d ssh hosts: %.1f s with the default 5 forks, %.1f s with 50",
+                AnsibleBaseline.HOSTS, ansible.defaultForks(), ansible.fiftyForks());
+        row("Ansible `true` on " + AnsibleBaseline.HOSTS + " ssh hosts, 5 / 50 forks", "%.1f s / %.1f s",
+                ansible.defaultForks(), ansible.fiftyForks());
+    }
+
     void streamsEnded(int ended) {
         line("Agent streams that ended during the benchmark: %d", ended);
         row("agent streams ended", "%d", ended);

@@ -27,9 +27,10 @@ import java.util.stream.Stream;
 final class SshBaseline {
 
     /** The medians in milliseconds, or why there are none. */
-    record Result(double newConnectionMillis, double multiplexedMillis, String notMeasured) {
+    record Result(double newConnectionMillis, double multiplexedMillis, AnsibleBaseline.Result ansible,
+            String notMeasured) {
         static Result skipped(String why) {
-            return new Result(Double.NaN, Double.NaN, why);
+            return new Result(Double.NaN, Double.NaN, AnsibleBaseline.Result.skipped(why), why);
         }
     }
 
@@ -65,7 +66,7 @@ final class SshBaseline {
             List<String> exit = new ArrayList<>(multiplexed);
             exit.addAll(exit.size() - 2, List.of("-O", "exit"));
             run(exit.subList(0, exit.size() - 1));
-            return new Result(fresh, shared, null);
+            return new Result(fresh, shared, AnsibleBaseline.measure(dir, port), null);
         } finally {
             if (sshd != null) {
                 sshd.destroy();
