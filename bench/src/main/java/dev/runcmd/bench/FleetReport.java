@@ -47,12 +47,13 @@ final class FleetReport {
 
     void fanOut(FleetBench.FanOut fanOut) {
         line("Fan-out: %d PUTs of `true` (%d in flight) answered after %.2f s; all %d executions terminal after"
-                + " %.2f s (%d succeeded): %.0f run commands completed per second", machines,
+                + " %.2f s (%d succeeded): %.0f run commands completed per second", fanOut.terminal(),
                 FleetBench.FAN_OUT_CONCURRENCY, fanOut.putsSeconds(), fanOut.terminal(), fanOut.terminalSeconds(), fanOut.succeeded(),
                 fanOut.terminal() / fanOut.terminalSeconds());
-        row("fan-out: first PUT to last terminal", "%.2f s", fanOut.terminalSeconds());
-        row("fan-out: completed per second", "%.0f /s (%d of %d succeeded)",
-                fanOut.terminal() / fanOut.terminalSeconds(), fanOut.succeeded(), machines);
+        row("PUT fan-out (one PUT per machine, first " + FleetBench.PUT_FAN_OUT_LIMIT
+                + " at most): first PUT to last terminal", "%.2f s", fanOut.terminalSeconds());
+        row("PUT fan-out: completed per second", "%.0f /s (%d of %d succeeded)",
+                fanOut.terminal() / fanOut.terminalSeconds(), fanOut.succeeded(), fanOut.terminal());
     }
 
     void jobFanOut(JobFanOut.Result job) {

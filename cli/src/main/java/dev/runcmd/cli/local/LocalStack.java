@@ -125,7 +125,13 @@ public final class LocalStack implements AutoCloseable {
     /** Starts a gateway with extra Quarkus/runcmd settings given as system properties. */
     public ComponentProcess startGateway(String id, int grpcPort, int httpPort, java.util.Map<String, String> settings)
             throws IOException {
-        List<String> command = javaCommand(QUARKUS_JVM);
+        return startGateway(id, grpcPort, httpPort, settings, QUARKUS_JVM);
+    }
+
+    /** Starts a gateway with extra settings and its own JVM options (a larger heap for a benchmark's big fleet). */
+    public ComponentProcess startGateway(String id, int grpcPort, int httpPort, java.util.Map<String, String> settings,
+            List<String> jvmOptions) throws IOException {
+        List<String> command = javaCommand(jvmOptions);
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(datasourceProperties());
         command.add("-Dquarkus.grpc.server.port=" + grpcPort);
