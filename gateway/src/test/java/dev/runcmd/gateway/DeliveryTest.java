@@ -66,9 +66,7 @@ class DeliveryTest extends GatewayTestSupport {
     @Test
     void dispatchDeliversToConnectedAgent() throws Exception {
         try (FakeAgent agent = agent("app-01")) {
-            agent.send(FakeAgent.hello(subscription, "app-01"));
-            agent.next(WELCOME);
-            UUID execution = db.insertExecution(machineId("app-01"), "deploy");
+            UUID execution = openThenInsert(agent, "app-01", "deploy");
             db.execute("update run_command set command_id = 'Uptime' where id = (select run_command_id from"
                     + " execution where id = $1)", Tuple.of(execution));
 
@@ -89,8 +87,8 @@ class DeliveryTest extends GatewayTestSupport {
     void dispatchManyDeliversToEveryHeldMachineInOneCall() throws Exception {
         db.insertMachine(subscription, "fan-03"); // known, but no agent holds it
         try (FakeAgent one = agent("fan-01"); FakeAgent two = agent("fan-02")) {
-            UUID first = openWithExecution(one, "fan-01", "fan-out");
-            UUID second = openWithExecution(two, "fan-02", "fan-out");
+            UUID first = openThenInsert(one, "fan-01", "fan-out");
+            UUID second = openThenInsert(two, "fan-02", "fan-out");
 
             DispatchManyResponse response = internal.dispatchMany(DispatchManyRequest.newBuilder()
                     .addMachines(scope("fan-01")).addMachines(scope("fan-02")).addMachines(scope("fan-01"))

@@ -98,6 +98,19 @@ abstract class GatewayTestSupport {
         return db.insertExecution(machineId(machine), runCommand);
     }
 
+    /**
+     * Like {@link #openWithExecution}, but the execution is inserted only once the delivery that follows the Hello
+     * has ended (it delivers a first execution, inserted before the Hello, whose Run is awaited): only a Dispatch
+     * (or the periodic sweep) can deliver the one returned, so a test may count what its Dispatch delivered.
+     */
+    UUID openThenInsert(FakeAgent agent, String machine, String runCommand) throws InterruptedException {
+        db.insertExecution(machineId(machine), "hello-delivers-" + runCommand);
+        agent.send(FakeAgent.hello(subscription, machine));
+        agent.next(GatewayMessage.KindCase.WELCOME);
+        agent.next(GatewayMessage.KindCase.RUN);
+        return db.insertExecution(machineId(machine), runCommand);
+    }
+
     MachineScope scope(String name) {
         return MachineScope.newBuilder().setSubscriptionId(subscription).setResourceGroup("rg-test")
                 .setMachineName(name).build();
