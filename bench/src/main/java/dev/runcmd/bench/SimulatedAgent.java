@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * One simulated agent on its own {@code AgentService.Connect} stream, speaking protocol version 1 as the real agent
  * does, with an executor that runs nothing: Hello first; after Welcome a Heartbeat every interval the gateway gave;
  * each Run is answered with Accepted, Started, one stdout Output and Exited(SUCCEEDED, 0). Acks need no work, as
- * nothing is spooled. It does not reconnect: a stream that ends is counted in {@link Fleet#ended()}.
+ * nothing is spooled. A stream that ends is counted in {@link Fleet#ended()} and opened again after a randomized
+ * back-off, as the real agent reconnects (a big connect storm loses a few handshakes); Welcome counts once per agent.
  *
  * <p>Flow control, as the real agent's: inbound is requested one message at a time, and the next only once the
  * answers to the previous one are written; outbound is written only while the stream is ready, the rest resumes in
@@ -50,6 +51,9 @@ final class SimulatedAgent implements ClientResponseObserver<AgentMessage, Gatew
     private ClientCallStreamObserver<AgentMessage> stream; // guarded by this
     private boolean requestOwed; // guarded by this; the next inbound message waits for pending to drain
     private boolean ended; // guarded by this
+    private boolean closed; // guarded by this
+    private boolean welcomedOnce; // guarded by this
+    private int reconnects; // guarded by this
     private ScheduledFuture<?> heartbeats; // guarded by this
 
     SimulatedAgent(EnrolledMachine machine, ManagedChannel channel, Fleet fleet) {
@@ -85,10 +89,15 @@ final class SimulatedAgent implements ClientResponseObserver<AgentMessage, Gatew
 
     private void onWelcome(int heartbeatSeconds) {
         long period = heartbeatSeconds > 0 ? heartbeatSeconds : 30;
+        boolean first;
         synchronized (this) {
             heartbeats = fleet.timers().scheduleAtFixedRate(this::beat, period, period, TimeUnit.SECONDS);
+            first = !welcomedOnce;
+            welcomedOnce = true;
         }
-        fleet.welcomed();
+        if (first) {
+            fleet.welcomed();
+        }
         requestNext();
     }
 
@@ -153,6 +162,7 @@ final class SimulatedAgent implements ClientResponseObserver<AgentMessage, Gatew
     }
 
     private void end(Status status) {
+        long backoff;
         synchronized (this) {
             if (ended) {
                 return;
@@ -162,13 +172,31 @@ final class SimulatedAgent implements ClientResponseObserver<AgentMessage, Gatew
             if (heartbeats != null) {
                 heartbeats.cancel(false);
             }
+            backoff = closed ? -1 : Math.min(10_000, 500L << Math.min(reconnects++, 5))
+                    + java.util.concurrent.ThreadLocalRandom.current().nextLong(1000);
         }
         fleet.ended(machine.scope().getMachineName(), status);
+        if (backoff >= 0) {
+            fleet.timers().schedule(this::reconnect, backoff, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void reconnect() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            ended = false;
+            requestOwed = false;
+            pending.clear();
+        }
+        connect();
     }
 
     /** Half-closes the stream (the gateway then ends it) and shuts the channel down. */
     void close() {
         synchronized (this) {
+            closed = true;
             if (!ended) {
                 ended = true;
                 if (heartbeats != null) {
