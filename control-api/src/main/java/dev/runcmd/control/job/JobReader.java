@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /** Reads jobs and their targets; each read is one statement, so what it shows is one moment. */
 @ApplicationScoped
@@ -112,12 +111,6 @@ public class JobReader {
                     return new PageRequest.Page<>(paged.items().stream().map(row -> target(scope, row)).toList(),
                             paged.nextToken());
                 });
-    }
-
-    /** The id of the job, or null when there is none. */
-    public Uni<UUID> id(JobScope scope) {
-        return sql.query(JOB_ID, Tuple.of(scope.subscriptionId(), scope.resourceGroup(), scope.name()))
-                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("id"));
     }
 
     private static int position(String key) {
