@@ -31,6 +31,8 @@ final class Fleet implements AutoCloseable {
     private final List<SimulatedAgent> agents = new ArrayList<>();
     private final AtomicInteger welcomed = new AtomicInteger();
     private final AtomicInteger ended = new AtomicInteger();
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> causes =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Enrolls {@code count} machines named {@code prefix-i}, {@link #ENROLL_PARALLELISM} at a time; connects none. */
     static Fleet enroll(Enroller enroller, List<Integer> gatewayPorts, String prefix, int count) throws Exception {
@@ -66,9 +68,18 @@ final class Fleet implements AutoCloseable {
         return welcomed.get();
     }
 
-    /** How many agents' streams ended (they do not reconnect). */
+    /** How many times agents' streams ended (each is then reopened after a back-off). */
     int endedCount() {
         return ended.get();
+    }
+
+    /** The endings by status code and description, most frequent first, e.g. {@code 12 × UNAVAILABLE io exception}. */
+    String endingCauses() {
+        return causes.entrySet().stream()
+                .sorted((a, b) -> Long.compare(b.getValue().get(), a.getValue().get()))
+                .limit(5)
+                .map(cause -> cause.getValue().get() + " × " + cause.getKey())
+                .collect(java.util.stream.Collectors.joining("; "));
     }
 
     ScheduledExecutorService timers() {
@@ -80,6 +91,9 @@ final class Fleet implements AutoCloseable {
     }
 
     void ended(String machine, Status status) {
+        String description = status.getDescription() == null ? "" : status.getDescription();
+        String cause = status.getCode() + " " + description.substring(0, Math.min(80, description.length()));
+        causes.computeIfAbsent(cause, c -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
         if (ended.incrementAndGet() <= ENDINGS_SHOWN) {
             System.err.println("stream of " + machine + " ended: " + status.getCode() + " " + status.getDescription());
         }

@@ -92,6 +92,7 @@ public final class FleetBench {
             double welcomed = awaitCount(fleet::welcomedCount, machines, STORM_TIMEOUT);
             double connected = awaitCount(() -> sql(() -> queries.connected(SUBSCRIPTION)), machines, STORM_TIMEOUT);
             report.connectStorm(welcomed - start / 1e9, connected - start / 1e9);
+            report.stormEndings(fleet.endedCount(), fleet.endingCauses());
 
             for (ComponentProcess gateway : gateways) {
                 double cpuBefore = ProcessCpu.seconds(gateway.pid());
@@ -113,7 +114,7 @@ public final class FleetBench {
             SshBaseline.Result ssh = SshBaseline.measure(20, 50);
             report.ssh(ssh);
             report.ansible(ssh.ansible());
-            report.streamsEnded(fleet.endedCount());
+            report.streamsEnded(fleet.endedCount(), fleet.endingCauses());
             report.printTable();
         }
     }

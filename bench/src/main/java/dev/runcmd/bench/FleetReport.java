@@ -30,6 +30,12 @@ final class FleetReport {
         row("connect storm (all Connected)", "%.2f s, %.0f/s", connectedSeconds, machines / connectedSeconds);
     }
 
+    void stormEndings(int ended, String causes) {
+        line("Streams that ended during the connect storm (each reopened after a back-off): %d%s", ended,
+                ended == 0 ? "" : " — " + causes);
+        row("stream endings during the connect storm", "%d", ended);
+    }
+
     void gatewayIdle(String gateway, Footprint footprint, double cpuPercent) {
         line("%s with %d agents connected, idle: heap in use after a full GC %.1f MiB, VmRSS %.1f MiB;"
                 + " CPU %.1f %% of one core over 10 s", gateway, machines, footprint.heapKib() / 1024.0,
@@ -108,9 +114,10 @@ final class FleetReport {
                 ansible.defaultForks(), ansible.fiftyForks());
     }
 
-    void streamsEnded(int ended) {
-        line("Agent streams that ended during the benchmark: %d", ended);
-        row("agent streams ended", "%d", ended);
+    void streamsEnded(int ended, String causes) {
+        line("Agent streams that ended during the benchmark (each reopened after a back-off): %d%s", ended,
+                ended == 0 ? "" : " — " + causes);
+        row("agent streams ended (reopened)", "%d%s", ended, ended == 0 ? "" : " (" + causes + ")");
     }
 
     void printTable() {
