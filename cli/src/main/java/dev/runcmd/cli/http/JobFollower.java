@@ -3,7 +3,6 @@ package dev.runcmd.cli.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * Follows a job's merged output over the REST API's Server-Sent Events ({@code …/runCommandJobs/{name}/output}),
@@ -12,7 +11,6 @@ import java.io.InputStream;
 public final class JobFollower {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_RECONNECTS = 20;
 
     /** Receives what the stream carries, on the following thread. */
     public interface Listener {
@@ -42,30 +40,7 @@ public final class JobFollower {
     public String follow(String jobPath, boolean follow, Listener listener)
             throws IOException, InterruptedException, ArmException, CredentialException {
         String query = jobPath + "/output?follow=" + follow;
-        String lastEventId = null;
-        IOException lastFailure = null;
-        for (int attempt = 0; attempt <= MAX_RECONNECTS; attempt++) {
-            if (attempt > 0) {
-                Thread.sleep(Math.min(2000, 100L << Math.min(attempt, 5)));
-            }
-            try (InputStream body = client.openStream(query, lastEventId); SseReader events = new SseReader(body)) {
-                SseEvent event;
-                while ((event = events.next()) != null) {
-                    if (event.id() != null && !event.id().isEmpty()) {
-                        lastEventId = event.id();
-                    }
-                    String done = handle(event, listener);
-                    if (done != null) {
-                        return done;
-                    }
-                }
-                lastFailure = new IOException("the output stream ended before the job did");
-            } catch (IOException dropped) {
-                lastFailure = dropped;
-            }
-        }
-        throw new IOException("lost the job's output stream " + MAX_RECONNECTS + " times; last: "
-                + lastFailure.getMessage(), lastFailure);
+        return ResumingEvents.follow(client, query, "job", event -> handle(event, listener));
     }
 
     private static String handle(SseEvent event, Listener listener) throws IOException {

@@ -3,7 +3,6 @@ package dev.runcmd.cli.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 
 import java.util.Base64;
 
@@ -15,7 +14,6 @@ import java.util.Base64;
 public final class OutputFollower {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_RECONNECTS = 20;
 
     /** Receives what the stream carries, on the following thread. */
     public interface Listener {
@@ -47,29 +45,7 @@ public final class OutputFollower {
     public End follow(String runCommandPath, Listener listener)
             throws IOException, InterruptedException, ArmException, CredentialException {
         String query = runCommandPath + "/output?follow=true&encoding=base64";
-        String lastEventId = null;
-        IOException lastFailure = null;
-        for (int attempt = 0; attempt <= MAX_RECONNECTS; attempt++) {
-            if (attempt > 0) {
-                Thread.sleep(Math.min(2000, 100L << Math.min(attempt, 5)));
-            }
-            try (InputStream body = client.openStream(query, lastEventId); SseReader events = new SseReader(body)) {
-                SseEvent event;
-                while ((event = events.next()) != null) {
-                    if (event.id() != null && !event.id().isEmpty()) {
-                        lastEventId = event.id();
-                    }
-                    End end = handle(event, listener);
-                    if (end != null) {
-                        return end;
-                    }
-                }
-                lastFailure = new IOException("the output stream ended before the execution did");
-            } catch (IOException dropped) {
-                lastFailure = dropped;
-            }
-        }
-        throw new IOException("lost the output stream " + MAX_RECONNECTS + " times; last: " + lastFailure.getMessage(), lastFailure);
+        return ResumingEvents.follow(client, query, "execution", event -> handle(event, listener));
     }
 
     private static End handle(SseEvent event, Listener listener) throws IOException {
