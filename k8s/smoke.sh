@@ -129,6 +129,18 @@ printf '%s\n' "$output" | grep -q "hello from" || die "no output from the script
     | grep -q '"executionState" *: *"Succeeded"' || die "the run command did not end Succeeded"
 log "run command Succeeded"
 
+log "stopping PostgreSQL: the control API must stay ready and answer 503 with Retry-After"
+podman stop --time 5 postgres-postgres >/dev/null
+sleep 6
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://$control_ip:9000/q/health/ready")
+headers=$(curl -s -D - -o /dev/null -H "Authorization: Bearer $RUNCMD_TOKEN" \
+    "$api/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/kubernetes/providers/Microsoft.HybridCompute/machines?api-version=2024-11-10-preview" || true)
+podman start postgres-postgres >/dev/null
+[ "$code" = 200 ] || die "control-api readiness was $code while PostgreSQL was down"
+printf '%s' "$headers" | grep -q '^HTTP/1.1 503' || die "expected 503 while PostgreSQL was down: $(printf '%s' "$headers" | head -1)"
+printf '%s' "$headers" | grep -qi '^Retry-After:' || die "no Retry-After while PostgreSQL was down"
+log "  readiness 200, API 503 with Retry-After; PostgreSQL started again"
+
 if [ -x agent-dist/smoke-deb.sh ]; then
   log "installing the agent's .deb into a fresh Debian root and connecting it (agent-dist/smoke-deb.sh)"
   ./runcmd machine join-token create --resource-group servers --machine-name deb-smoke --expires-in 30m \
