@@ -1,5 +1,6 @@
 package dev.runcmd.control.auth;
 
+import dev.runcmd.control.metrics.Refusals;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runcmd.control.activity.ActivityContext;
@@ -118,6 +119,7 @@ public class AuthenticationFilter {
                     + "access token; retry later.", Status.Code.UNAVAILABLE);
         } else if (StoreFailures.isUnreachable(failure) || StoreFailures.isSaturated(failure)) {
             context.response().putHeader("Retry-After", Integer.toString(StoreFailures.RETRY_AFTER_SECONDS));
+            Refusals.storeUnreachable(GrpcOverHttp.isGrpc(context) ? Refusals.Protocol.GRPC : Refusals.Protocol.REST);
             answer(context, 503, StoreFailures.CODE, StoreFailures.MESSAGE, Status.Code.UNAVAILABLE);
         } else {
             LOG.errorf(failure, "Authentication failed unexpectedly");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runcmd.control.auth.Caller;
 import dev.runcmd.control.config.ControlConfig;
 import dev.runcmd.control.grpc.GrpcOverHttp;
+import dev.runcmd.control.metrics.Refusals;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
@@ -61,8 +62,10 @@ public class RateLimitFilter {
         if (retryAfterSeconds == 0) {
             context.next();
         } else if (GrpcOverHttp.isGrpc(context)) {
+            Refusals.rateLimited(Refusals.Protocol.GRPC);
             answers.answerGrpc(context, retryAfterSeconds);
         } else {
+            Refusals.rateLimited(Refusals.Protocol.REST);
             answers.answerRest(context, retryAfterSeconds);
         }
     }

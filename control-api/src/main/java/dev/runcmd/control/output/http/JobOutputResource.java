@@ -1,5 +1,6 @@
 package dev.runcmd.control.output.http;
 
+import dev.runcmd.control.metrics.Refusals;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runcmd.control.arm.ResourceNames;
 import dev.runcmd.control.auth.Access;
@@ -59,7 +60,7 @@ public class JobOutputResource {
         String parameter = resumed ? "Last-Event-ID" : "from";
         JobCursor cursor = JobOutputs.parseToken(resumed ? lastEventId : from, parameter);
         Context context = Vertx.currentContext();
-        FollowerQuota.Slot slot = quota.acquire(Access.callerOf(http).quotaKey());
+        FollowerQuota.Slot slot = quota.acquire(Access.callerOf(http).quotaKey(), Refusals.Protocol.REST);
         return FollowedBody.respond(slot, outputs.open(scope, cursor, following, parameter),
                 (source, emitter) -> outputs.follow(source, new JobEmitterSink(emitter,
                         events ? new JobSseFormat(mapper) : new JobTextFormat()), context, slot),

@@ -1,5 +1,6 @@
 package dev.runcmd.control.output.http;
 
+import dev.runcmd.control.metrics.Refusals;
 import dev.runcmd.control.auth.Access;
 import dev.runcmd.control.auth.Actions;
 import dev.runcmd.control.output.FollowerQuota;
@@ -74,7 +75,7 @@ public class OutputResource {
         ResourceNames.requireRunCommand(name);
         OutputQuery query = OutputQuery.parse(stream, from, follow, encoding, executionId, lastEventId, accept);
         Context context = Vertx.currentContext();
-        FollowerQuota.Slot slot = quota.acquire(Access.callerOf(http).quotaKey());
+        FollowerQuota.Slot slot = quota.acquire(Access.callerOf(http).quotaKey(), Refusals.Protocol.REST);
         return FollowedBody.respond(slot, locator.locate(scope, name, query.executionId()),
                 (target, emitter) -> {
                     FollowSpec spec = spec(query, target);
