@@ -26,13 +26,17 @@ final class Stack {
 
     private final LocalStack local;
     private final int apiPort;
+    private final int apiManagementPort;
     private final int gatewayPort;
+    private final int gatewayHttpPort;
     private final Api api;
 
-    private Stack(LocalStack local, int apiPort, int gatewayPort) {
+    private Stack(LocalStack local, int apiPort, int apiManagementPort, int gatewayPort, int gatewayHttpPort) {
         this.local = local;
         this.apiPort = apiPort;
+        this.apiManagementPort = apiManagementPort;
         this.gatewayPort = gatewayPort;
+        this.gatewayHttpPort = gatewayHttpPort;
         this.api = new Api("http://127.0.0.1:" + apiPort, SUBSCRIPTION, RESOURCE_GROUP, ownerToken(local));
     }
 
@@ -77,12 +81,15 @@ final class Stack {
         Path dataDir = Files.createTempDirectory("runcmd-e2e-");
         LocalStack local = new LocalStack(Artifacts.locate(System.getenv()), dataDir);
         int apiPort = Ports.free();
+        int apiManagementPort = Ports.free();
         int gatewayPort = Ports.free();
         int gatewayHttpPort = Ports.free();
         try {
             local.startDatabase(Ports.free());
-            local.startServices(apiPort, "gw-1", gatewayPort, gatewayHttpPort);
-            Stack stack = new Stack(local, apiPort, gatewayPort);
+            // The execution gauges are read every second, so a test sees them move within its bounded waits.
+            local.startServices(apiPort, apiManagementPort, java.util.Map.of("runcmd.metrics.refresh-interval", "1s"),
+                    "gw-1", gatewayPort, gatewayHttpPort);
+            Stack stack = new Stack(local, apiPort, apiManagementPort, gatewayPort, gatewayHttpPort);
             stack.startAgent(MAIN_MACHINE, gatewayPort);
             stack.awaitStatus(MAIN_MACHINE, "Connected");
             return stack;
@@ -106,6 +113,16 @@ final class Stack {
 
     int apiPort() {
         return apiPort;
+    }
+
+    /** The control API's management port: health and metrics. */
+    int apiManagementPort() {
+        return apiManagementPort;
+    }
+
+    /** Gateway gw-1's HTTP port: health and metrics. */
+    int gatewayHttpPort() {
+        return gatewayHttpPort;
     }
 
     /** Starts an agent for {@code machine} on the gateway at {@code gatewayPort}; the caller stops it. */
