@@ -49,15 +49,14 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(EmbeddedPostgresResource.class)
 class CallerIdentityTest {
 
-    /** Readiness, on the management interface: open to probes. */
-    @TestHTTPResource(value = "/q/health/ready", management = true)
-    java.net.URL readiness;
-
-
     private static final String SUB = Arm.SUB;
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private ManagedChannel channel;
+
+    /** Readiness, on the management interface: open to probes. */
+    @TestHTTPResource(value = "/health/ready", management = true) // the management root is /q
+    java.net.URL readiness;
 
     @BeforeEach
     void open() {

@@ -31,7 +31,7 @@ class MetricsEndpointTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @TestHTTPResource(value = "/q/metrics", management = true)
+    @TestHTTPResource(value = "/metrics", management = true) // the management root is /q
     URL metrics;
 
     @Test

@@ -33,11 +33,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(EmbeddedPostgresResource.class)
 class RateLimitTest {
 
-    /** The management interface (health, metrics): not limited. */
-    @TestHTTPResource(value = "/", management = true)
-    java.net.URL management;
-
-
     private static final int BURST = 300;
     private static final String MESSAGE =
             "more than 20 requests per second from this client; retry after the Retry-After seconds";
@@ -45,6 +40,10 @@ class RateLimitTest {
             Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER);
     /** A path no resource matches: answered 404 without touching the database. */
     private static final String CHEAP_PATH = "/subscriptions/flood";
+
+    /** The management interface (health, metrics): not limited. */
+    @TestHTTPResource(value = "/", management = true)
+    java.net.URL management;
 
     @Test
     void grpcFloodGetsResourceExhaustedAndOnlyThatClientIsLimited() throws Exception {

@@ -47,7 +47,7 @@ class StoreOutageTest {
     private static final String RG = "rg-outage";
 
     /** Readiness, on the management interface. */
-    @TestHTTPResource(value = "/q/health/ready", management = true)
+    @TestHTTPResource(value = "/health/ready", management = true) // the management root is /q
     URL readiness;
 
     /** Injected by {@link EmbeddedPostgresResource}. */

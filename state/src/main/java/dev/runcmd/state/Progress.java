@@ -70,7 +70,9 @@ public final class Progress {
      * command, while Creating or Updating, becomes Canceled for a Canceled exit and Succeeded otherwise (the
      * platform ran it, whatever the script's exit code). Returns, when it ended the execution, one row:
      * {@code seconds} from the execution's creation (its PUT) to its end, for the metric
-     * {@code runcmd_execution_put_to_terminal_seconds}; none for a replay. (Both updates run to completion whether or
+     * {@code runcmd_execution_put_to_terminal_seconds}, and for its trace span the {@code traceparent} it was
+     * created in (or null), when the agent's part {@code began} (started, else accepted, else dispatched) and
+     * {@code end_time}; none for a replay. (Both updates run to completion whether or
      * not the final select reads them.)
      *
      * <p>{@code $1} execution id, {@code $2} a terminal {@link ExecutionState#stored()}, {@code $3} exit code,
@@ -80,13 +82,14 @@ public final class Progress {
             with ended as (
                 update execution set state = $2, exit_code = $3, message = $4, end_time = now()
                 where id = $1 and state in ('Pending', 'Dispatched', 'Running')
-                returning id, end_time - created_at as elapsed),
+                returning id, end_time - created_at as elapsed, traceparent, end_time,
+                    coalesce(start_time, accepted_at, dispatched_at, created_at) as began),
             settled as (
                 update run_command set updated_at = now(),
                     provisioning_state = case when $2 = 'Canceled' then 'Canceled' else 'Succeeded' end
                 where current_execution_id in (select id from ended)
                   and provisioning_state in ('Creating', 'Updating'))
-            select extract(epoch from elapsed)::float8 as seconds from ended""";
+            select extract(epoch from elapsed)::float8 as seconds, traceparent, began, end_time from ended""";
 
     private Progress() {
     }

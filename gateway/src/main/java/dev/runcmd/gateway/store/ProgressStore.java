@@ -2,6 +2,7 @@ package dev.runcmd.gateway.store;
 
 import dev.runcmd.gateway.config.GatewayConfig;
 import dev.runcmd.gateway.metrics.GatewayMeters;
+import dev.runcmd.gateway.tracing.RunTraces;
 import dev.runcmd.state.ExecutionState;
 import dev.runcmd.state.Dependents;
 import dev.runcmd.state.LockOrder;
@@ -47,11 +48,13 @@ public final class ProgressStore {
     private final Pool pool;
     private final long cap;
     private final GatewayMeters meters;
+    private final RunTraces traces;
 
-    public ProgressStore(Pool pool, GatewayConfig config, GatewayMeters meters) {
+    public ProgressStore(Pool pool, GatewayConfig config, GatewayMeters meters, RunTraces traces) {
         this.pool = pool;
         this.cap = config.outputCap();
         this.meters = meters;
+        this.traces = traces;
     }
 
     /** Records that the agent of this session accepted the execution (first time wins). */
@@ -101,7 +104,10 @@ public final class ProgressStore {
                 .unis(lockRunCommand(connection, executionId), connection.preparedQuery(RECORD_DROPPED).execute(totals))
                 .with((locked, dropped) -> dropped)
                 .chain(dropped -> end(connection, executionId, report, dropped.iterator())))
-                .invoke(ended -> ended.ifPresent(rows -> recordEnd(report.state(), rows)))
+                .invoke(ended -> ended.ifPresent(rows -> {
+                    recordEnd(report.state(), rows);
+                    traceEnd(executionId, report, rows);
+                }))
                 .replaceWithVoid();
     }
 
@@ -126,6 +132,16 @@ public final class ProgressStore {
         Double seconds = firstDouble(rows, "seconds");
         if (seconds != null) {
             meters.ended(state, seconds);
+        }
+    }
+
+    /** Records the agent's part in the execution's trace, when it was created in one. */
+    private void traceEnd(UUID executionId, ExitReport report, RowSet<Row> rows) {
+        RowIterator<Row> iterator = rows.iterator();
+        if (iterator.hasNext()) {
+            Row row = iterator.next();
+            traces.executed(executionId, row.getString("traceparent"), report.state(), report.exitCode(),
+                    row.getOffsetDateTime("began"), row.getOffsetDateTime("end_time"));
         }
     }
 
