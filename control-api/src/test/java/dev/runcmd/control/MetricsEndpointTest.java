@@ -64,8 +64,9 @@ class MetricsEndpointTest {
         assertFalse(anonymous.body().contains("runcmd_"), anonymous.body());
     }
 
+    /** GET in the Prometheus text format (without Accept, the registry answers OpenMetrics). */
     private static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(HttpRequest.newBuilder(uri).header("Accept", "text/plain; version=0.0.4")
+                        .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

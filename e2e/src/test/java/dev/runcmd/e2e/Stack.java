@@ -13,7 +13,8 @@ import java.time.Duration;
 /**
  * The real stack shared by the end-to-end tests of one JVM: embedded PostgreSQL, the control API,
  * gateway "gw-1" and an agent for machine {@link #MAIN_MACHINE}. Started on first use, stopped when
- * the JVM exits. Tests that need more (another gateway, an agent they stop) start their own
+ * the JVM exits. The control API and gw-1 trace, as an install with tracing switched on does, and
+ * export their spans to {@link #traces()}, a receiver in this JVM. Tests that need more (another gateway, an agent they stop) start their own
  * components through {@link #local()} and stop them themselves.
  */
 final class Stack {
@@ -30,9 +31,12 @@ final class Stack {
     private final int gatewayPort;
     private final int gatewayHttpPort;
     private final Api api;
+    private final OtlpReceiver traces;
 
-    private Stack(LocalStack local, int apiPort, int apiManagementPort, int gatewayPort, int gatewayHttpPort) {
+    private Stack(LocalStack local, int apiPort, int apiManagementPort, int gatewayPort, int gatewayHttpPort,
+                  OtlpReceiver traces) {
         this.local = local;
+        this.traces = traces;
         this.apiPort = apiPort;
         this.apiManagementPort = apiManagementPort;
         this.gatewayPort = gatewayPort;
@@ -84,19 +88,38 @@ final class Stack {
         int apiManagementPort = Ports.free();
         int gatewayPort = Ports.free();
         int gatewayHttpPort = Ports.free();
+        OtlpReceiver traces = new OtlpReceiver();
         try {
             local.startDatabase(Ports.free());
             // The execution gauges are read every second, so a test sees them move within its bounded waits.
-            local.startServices(apiPort, apiManagementPort, java.util.Map.of("runcmd.metrics.refresh-interval", "1s"),
-                    "gw-1", gatewayPort, gatewayHttpPort);
-            Stack stack = new Stack(local, apiPort, apiManagementPort, gatewayPort, gatewayHttpPort);
+            java.util.Map<String, String> apiSettings = new java.util.HashMap<>(tracing(traces));
+            apiSettings.put("runcmd.metrics.refresh-interval", "1s");
+            LocalStack.awaitQuarkus(local.startControlApi(apiPort, apiManagementPort, apiSettings), apiManagementPort);
+            LocalStack.awaitQuarkus(local.startGateway("gw-1", gatewayPort, gatewayHttpPort, tracing(traces)),
+                    gatewayHttpPort);
+            Stack stack = new Stack(local, apiPort, apiManagementPort, gatewayPort, gatewayHttpPort, traces);
             stack.startAgent(MAIN_MACHINE, gatewayPort);
             stack.awaitStatus(MAIN_MACHINE, "Connected");
             return stack;
         } catch (Exception e) {
             local.close();
+            traces.close();
             throw e;
         }
+    }
+
+    /** Tracing on, every span exported to {@code traces} over OTLP/HTTP within a fifth of a second. */
+    private static java.util.Map<String, String> tracing(OtlpReceiver traces) {
+        return java.util.Map.of(
+                "quarkus.otel.sdk.disabled", "false",
+                "quarkus.otel.exporter.otlp.endpoint", traces.endpoint(),
+                "quarkus.otel.exporter.otlp.protocol", "http/protobuf",
+                "quarkus.otel.bsp.schedule.delay", "200ms");
+    }
+
+    /** The spans the control API and gw-1 exported. */
+    OtlpReceiver traces() {
+        return traces;
     }
 
     Api api() {
