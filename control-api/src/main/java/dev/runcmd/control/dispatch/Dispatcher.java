@@ -5,11 +5,12 @@ import dev.runcmd.control.machine.MachineScope;
 import dev.runcmd.proto.gateway.v1.CancelRequest;
 import dev.runcmd.proto.gateway.v1.DispatchManyRequest;
 import dev.runcmd.proto.gateway.v1.DispatchRequest;
-import dev.runcmd.proto.gateway.v1.GatewayInternalGrpc;
 import dev.runcmd.proto.gateway.v1.GatewayInternalGrpc.GatewayInternalStub;
+import dev.runcmd.proto.gateway.v1.GatewayInternalGrpc;
 import io.grpc.Status;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Collection;
@@ -32,6 +33,7 @@ import org.jboss.logging.Logger;
  * by call and outcome.
  */
 @ApplicationScoped
+@Startup // registers its timers at start, not at the first dispatch
 public class Dispatcher {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);

@@ -1,7 +1,7 @@
 package dev.runcmd.control.grpc;
 
-import dev.runcmd.control.metrics.Refusals;
 import dev.runcmd.control.auth.GrpcCall;
+import dev.runcmd.control.metrics.Refusals;
 import dev.runcmd.control.output.FollowerQuota;
 import io.grpc.stub.StreamObserver;
 import io.smallrye.mutiny.Uni;

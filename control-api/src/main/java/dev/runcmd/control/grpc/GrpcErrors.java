@@ -1,7 +1,7 @@
 package dev.runcmd.control.grpc;
 
-import dev.runcmd.control.metrics.Refusals;
 import dev.runcmd.control.arm.ArmException;
+import dev.runcmd.control.metrics.Refusals;
 import dev.runcmd.control.store.Shedding;
 import dev.runcmd.control.store.StoreFailures;
 import io.grpc.Status;

@@ -6,6 +6,7 @@ import dev.runcmd.state.ExecutionState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -31,6 +32,7 @@ import org.jboss.logging.Logger;
  * Every replica reads the same rows: aggregate the gauges with {@code max}, not {@code sum}.
  */
 @ApplicationScoped
+@Startup // registers its meters at start
 public class ExecutionGauges {
 
     private static final Logger LOG = Logger.getLogger(ExecutionGauges.class);

@@ -5,6 +5,7 @@ import dev.runcmd.control.config.ControlConfig;
 import dev.runcmd.control.metrics.Refusals;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The followers held on this replica, all callers together, are the gauge {@code runcmd_output_followers}.
  */
 @ApplicationScoped
+@Startup // registers its gauge at start, not at the first follow
 public class FollowerQuota {
 
     private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -20,6 +21,7 @@ import java.util.Map;
  * <p>Labels are fixed sets (gateway id, stream, terminal state), never an execution or a machine.
  */
 @Singleton
+@Startup // registers its meters at start, before the first agent connects
 public final class GatewayMeters {
 
     /** Buckets of a run from PUT to its end: from an instant script to an hour's job. */

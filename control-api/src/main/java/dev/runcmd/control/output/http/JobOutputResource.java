@@ -1,6 +1,5 @@
 package dev.runcmd.control.output.http;
 
-import dev.runcmd.control.metrics.Refusals;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runcmd.control.arm.ResourceNames;
 import dev.runcmd.control.auth.Access;
@@ -9,6 +8,7 @@ import dev.runcmd.control.auth.Authorize;
 import dev.runcmd.control.job.JobScope;
 import dev.runcmd.control.job.output.JobCursor;
 import dev.runcmd.control.job.output.JobOutputs;
+import dev.runcmd.control.metrics.Refusals;
 import dev.runcmd.control.output.FollowerQuota;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
