@@ -1,6 +1,7 @@
 package dev.runcmd.agent;
 
 import dev.runcmd.agent.ConfigSources.Value;
+import dev.runcmd.agent.logging.LogFormat;
 import dev.runcmd.agent.policy.AgentPolicy;
 import dev.runcmd.agent.policy.PolicyException;
 import dev.runcmd.proto.agent.v1.MachineScope;
@@ -58,6 +59,7 @@ public final class AgentConfig {
     private final JoinToken joinToken; // null when none is given
     private final boolean joinTokenInArguments;
     private final Map<String, String> tags;
+    private final LogFormat logFormat;
 
     private AgentConfig(Map<ConfigKey, Value> values, String hostName, String userHome) throws ConfigException {
         this.hostName = hostName;
@@ -79,6 +81,7 @@ public final class AgentConfig {
         this.joinToken = joinToken(values.get(ConfigKey.JOIN_TOKEN));
         this.joinTokenInArguments = joinToken != null && values.get(ConfigKey.JOIN_TOKEN).inArguments();
         this.tags = tags(values.get(ConfigKey.TAGS));
+        this.logFormat = logFormat(values.get(ConfigKey.LOG_FORMAT));
     }
 
     /**
@@ -203,6 +206,11 @@ public final class AgentConfig {
         return tags;
     }
 
+    /** How the log is written: text (the default) or one JSON object per line ({@code --log-format json}). */
+    public LogFormat logFormat() {
+        return logFormat;
+    }
+
     /** The token, parsed; a malformed one is refused without echoing it, as it is a secret. */
     private static JoinToken joinToken(Value value) throws ConfigException {
         if (value == null) {
@@ -238,6 +246,17 @@ public final class AgentConfig {
         } catch (PolicyException e) {
             throw new ConfigException(e.getMessage());
         }
+    }
+
+    private static LogFormat logFormat(Value value) throws ConfigException {
+        if (value == null) {
+            return LogFormat.TEXT;
+        }
+        LogFormat format = LogFormat.parse(value.text());
+        if (format == null) {
+            throw invalid(ConfigKey.LOG_FORMAT, value, "expected text or json");
+        }
+        return format;
     }
 
     private static StopMode stopMode(Value value) throws ConfigException {
@@ -340,6 +359,6 @@ public final class AgentConfig {
         return "AgentConfig[gateway=" + gateway + ", scope=" + subscriptionId + "/" + resourceGroup + "/"
                 + machineName + ", workDir=" + workDir + ", identityDir=" + identityDir + ", killGrace="
                 + killGrace.toSeconds() + "s, maxConcurrent=" + maxConcurrent + ", spoolMaxBytes=" + spoolMaxBytes
-                + ", stopMode=" + stopMode.text() + ", policy=" + policy.summary() + ", tags=" + tags + (joinToken == null ? "" : ", joinToken=" + joinToken) + "]";
+                + ", stopMode=" + stopMode.text() + ", policy=" + policy.summary() + ", tags=" + tags + ", logFormat=" + logFormat.text() + (joinToken == null ? "" : ", joinToken=" + joinToken) + "]";
     }
 }

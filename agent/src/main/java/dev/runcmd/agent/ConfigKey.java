@@ -30,7 +30,9 @@ enum ConfigKey {
     /** The join token for the first enrollment (a secret: better in the environment or config file than in argv). */
     JOIN_TOKEN("join-token", "RUNCMD_JOIN_TOKEN"),
     /** The machine's tags, NAME=VALUE[,NAME=VALUE...], reported in every Hello. */
-    TAGS("tags", "RUNCMD_TAGS");
+    TAGS("tags", "RUNCMD_TAGS"),
+    /** How the log is written to stderr: text (one line per record) or json (one JSON object per line). */
+    LOG_FORMAT("log-format", "RUNCMD_LOG_FORMAT");
 
     private final String key;
     private final String env;

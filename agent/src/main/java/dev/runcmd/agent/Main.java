@@ -71,6 +71,7 @@ public final class Main {
             System.exit(EXIT_USAGE);
             return;
         }
+        config.logFormat().apply();
         if (config.joinTokenInArguments()) {
             LOG.warning("The join token is on the command line, where every local user can read it while the agent"
                     + " runs; prefer RUNCMD_JOIN_TOKEN or join-token in a config file only root can read");

@@ -26,6 +26,7 @@ final class Usage {
               --tags NAME=VALUE[,...]    RUNCMD_TAGS                tags                none; the machine's tags, sent in every Hello
                                          (at most 50; names 1-512 characters without <>%&\\?/ or control characters,
                                          values 0-256)
+              --log-format FORMAT        RUNCMD_LOG_FORMAT          log-format          text, or json (one JSON object per line on stderr)
               --config FILE              RUNCMD_AGENT_CONFIG        (java.util.Properties file with the keys above)
               --help                     print this text and exit
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.runcmd.agent.logging.LogFormat;
 import dev.runcmd.proto.pki.JoinToken;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -109,6 +110,21 @@ class AgentConfigTest {
                 () -> AgentConfig.from(Map.of("RUNCMD_STOP_MODE", "kill"), new String[0]));
         assertEquals("invalid stop-mode 'kill' (from environment RUNCMD_STOP_MODE): expected detach or cancel",
                 e.getMessage());
+    }
+
+    @Test
+    void logFormatIsTextByDefaultAndComesFromFileEnvironmentOrFlag() throws Exception {
+        Path file = Files.writeString(dir.resolve("l.properties"), "log-format=json");
+
+        assertEquals(LogFormat.TEXT, AgentConfig.from(Map.of(), new String[0]).logFormat());
+        assertEquals(LogFormat.JSON,
+                AgentConfig.from(Map.of("RUNCMD_AGENT_CONFIG", file.toString()), new String[0]).logFormat());
+        assertEquals(LogFormat.JSON, AgentConfig.from(Map.of("RUNCMD_LOG_FORMAT", "json"), new String[0]).logFormat());
+        assertEquals(LogFormat.TEXT, AgentConfig.from(Map.of("RUNCMD_LOG_FORMAT", "json"),
+                new String[] {"--log-format", "text"}).logFormat());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> AgentConfig.from(Map.of(), new String[] {"--log-format=yaml"}));
+        assertEquals("invalid log-format 'yaml' (from flag --log-format): expected text or json", e.getMessage());
     }
 
     @Test

@@ -51,11 +51,12 @@ public final class FleetBench {
         int gatewayCount = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         Path dataDir = Files.createTempDirectory("runcmd-bench-fleet-");
         int apiPort = Ports.free();
+        int apiManagementPort = Ports.free();
         try (LocalStack stack = new LocalStack(Artifacts.locate(System.getenv()), dataDir)) {
             EmbeddedDatabase database = stack.startDatabase(Ports.free());
             // The fan-out goes as fast as the API allows: the per-client rate limit would measure itself.
-            ComponentProcess api = stack.startControlApi(apiPort, Map.of("runcmd.control.api.max-requests-per-second", "0"));
-            LocalStack.awaitQuarkus(api, apiPort);
+            ComponentProcess api = stack.startControlApi(apiPort, apiManagementPort, Map.of("runcmd.control.api.max-requests-per-second", "0"));
+            LocalStack.awaitQuarkus(api, apiManagementPort);
             List<ComponentProcess> gateways = new ArrayList<>();
             List<Integer> gatewayPorts = new ArrayList<>();
             for (int g = 0; g < gatewayCount; g++) {

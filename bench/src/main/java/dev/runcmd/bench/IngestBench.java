@@ -69,9 +69,10 @@ public final class IngestBench {
     private static void run(LocalStack stack, Options options, EmbeddedDatabase database, String pgData)
             throws Exception {
         int apiPort = Ports.free();
+        int apiManagementPort = Ports.free();
         int gatewayHttpPort = Ports.free();
-        ComponentProcess api = stack.startControlApi(apiPort, java.util.Map.of("runcmd.control.api.max-requests-per-second", "0"));
-        LocalStack.awaitQuarkus(api, apiPort);
+        ComponentProcess api = stack.startControlApi(apiPort, apiManagementPort, java.util.Map.of("runcmd.control.api.max-requests-per-second", "0"));
+        LocalStack.awaitQuarkus(api, apiManagementPort);
         int gatewayPort = Ports.free();
         ComponentProcess gateway = stack.startGateway("gw-ingest", gatewayPort, gatewayHttpPort, options.gatewaySettings());
         LocalStack.awaitQuarkus(gateway, gatewayHttpPort);

@@ -42,12 +42,13 @@ public final class LiveOutputBench {
         long bytes = args.length > 1 ? Long.parseLong(args[1]) : 1L << 30;
         Path dataDir = Files.createTempDirectory("runcmd-bench-live-");
         int apiPort = Ports.free();
+        int apiManagementPort = Ports.free();
         int gatewayPort = Ports.free();
         int gatewayHttpPort = Ports.free();
         try (LocalStack stack = new LocalStack(Artifacts.locate(System.getenv()), dataDir)) {
             stack.startDatabase(Ports.free());
-            ComponentProcess api = stack.startControlApi(apiPort, java.util.Map.of("runcmd.control.api.max-requests-per-second", "0"));
-            LocalStack.awaitQuarkus(api, apiPort);
+            ComponentProcess api = stack.startControlApi(apiPort, apiManagementPort, java.util.Map.of("runcmd.control.api.max-requests-per-second", "0"));
+            LocalStack.awaitQuarkus(api, apiManagementPort);
             ComponentProcess gateway = stack.startGateway("gw-bench", gatewayPort, gatewayHttpPort,
                     Map.of("runcmd.gateway.output-cap", Long.toString(CAP)));
             LocalStack.awaitQuarkus(gateway, gatewayHttpPort);

@@ -54,12 +54,13 @@ public final class LoadSweep {
         System.setProperty("jdk.httpclient.keepalive.timeout", "5");
         Path dataDir = Files.createTempDirectory("runcmd-bench-load-");
         int apiPort = Ports.free();
+        int apiManagementPort = Ports.free();
         int gatewayPort = Ports.free();
         int gatewayHttpPort = Ports.free();
         try (LocalStack stack = new LocalStack(Artifacts.locate(System.getenv()), dataDir)) {
             stack.startDatabase(Ports.free());
-            ComponentProcess api = stack.startControlApi(apiPort, settings.apiSettings());
-            LocalStack.awaitQuarkus(api, apiPort);
+            ComponentProcess api = stack.startControlApi(apiPort, apiManagementPort, settings.apiSettings());
+            LocalStack.awaitQuarkus(api, apiManagementPort);
             // The control API migrates the schema the gateway needs.
             ComponentProcess gateway = stack.startGateway("gw-bench", gatewayPort, gatewayHttpPort);
             LocalStack.awaitQuarkus(gateway, gatewayHttpPort);

@@ -56,13 +56,14 @@ public final class Main {
         int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         Path dataDir = Files.createTempDirectory("runcmd-bench-");
         int apiPort = Ports.free();
+        int apiManagementPort = Ports.free();
         int gatewayPort = Ports.free();
         int gatewayHttpPort = Ports.free();
         try (LocalStack stack = new LocalStack(Artifacts.locate(System.getenv()), dataDir)) {
             EmbeddedDatabase database = stack.startDatabase(Ports.free());
             // The benchmark polls GET back to back: well past the per-client rate limit, which it does not measure.
-            ComponentProcess api = stack.startControlApi(apiPort, java.util.Map.of("runcmd.control.api.max-requests-per-second", "0"));
-            LocalStack.awaitQuarkus(api, apiPort);
+            ComponentProcess api = stack.startControlApi(apiPort, apiManagementPort, java.util.Map.of("runcmd.control.api.max-requests-per-second", "0"));
+            LocalStack.awaitQuarkus(api, apiManagementPort);
             // The control API migrates the schema the gateway needs.
             ComponentProcess gateway = stack.startGateway("gw-bench", gatewayPort, gatewayHttpPort);
             LocalStack.awaitQuarkus(gateway, gatewayHttpPort);

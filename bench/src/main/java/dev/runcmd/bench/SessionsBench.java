@@ -39,12 +39,13 @@ public final class SessionsBench {
         int sessions = args.length > 0 ? Integer.parseInt(args[0]) : 500;
         Path dataDir = Files.createTempDirectory("runcmd-bench-sessions-");
         int apiPort = Ports.free();
+        int apiManagementPort = Ports.free();
         int gatewayPort = Ports.free();
         int gatewayHttpPort = Ports.free();
         try (LocalStack stack = new LocalStack(Artifacts.locate(System.getenv()), dataDir)) {
             stack.startDatabase(Ports.free());
-            ComponentProcess api = stack.startControlApi(apiPort);
-            LocalStack.awaitQuarkus(api, apiPort);
+            ComponentProcess api = stack.startControlApi(apiPort, apiManagementPort);
+            LocalStack.awaitQuarkus(api, apiManagementPort);
             ComponentProcess gateway = stack.startGateway("gw-sessions", gatewayPort, gatewayHttpPort);
             LocalStack.awaitQuarkus(gateway, gatewayHttpPort);
             ArmClient client = new ArmClient("http://127.0.0.1:" + apiPort, SUBSCRIPTION, GROUP,

@@ -30,6 +30,7 @@ final class ChaosStack implements AutoCloseable {
     private final LocalStack local;
     private final int databasePort = Ports.free();
     private final int apiPort = Ports.free();
+    private final int apiManagementPort = Ports.free();
     private final List<GatewayNode> gateways = new ArrayList<>();
     private final Map<String, ComponentProcess> agents = new LinkedHashMap<>();
     private final Rest rest;
@@ -95,8 +96,8 @@ final class ChaosStack implements AutoCloseable {
     }
 
     void startControlApi() throws IOException, InterruptedException {
-        controlApi = local.startControlApi(apiPort);
-        LocalStack.awaitQuarkus(controlApi, apiPort);
+        controlApi = local.startControlApi(apiPort, apiManagementPort);
+        LocalStack.awaitQuarkus(controlApi, apiManagementPort);
     }
 
     void killControlApi() throws InterruptedException {

@@ -55,7 +55,8 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(EmbeddedPostgresResource.class)
 class ControlApiTlsTest {
 
-    private static final String HEALTH = "/q/health/live";
+    /** A route that answers without a credential (health is on the management interface, not on this port). */
+    private static final String OPEN_PATH = ClientAddressRoute.PATH;
     private static final String TRUSTED_PROXY = "127.0.0.2";
 
     @TestHTTPResource(value = "/", tls = true)
@@ -65,7 +66,7 @@ class ControlApiTlsTest {
     void restAnswersOverHttps() throws Exception {
         HttpClient client = HttpClient.newBuilder().sslContext(Tls.clientContext()).build();
 
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri("https", HEALTH)).build(),
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri("https", OPEN_PATH)).build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertEquals(200, response.statusCode(), response.body());
@@ -73,7 +74,7 @@ class ControlApiTlsTest {
 
     @Test
     void plainHttpPortIsNotOpened() {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + Tls.PLAIN_PORT + HEALTH))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + Tls.PLAIN_PORT + OPEN_PATH))
                 .timeout(Duration.ofSeconds(10)).build();
 
         assertThrows(ConnectException.class,
@@ -82,7 +83,7 @@ class ControlApiTlsTest {
 
     @Test
     void plainHttpOnTheTlsPortGetsNoAnswer() {
-        HttpRequest request = HttpRequest.newBuilder(uri("http", HEALTH)).timeout(Duration.ofSeconds(10)).build();
+        HttpRequest request = HttpRequest.newBuilder(uri("http", OPEN_PATH)).timeout(Duration.ofSeconds(10)).build();
 
         assertThrows(IOException.class,
                 () -> HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()));

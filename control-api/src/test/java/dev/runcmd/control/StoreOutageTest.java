@@ -23,9 +23,11 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -44,6 +46,10 @@ import org.junit.jupiter.api.Test;
 class StoreOutageTest {
 
     private static final String RG = "rg-outage";
+
+    /** Readiness, on the management interface. */
+    @TestHTTPResource(value = "/health/ready", management = true) // the management root is /q
+    URL readiness;
 
     /** Injected by {@link EmbeddedPostgresResource}. */
     PostgresServer postgres;
@@ -66,12 +72,12 @@ class StoreOutageTest {
         try (SseClient sse = SseClient.open(url(output(RG)) + "&follow=true", Map.of())) {
             assertEquals("before\n", json(sse.next(10)).getString("data"));
             postgres.stop();
-            assertAnswersUnavailable(RunCommandsGrpc.newBlockingStub(channel));
+            assertAnswersUnavailable(RunCommandsGrpc.newBlockingStub(channel), readiness.toString());
             int comments = sse.comments.get();
             Awaitility.await("keepalives while the store is down").atMost(10, TimeUnit.SECONDS)
                     .until(() -> sse.comments.get() >= comments + 2);
             postgres.start();
-            assertAnswersAgain();
+            assertAnswersAgain(readiness.toString());
             Awaitility.await().atMost(20, TimeUnit.SECONDS).until(hub::isListening);
             OutputRows.store(execution, STDOUT, 7, bytes("after\n"));
             SseClient.Event next = sse.next(15);
@@ -86,14 +92,14 @@ class StoreOutageTest {
     }
 
     /** REST reads and writes: 503 with the ARM body and Retry-After; gRPC: UNAVAILABLE; readiness: still UP. */
-    private static void assertAnswersUnavailable(RunCommandsGrpc.RunCommandsBlockingStub stub) {
+    private static void assertAnswersUnavailable(RunCommandsGrpc.RunCommandsBlockingStub stub, String readiness) {
         request().get(runCommand(RG, "m1", "job")).then().statusCode(503)
                 .header("Retry-After", "5")
                 .body("error.code", equalTo("ServiceUnavailable"))
                 .body("error.message", equalTo("The data store is unreachable; retry the request later."));
         put(runCommand(RG, "m1", "other"), Arm.scriptBody("echo")).statusCode(503)
                 .body("error.code", equalTo("ServiceUnavailable"));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(readiness).then().statusCode(200).body("status", equalTo("UP"));
         StatusRuntimeException grpc = assertThrows(StatusRuntimeException.class, () -> stub
                 .withDeadlineAfter(10, TimeUnit.SECONDS).getRunCommand(GetRunCommandRequest.newBuilder()
                         .setMachine(MachineRef.newBuilder().setSubscriptionId(Arm.SUB).setResourceGroup(RG)
@@ -102,10 +108,12 @@ class StoreOutageTest {
         assertEquals("The data store is unreachable; retry the request later.", grpc.getStatus().getDescription());
     }
 
-    /** The same control API serves again once PostgreSQL is back: reads and writes. */
-    private static void assertAnswersAgain() {
+    /** The same control API serves again once PostgreSQL is back: reads and writes, and readiness is still UP. */
+    private static void assertAnswersAgain(String readiness) {
         Awaitility.await().atMost(20, TimeUnit.SECONDS).pollInterval(200, TimeUnit.MILLISECONDS)
                 .until(() -> request().get(runCommand(RG, "m1", "job")).statusCode() == 200);
         put(runCommand(RG, "m1", "other"), Arm.scriptBody("echo")).statusCode(201);
+        Awaitility.await().atMost(20, TimeUnit.SECONDS).pollInterval(200, TimeUnit.MILLISECONDS)
+                .until(() -> given().get(readiness).statusCode() == 200);
     }
 }

@@ -53,11 +53,12 @@ class JobEndToEndTest {
         api = stack.api();
         ledgers = stack.local().dataDir().resolve("job-ledgers");
         int replicaPort = Ports.free();
-        replicaProcess = stack.local().startControlApi(replicaPort);
+        int replicaManagementPort = Ports.free();
+        replicaProcess = stack.local().startControlApi(replicaPort, replicaManagementPort);
         gatewayPort = Ports.free();
         gatewayHttpPort = Ports.free();
         startSecondGateway();
-        LocalStack.awaitQuarkus(replicaProcess, replicaPort);
+        LocalStack.awaitQuarkus(replicaProcess, replicaManagementPort);
         replica = new Api("http://127.0.0.1:" + replicaPort, Stack.SUBSCRIPTION, Stack.RESOURCE_GROUP, stack.token());
 
         ComponentProcess offline = stack.startAgent(OFFLINE, stack.gatewayPort());

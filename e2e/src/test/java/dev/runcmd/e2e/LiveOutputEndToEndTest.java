@@ -114,8 +114,9 @@ class LiveOutputEndToEndTest {
         String script = "sleep 1; f=$(mktemp); head -c 30000000 /dev/urandom > \"$f\";"
                 + " sha256sum \"$f\" | cut -d' ' -f1 >&2; cat \"$f\"; rm -f \"$f\"";
         int secondApiPort = dev.runcmd.cli.local.Ports.free();
-        dev.runcmd.cli.local.ComponentProcess secondReplica = stack.local().startControlApi(secondApiPort);
-        dev.runcmd.cli.local.LocalStack.awaitQuarkus(secondReplica, secondApiPort);
+        int secondManagementPort = dev.runcmd.cli.local.Ports.free();
+        dev.runcmd.cli.local.ComponentProcess secondReplica = stack.local().startControlApi(secondApiPort, secondManagementPort);
+        dev.runcmd.cli.local.LocalStack.awaitQuarkus(secondReplica, secondManagementPort);
         ManagedChannel otherReplica = NettyChannelBuilder.forAddress("127.0.0.1", secondApiPort).usePlaintext()
                 .intercept(stack.bearer()).build();
         try {

@@ -34,6 +34,7 @@ class ReadmeEndToEndTest {
         Map<String, String> environment = Map.of(
                 "RUNCMD_DATA_DIR", dataDir.toString(),
                 "RUNCMD_API_PORT", Integer.toString(apiPort),
+                "RUNCMD_API_MANAGEMENT_PORT", Integer.toString(Ports.free()),
                 "RUNCMD_GATEWAY_PORT", Integer.toString(Ports.free()),
                 "RUNCMD_GATEWAY_HTTP_PORT", Integer.toString(Ports.free()),
                 "RUNCMD_DB_PORT", Integer.toString(Ports.free()),

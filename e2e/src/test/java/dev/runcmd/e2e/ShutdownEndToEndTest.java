@@ -30,8 +30,9 @@ class ShutdownEndToEndTest {
         Stack stack = Stack.get();
         Api api = stack.api();
         int port = Ports.free();
-        ComponentProcess replica = stack.local().startControlApi(port);
-        LocalStack.awaitQuarkus(replica, port);
+        int managementPort = Ports.free();
+        ComponentProcess replica = stack.local().startControlApi(port, managementPort);
+        LocalStack.awaitQuarkus(replica, managementPort);
         String name = "follow-through-shutdown";
         String script = "i=0; while [ $i -lt " + LINES + " ]; do echo \"line $i\"; i=$((i+1)); sleep 0.05; done";
         assertEquals(201, api.put(api.runCommand(Stack.MAIN_MACHINE, name), body(script).toString()).status());

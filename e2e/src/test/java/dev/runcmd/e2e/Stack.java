@@ -13,7 +13,8 @@ import java.time.Duration;
 /**
  * The real stack shared by the end-to-end tests of one JVM: embedded PostgreSQL, the control API,
  * gateway "gw-1" and an agent for machine {@link #MAIN_MACHINE}. Started on first use, stopped when
- * the JVM exits. Tests that need more (another gateway, an agent they stop) start their own
+ * the JVM exits. The control API and gw-1 trace, as an install with tracing switched on does, and
+ * export their spans to {@link #traces()}, a receiver in this JVM. Tests that need more (another gateway, an agent they stop) start their own
  * components through {@link #local()} and stop them themselves.
  */
 final class Stack {
@@ -26,13 +27,20 @@ final class Stack {
 
     private final LocalStack local;
     private final int apiPort;
+    private final int apiManagementPort;
     private final int gatewayPort;
+    private final int gatewayHttpPort;
     private final Api api;
+    private final OtlpReceiver traces;
 
-    private Stack(LocalStack local, int apiPort, int gatewayPort) {
+    private Stack(LocalStack local, int apiPort, int apiManagementPort, int gatewayPort, int gatewayHttpPort,
+                  OtlpReceiver traces) {
         this.local = local;
+        this.traces = traces;
         this.apiPort = apiPort;
+        this.apiManagementPort = apiManagementPort;
         this.gatewayPort = gatewayPort;
+        this.gatewayHttpPort = gatewayHttpPort;
         this.api = new Api("http://127.0.0.1:" + apiPort, SUBSCRIPTION, RESOURCE_GROUP, ownerToken(local));
     }
 
@@ -77,19 +85,41 @@ final class Stack {
         Path dataDir = Files.createTempDirectory("runcmd-e2e-");
         LocalStack local = new LocalStack(Artifacts.locate(System.getenv()), dataDir);
         int apiPort = Ports.free();
+        int apiManagementPort = Ports.free();
         int gatewayPort = Ports.free();
         int gatewayHttpPort = Ports.free();
+        OtlpReceiver traces = new OtlpReceiver();
         try {
             local.startDatabase(Ports.free());
-            local.startServices(apiPort, "gw-1", gatewayPort, gatewayHttpPort);
-            Stack stack = new Stack(local, apiPort, gatewayPort);
+            // The execution gauges are read every second, so a test sees them move within its bounded waits.
+            java.util.Map<String, String> apiSettings = new java.util.HashMap<>(tracing(traces));
+            apiSettings.put("runcmd.metrics.refresh-interval", "1s");
+            LocalStack.awaitQuarkus(local.startControlApi(apiPort, apiManagementPort, apiSettings), apiManagementPort);
+            LocalStack.awaitQuarkus(local.startGateway("gw-1", gatewayPort, gatewayHttpPort, tracing(traces)),
+                    gatewayHttpPort);
+            Stack stack = new Stack(local, apiPort, apiManagementPort, gatewayPort, gatewayHttpPort, traces);
             stack.startAgent(MAIN_MACHINE, gatewayPort);
             stack.awaitStatus(MAIN_MACHINE, "Connected");
             return stack;
         } catch (Exception e) {
             local.close();
+            traces.close();
             throw e;
         }
+    }
+
+    /** Tracing on, every span exported to {@code traces} over OTLP/HTTP within a fifth of a second. */
+    private static java.util.Map<String, String> tracing(OtlpReceiver traces) {
+        return java.util.Map.of(
+                "quarkus.otel.sdk.disabled", "false",
+                "quarkus.otel.exporter.otlp.endpoint", traces.endpoint(),
+                "quarkus.otel.exporter.otlp.protocol", "http/protobuf",
+                "quarkus.otel.bsp.schedule.delay", "200ms");
+    }
+
+    /** The spans the control API and gw-1 exported. */
+    OtlpReceiver traces() {
+        return traces;
     }
 
     Api api() {
@@ -106,6 +136,16 @@ final class Stack {
 
     int apiPort() {
         return apiPort;
+    }
+
+    /** The control API's management port: health and metrics. */
+    int apiManagementPort() {
+        return apiManagementPort;
+    }
+
+    /** Gateway gw-1's HTTP port: health and metrics. */
+    int gatewayHttpPort() {
+        return gatewayHttpPort;
     }
 
     /** Starts an agent for {@code machine} on the gateway at {@code gatewayPort}; the caller stops it. */

@@ -29,7 +29,8 @@ class UpCommandEndToEndTest {
         String marker = "sleep 39" + (signal.equals("INT") ? "01" : "02");
         Artifacts artifacts = Artifacts.locate(System.getenv());
         Process up = new ProcessBuilder(List.of(Artifacts.javaExecutable(), "-jar", artifacts.cliJar().toString(), "up",
-                "--api-port", Integer.toString(apiPort), "--gateway-port", Integer.toString(Ports.free()),
+                "--api-port", Integer.toString(apiPort), "--api-management-port", Integer.toString(Ports.free()),
+                "--gateway-port", Integer.toString(Ports.free()),
                 "--gateway-http-port", Integer.toString(Ports.free()), "--db-port", Integer.toString(Ports.free()),
                 "--data-dir", dataDir.toString(), "--machine-name", "up-" + signal.toLowerCase(),
                 "--subscription-id", Stack.SUBSCRIPTION, "--resource-group", "up"))

@@ -10,7 +10,7 @@ public final class Delivery {
      * Claim: up to {@code $5} of the machine's oldest Pending executions that wait for nothing become Dispatched
      * for this session. The inner select skips rows another claim has locked and the outer condition re-checks the
      * state, so only one claim per execution can ever win. Each keeps the output cap it has, or gets {@code $6}.
-     * Returns what the agent needs to run each one.
+     * Returns what the agent needs to run each one, and the trace context it was created in.
      *
      * <p>{@code $1} gateway id, {@code $2} session id, {@code $3} machine id, {@code $4} uuid[] of executions to
      * leave alone (the agent holds them already), {@code $5} limit, {@code $6} output cap in bytes.
@@ -29,7 +29,7 @@ public final class Delivery {
               and e.state = 'Pending'
             returning e.id, e.run_command_name, e.script, e.parameters, e.protected_parameters,
                       e.protected_parameters_enc, e.script_uri, e.run_as_user, e.run_as_password_enc,
-                      e.output_blob_uri, e.error_blob_uri, e.shell, e.timeout_seconds, e.created_at,
+                      e.output_blob_uri, e.error_blob_uri, e.shell, e.timeout_seconds, e.created_at, e.traceparent,
                       (select r.command_id from run_command r where r.id = e.run_command_id) as command_id,
                       e.stdout_bytes + e.stdout_dropped as stdout_end, e.stderr_bytes + e.stderr_dropped as stderr_end""";
 

@@ -118,7 +118,7 @@ public final class PosixScriptLauncher implements ScriptLauncher {
                 .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(runDir.output(OutputStream.STDOUT).toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(runDir.output(OutputStream.STDERR).toFile()));
-        ScriptEnvironment.scrub(builder.environment());
+        ScriptEnvironment.prepare(builder.environment(), run);
         if (account != null) {
             builder.environment().put("HOME", account.home());
             builder.environment().put("USER", account.name());

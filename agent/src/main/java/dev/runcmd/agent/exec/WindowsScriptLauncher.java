@@ -67,7 +67,7 @@ public final class WindowsScriptLauncher implements ScriptLauncher {
         ProcessBuilder builder = new ProcessBuilder(commandLine(run, script)).directory(execDir.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(runDir.output(OutputStream.STDOUT).toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(runDir.output(OutputStream.STDERR).toFile()));
-        ScriptEnvironment.scrub(builder.environment());
+        ScriptEnvironment.prepare(builder.environment(), run);
         Process process = spawner.start(builder, () -> write(execDir, script, run.getScript()));
         process.getOutputStream().close();
         return process;

@@ -34,7 +34,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AgentIdentity agent = new AgentIdentity(Defaults.SUBSCRIPTION_ID, Defaults.RESOURCE_GROUP, Defaults.machineName());
-        StackRunner.Endpoints endpoints = new StackRunner.Endpoints(Ports.free(), Ports.free(), Ports.free(),
+        StackRunner.Endpoints endpoints = new StackRunner.Endpoints(Ports.free(), Ports.free(), Ports.free(), Ports.free(),
                 Ports.free(), dataDir, agent);
         try (LocalStack stack = StackRunner.start(endpoints, true, System.err)) {
             Thread stopper = new Thread(stack::close, "runcmd-demo-stop");

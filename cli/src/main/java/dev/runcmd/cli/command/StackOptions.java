@@ -10,12 +10,18 @@ final class StackOptions {
             description = "Control API port, REST and public gRPC (env RUNCMD_API_PORT; default ${DEFAULT-VALUE}).")
     int apiPort;
 
+    @Option(names = "--api-management-port", paramLabel = "PORT",
+            defaultValue = "${env:RUNCMD_API_MANAGEMENT_PORT:-9000}",
+            description = "Control API health and metrics port, /q/health and /q/metrics (env RUNCMD_API_MANAGEMENT_PORT; "
+                    + "default ${DEFAULT-VALUE}).")
+    int apiManagementPort;
+
     @Option(names = "--gateway-port", paramLabel = "PORT", defaultValue = "${env:RUNCMD_GATEWAY_PORT:-9090}",
             description = "Gateway agent port, TLS 1.3 (env RUNCMD_GATEWAY_PORT; default ${DEFAULT-VALUE}).")
     int gatewayPort;
 
     @Option(names = "--gateway-http-port", paramLabel = "PORT", defaultValue = "${env:RUNCMD_GATEWAY_HTTP_PORT:-9091}",
-            description = "Gateway health port (env RUNCMD_GATEWAY_HTTP_PORT; default ${DEFAULT-VALUE}).")
+            description = "Gateway health and metrics port (env RUNCMD_GATEWAY_HTTP_PORT; default ${DEFAULT-VALUE}).")
     int gatewayHttpPort;
 
     @Option(names = "--db-port", paramLabel = "PORT", defaultValue = "${env:RUNCMD_DB_PORT:-15432}",

@@ -19,8 +19,8 @@ import java.time.Instant;
 final class StackRunner {
 
     /** Where the started stack listens. */
-    record Endpoints(int apiPort, int gatewayPort, int gatewayHttpPort, int dbPort, Path dataDir,
-                     AgentIdentity agent) {
+    record Endpoints(int apiPort, int apiManagementPort, int gatewayPort, int gatewayHttpPort, int dbPort,
+                     Path dataDir, AgentIdentity agent) {
         String api() {
             return "http://127.0.0.1:" + apiPort;
         }
@@ -40,7 +40,7 @@ final class StackRunner {
             log.println("runcmd: starting PostgreSQL on 127.0.0.1:" + endpoints.dbPort() + " (data in " + endpoints.dataDir() + ")");
             stack.startDatabase(endpoints.dbPort());
             log.println("runcmd: starting the control API and a gateway");
-            stack.startServices(endpoints.apiPort(), "gw-local", endpoints.gatewayPort(), endpoints.gatewayHttpPort());
+            stack.startServices(endpoints.apiPort(), endpoints.apiManagementPort(), "gw-local", endpoints.gatewayPort(), endpoints.gatewayHttpPort());
             if (withAgent) {
                 log.println("runcmd: starting the agent for machine " + endpoints.agent().machineName());
                 stack.startAgent(endpoints.agent(), endpoints.gatewayPort());
@@ -84,7 +84,9 @@ final class StackRunner {
         AgentIdentity agent = endpoints.agent();
         out.println("runcmd: up.");
         out.println("  REST API + public gRPC  " + endpoints.api());
+        out.println("  API health, metrics     http://127.0.0.1:" + endpoints.apiManagementPort() + "/q/metrics");
         out.println("  gateway (agents)        127.0.0.1:" + endpoints.gatewayPort());
+        out.println("  gateway health, metrics http://127.0.0.1:" + endpoints.gatewayHttpPort() + "/q/metrics");
         out.println("  PostgreSQL              postgresql://127.0.0.1:" + endpoints.dbPort() + "/postgres (user postgres)");
         out.println("  machine                 /subscriptions/" + agent.subscriptionId() + "/resourceGroups/"
                 + agent.resourceGroup() + "/providers/Microsoft.HybridCompute/machines/" + agent.machineName());

@@ -18,7 +18,7 @@ public final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        StackRunner.Endpoints endpoints = new StackRunner.Endpoints(options.apiPort, options.gatewayPort,
+        StackRunner.Endpoints endpoints = new StackRunner.Endpoints(options.apiPort, options.apiManagementPort, options.gatewayPort,
                 options.gatewayHttpPort, options.dbPort, options.dataDir,
                 new AgentIdentity(options.subscriptionId, options.resourceGroup, options.machine()));
         LocalStack stack = StackRunner.start(endpoints, !options.noAgent, System.err);

@@ -86,16 +86,20 @@ public final class LocalStack implements AutoCloseable {
         started.remove(database);
     }
 
-    /** Starts the control API on {@code httpPort} (REST and public gRPC); does not wait. */
-    public ComponentProcess startControlApi(int httpPort) throws IOException {
-        return startControlApi(httpPort, java.util.Map.of());
+    /**
+     * Starts the control API on {@code httpPort} (REST and public gRPC), with health and metrics on
+     * {@code managementPort}; does not wait ({@link #awaitQuarkus} with the management port does).
+     */
+    public ComponentProcess startControlApi(int httpPort, int managementPort) throws IOException {
+        return startControlApi(httpPort, managementPort, java.util.Map.of());
     }
 
     /**
      * Starts the control API with extra Quarkus/runcmd settings given as system properties; they override the owner
-     * token's settings, not the database's.
+     * token's settings, not the database's nor the ports.
      */
-    public ComponentProcess startControlApi(int httpPort, java.util.Map<String, String> settings) throws IOException {
+    public ComponentProcess startControlApi(int httpPort, int managementPort, java.util.Map<String, String> settings)
+            throws IOException {
         if (controlApiPort == 0) {
             controlApiPort = httpPort; // agents enroll through the first one (others may be stopped by tests)
         }
@@ -109,6 +113,8 @@ public final class LocalStack implements AutoCloseable {
         command.add("-Dquarkus.datasource.jdbc.url=" + database.jdbcUrl());
         command.add("-Dquarkus.http.port=" + httpPort);
         command.add("-Dquarkus.http.host=127.0.0.1");
+        command.add("-Dquarkus.management.port=" + managementPort);
+        command.add("-Dquarkus.management.host=127.0.0.1");
         command.add("-jar");
         command.add(artifacts.controlApiJar().toString());
         return track(new ComponentProcess("control-api", command, secrets(), logDir().resolve("control-api.log")).start());
@@ -116,7 +122,7 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * Starts a gateway: agents reach it on {@code grpcPort} (TLS, the runcmd CA), the control API on its internal
-     * listener (a free port it advertises itself); health on {@code httpPort}.
+     * listener (a free port it advertises itself); health and metrics on {@code httpPort}.
      */
     public ComponentProcess startGateway(String id, int grpcPort, int httpPort) throws IOException {
         return startGateway(id, grpcPort, httpPort, java.util.Map.of());
@@ -262,18 +268,28 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Starts the control API, waits until it is ready (it migrates the schema the gateway needs),
-     * then starts gateway {@code gatewayId} and waits for it too.
+     * Starts the control API (health on {@code apiManagementPort}), waits until it is ready (it migrates the schema
+     * the gateway needs), then starts gateway {@code gatewayId} and waits for it too.
      */
-    public void startServices(int apiPort, String gatewayId, int gatewayPort, int gatewayHttpPort)
+    public void startServices(int apiPort, int apiManagementPort, String gatewayId, int gatewayPort,
+                              int gatewayHttpPort) throws IOException, InterruptedException {
+        startServices(apiPort, apiManagementPort, java.util.Map.of(), gatewayId, gatewayPort, gatewayHttpPort);
+    }
+
+    /** Starts the services as above, the control API with extra settings. */
+    public void startServices(int apiPort, int apiManagementPort, java.util.Map<String, String> apiSettings,
+                              String gatewayId, int gatewayPort, int gatewayHttpPort)
             throws IOException, InterruptedException {
-        awaitQuarkus(startControlApi(apiPort), apiPort);
+        awaitQuarkus(startControlApi(apiPort, apiManagementPort, apiSettings), apiManagementPort);
         awaitQuarkus(startGateway(gatewayId, gatewayPort, gatewayHttpPort), gatewayHttpPort);
     }
 
-    /** Waits for a Quarkus component's readiness endpoint. */
-    public static void awaitQuarkus(ComponentProcess process, int httpPort) throws IOException, InterruptedException {
-        process.awaitReady("http://127.0.0.1:" + httpPort + "/q/health/ready", READY_TIMEOUT);
+    /**
+     * Waits for a Quarkus component's readiness endpoint on {@code healthPort}: the control API's management port,
+     * a gateway's HTTP port.
+     */
+    public static void awaitQuarkus(ComponentProcess process, int healthPort) throws IOException, InterruptedException {
+        process.awaitReady("http://127.0.0.1:" + healthPort + "/q/health/ready", READY_TIMEOUT);
     }
 
     /** Stops every component, newest first; the database last. */

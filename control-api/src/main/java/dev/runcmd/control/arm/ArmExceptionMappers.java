@@ -1,5 +1,8 @@
 package dev.runcmd.control.arm;
 
+import dev.runcmd.control.metrics.Refusals;
+import dev.runcmd.control.store.Shedding;
+import dev.runcmd.control.store.StoreFailures;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
@@ -9,8 +12,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import dev.runcmd.control.store.Shedding;
-import dev.runcmd.control.store.StoreFailures;
 import java.io.IOException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -105,6 +106,7 @@ public final class ArmExceptionMappers {
     /** 503 ServiceUnavailable with Retry-After: PostgreSQL is down or restarting; nothing of the request is known. */
     private static RestResponse<ArmError> storeUnreachable(Throwable e) {
         LOG.warnf("Request failed: the data store is unreachable (%s)", e);
+        Refusals.storeUnreachable(Refusals.Protocol.REST);
         return unavailable(StoreFailures.MESSAGE, StoreFailures.RETRY_AFTER_SECONDS);
     }
 

@@ -10,6 +10,7 @@ import dev.runcmd.control.auth.oidc.OidcUnavailableException;
 import dev.runcmd.control.config.ControlConfig;
 import dev.runcmd.control.grpc.GrpcOverHttp;
 import dev.runcmd.control.limit.ClientRateLimiter;
+import dev.runcmd.control.metrics.Refusals;
 import dev.runcmd.control.store.StoreFailures;
 import io.grpc.Status;
 import io.quarkus.vertx.http.runtime.filters.Filters;
@@ -28,7 +29,9 @@ import org.jboss.logging.Logger;
  * and pass this router filter. A verified {@link Caller} is left in the routing context (and in the request's
  * Vert.x context, where the gRPC interceptor finds it); a missing or bad credential is answered 401 with ARM's error
  * body and {@code WWW-Authenticate: Bearer …} (gRPC: UNAUTHENTICATED with the same message) before the body is read.
- * Health checks ({@code /q/health*}, {@code grpc.health.v1.Health}) stay open so probes need no credential.
+ * The gRPC health service ({@code grpc.health.v1.Health}) stays open so probes need no credential; HTTP health and
+ * metrics are not on this port at all but on the management interface ({@code quarkus.management.port}), which
+ * this filter does not see.
  *
  * <p>A token verified within {@code runcmd.auth.cache-ttl} passes at once on the event loop; otherwise the request
  * is paused while the token is looked up, and resumed on its own context.
@@ -41,7 +44,7 @@ public class AuthenticationFilter {
     /** Runs before the rate limit (600), which counts requests per verified caller. */
     private static final int PRIORITY = 700;
 
-    private static final List<String> OPEN_PREFIXES = List.of("/q/health", "/grpc.health.v1.Health/");
+    private static final List<String> OPEN_PREFIXES = List.of("/grpc.health.v1.Health/");
 
     private final Authenticator authenticator;
     private final ObjectMapper mapper;
@@ -118,6 +121,7 @@ public class AuthenticationFilter {
                     + "access token; retry later.", Status.Code.UNAVAILABLE);
         } else if (StoreFailures.isUnreachable(failure) || StoreFailures.isSaturated(failure)) {
             context.response().putHeader("Retry-After", Integer.toString(StoreFailures.RETRY_AFTER_SECONDS));
+            Refusals.storeUnreachable(GrpcOverHttp.isGrpc(context) ? Refusals.Protocol.GRPC : Refusals.Protocol.REST);
             answer(context, 503, StoreFailures.CODE, StoreFailures.MESSAGE, Status.Code.UNAVAILABLE);
         } else {
             LOG.errorf(failure, "Authentication failed unexpectedly");

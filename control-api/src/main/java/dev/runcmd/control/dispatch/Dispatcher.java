@@ -5,10 +5,12 @@ import dev.runcmd.control.machine.MachineScope;
 import dev.runcmd.proto.gateway.v1.CancelRequest;
 import dev.runcmd.proto.gateway.v1.DispatchManyRequest;
 import dev.runcmd.proto.gateway.v1.DispatchRequest;
-import dev.runcmd.proto.gateway.v1.GatewayInternalGrpc;
 import dev.runcmd.proto.gateway.v1.GatewayInternalGrpc.GatewayInternalStub;
+import dev.runcmd.proto.gateway.v1.GatewayInternalGrpc;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Collection;
@@ -26,8 +28,12 @@ import org.jboss.logging.Logger;
  * A failure is logged as a WARN and loses nothing, because the executions are already durable; the gateway's
  * sweep and the agent's next Hello deliver what is still Pending. A machine without a session is not an error:
  * its executions wait, Pending, for the agent to come back.
+ *
+ * <p>Each call's time from its start to the gateway's answer is recorded in {@code runcmd_dispatch_call_seconds},
+ * by call and outcome.
  */
 @ApplicationScoped
+@Startup // registers its timers at start, not at the first dispatch
 public class Dispatcher {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
@@ -37,18 +43,21 @@ public class Dispatcher {
     private final GatewayDirectory directory;
     private final GatewayChannels channels;
     private final Duration deadline;
+    private final CallTimer timer;
 
-    Dispatcher(GatewayDirectory directory, GatewayChannels channels, ControlConfig config) {
+    Dispatcher(GatewayDirectory directory, GatewayChannels channels, ControlConfig config, MeterRegistry registry) {
         this.directory = directory;
         this.channels = channels;
         this.deadline = config.dispatch().deadline();
+        this.timer = new CallTimer(registry);
     }
 
     /** Asks the gateway holding the machine to deliver its Pending executions. Never fails, never waits. */
     public void dispatch(MachineScope scope, long machineId) {
         DispatchRequest request = DispatchRequest.newBuilder().setMachine(toProto(scope)).build();
         String what = "Dispatch for machine " + scope.resourceId();
-        callGateway(machineId, what, (stub, address) -> stub.dispatch(request, new LoggedCall<>(what, address)));
+        callGateway(machineId, what, (stub, address) -> stub.dispatch(request,
+                new LoggedCall<>(what, address, timer.dispatch(), System.nanoTime())));
     }
 
     /**
@@ -75,7 +84,8 @@ public class Dispatcher {
                     .addAllMachines(part.stream().map(Dispatcher::toProto).toList())
                     .build();
             String what = "Dispatch for " + part.size() + " machine(s)";
-            send(address, what, (stub, to) -> stub.dispatchMany(request, new LoggedCall<>(what, to)));
+            send(address, what, (stub, to) -> stub.dispatchMany(request,
+                    new LoggedCall<>(what, to, timer.dispatchMany(), System.nanoTime())));
         }
     }
 
@@ -88,7 +98,8 @@ public class Dispatcher {
                 .build();
         String what = "Cancel of execution " + order.executionId();
         callGateway(order.machineId(), what,
-                (stub, address) -> stub.cancel(request, new LoggedCall<>(what, address)));
+                (stub, address) -> stub.cancel(request,
+                        new LoggedCall<>(what, address, timer.cancel(), System.nanoTime())));
     }
 
     private void callGateway(long machineId, String what, GatewayCall call) {
@@ -124,16 +135,19 @@ public class Dispatcher {
         void start(GatewayInternalStub stub, String address);
     }
 
-    /** Logs the outcome of one unary call to a gateway; called on a gRPC thread. */
-    private record LoggedCall<T>(String what, String address) implements StreamObserver<T> {
+    /** Logs and times the outcome of one unary call to a gateway, started at {@code startNanos}; called on a gRPC thread. */
+    private record LoggedCall<T>(String what, String address, CallTimer.Outcomes timers, long startNanos)
+            implements StreamObserver<T> {
 
         @Override
         public void onNext(T response) {
+            timers.ok().record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
             LOG.debugf("%s sent to gateway %s", what, address);
         }
 
         @Override
         public void onError(Throwable t) {
+            timers.error().record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
             LOG.warnf("%s failed on gateway %s: %s", what, address, Status.fromThrowable(t));
         }
 

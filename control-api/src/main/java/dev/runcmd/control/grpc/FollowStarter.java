@@ -1,6 +1,7 @@
 package dev.runcmd.control.grpc;
 
 import dev.runcmd.control.auth.GrpcCall;
+import dev.runcmd.control.metrics.Refusals;
 import dev.runcmd.control.output.FollowerQuota;
 import io.grpc.stub.StreamObserver;
 import io.smallrye.mutiny.Uni;
@@ -41,7 +42,7 @@ public class FollowStarter {
         FollowerQuota.Slot slot;
         try {
             opening = open.get();
-            slot = quota.acquire(call.caller().quotaKey());
+            slot = quota.acquire(call.caller().quotaKey(), Refusals.Protocol.GRPC);
         } catch (RuntimeException e) {
             observer.onError(GrpcErrors.toStatus(e));
             return;

@@ -1,6 +1,7 @@
 package dev.runcmd.control.grpc;
 
 import dev.runcmd.control.arm.ArmException;
+import dev.runcmd.control.metrics.Refusals;
 import dev.runcmd.control.store.Shedding;
 import dev.runcmd.control.store.StoreFailures;
 import io.grpc.Status;
@@ -33,6 +34,7 @@ final class GrpcErrors {
         }
         if (StoreFailures.isUnreachable(failure)) {
             LOG.warnf("gRPC call failed: the data store is unreachable (%s)", failure);
+            Refusals.storeUnreachable(Refusals.Protocol.GRPC);
             return Status.UNAVAILABLE.withDescription(StoreFailures.MESSAGE).asRuntimeException();
         }
         LOG.error("gRPC call failed with an unexpected error", failure);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runcmd.control.auth.Caller;
 import dev.runcmd.control.config.ControlConfig;
 import dev.runcmd.control.grpc.GrpcOverHttp;
+import dev.runcmd.control.metrics.Refusals;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
@@ -18,8 +19,8 @@ import org.jboss.logging.Logger;
  * with bursts of {@code runcmd.control.api.request-burst}, REST and gRPC together: both arrive on the one HTTP
  * port and pass this router filter before the REST layer and the gRPC server, so a refused request costs no
  * parsing, no body and no database work. REST is answered 429 TooManyRequests, gRPC RESOURCE_EXHAUSTED
- * ({@link TooManyRequests}). Health and metrics ({@code /q/health*}, {@code /q/metrics*}, the gRPC
- * {@code grpc.health.v1.Health} service) are never limited, so probes keep working while a client floods.
+ * ({@link TooManyRequests}). The gRPC {@code grpc.health.v1.Health} service is never limited, so probes keep
+ * working while a client floods; HTTP health and metrics are on the management interface, which has no limit.
  *
  * <p>Runs on the event loop and never blocks: a bucket is one atomic ({@link ClientRateLimiter}). The client is
  * the verified caller, or the request's remote address (the forwarded one only from a trusted proxy). Either setting at 0 turns the filter off.
@@ -32,7 +33,7 @@ public class RateLimitFilter {
     /** Runs before {@code BodyLimitFilter} (500): a flooding client gets 429 whatever it sends. */
     private static final int PRIORITY = 600;
 
-    private static final List<String> EXEMPT_PREFIXES = List.of("/q/health", "/q/metrics", "/grpc.health.v1.Health/");
+    private static final List<String> EXEMPT_PREFIXES = List.of("/grpc.health.v1.Health/");
 
     private final ClientRateLimiter limiter;
     private final TooManyRequests answers;
@@ -61,8 +62,10 @@ public class RateLimitFilter {
         if (retryAfterSeconds == 0) {
             context.next();
         } else if (GrpcOverHttp.isGrpc(context)) {
+            Refusals.rateLimited(Refusals.Protocol.GRPC);
             answers.answerGrpc(context, retryAfterSeconds);
         } else {
+            Refusals.rateLimited(Refusals.Protocol.REST);
             answers.answerRest(context, retryAfterSeconds);
         }
     }

@@ -121,6 +121,12 @@ public class ExecutionEntity {
     @ColumnTransformer(read = "null", write = "now() + cast(? as integer) * interval '1 second'")
     public Integer deliverWithinSeconds;
 
+    /**
+     * The W3C traceparent of the traced request that created it, else null; written once (docs/observability.md).
+     */
+    @Column(name = "traceparent", updatable = false)
+    public String traceparent;
+
     /** When it was created. */
     @Column(name = "created_at")
     public OffsetDateTime createdAt;

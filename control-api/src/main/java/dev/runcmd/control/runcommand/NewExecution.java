@@ -1,5 +1,6 @@
 package dev.runcmd.control.runcommand;
 
+import dev.runcmd.control.tracing.Traceparent;
 import dev.runcmd.state.ExecutionState;
 import java.time.OffsetDateTime;
 import java.util.UUID;
@@ -37,6 +38,7 @@ final class NewExecution {
         execution.timeoutSeconds = command.timeoutSeconds;
         execution.deliverWithinSeconds = command.deliveryTimeoutSeconds;
         execution.createdAt = now;
+        execution.traceparent = Traceparent.current().orElse(null);
         return execution;
     }
 

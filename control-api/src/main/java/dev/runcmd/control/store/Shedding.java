@@ -1,5 +1,6 @@
 package dev.runcmd.control.store;
 
+import dev.runcmd.control.metrics.Refusals;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
@@ -8,7 +9,7 @@ import org.jboss.logging.Logger;
  * Counts requests shed under overload (as many requests in progress as the pool and its wait queue can serve, or
  * the pool saturated: {@link StoreFailures#isSaturated}) and logs them as one WARN at most every
  * {@value #LOG_EVERY_SECONDS} seconds: under overload a line per request would cost more than the answers.
- * Thread-safe and never blocks.
+ * Each is also counted in {@code runcmd_unavailable_refusals_total{reason="overload"}}. Thread-safe and never blocks.
  */
 public final class Shedding {
 
@@ -25,6 +26,7 @@ public final class Shedding {
     /** Records one shed request ({@code what}: "REST", "gRPC", ...). */
     public static void record(String what) {
         SHED.incrementAndGet();
+        Refusals.overloaded("gRPC".equals(what) ? Refusals.Protocol.GRPC : Refusals.Protocol.REST);
         long now = System.nanoTime();
         long last = LAST_LOG.get();
         if (now - last >= LOG_EVERY_NANOS && LAST_LOG.compareAndSet(last, now)) {

@@ -1,6 +1,7 @@
 package dev.runcmd.gateway.agent;
 
 import com.google.protobuf.ByteString;
+import dev.runcmd.gateway.metrics.GatewayMeters;
 import dev.runcmd.gateway.session.AgentSession;
 import dev.runcmd.gateway.store.OutputChunk;
 import dev.runcmd.gateway.store.OutputLane;
@@ -38,10 +39,12 @@ final class OutputIngest {
 
     private final OutputStore store;
     private final OwnershipCheck ownership;
+    private final GatewayMeters meters;
 
-    OutputIngest(OutputStore store, OwnershipCheck ownership) {
+    OutputIngest(OutputStore store, OwnershipCheck ownership, GatewayMeters meters) {
         this.store = store;
         this.ownership = ownership;
+        this.meters = meters;
     }
 
     /** A lane for the output of one new stream. */
@@ -100,15 +103,22 @@ final class OutputIngest {
         return Optional.empty();
     }
 
-    private static Uni<Void> store(AgentSession session, OutputLane lane, UUID executionId, List<OutputChunk> chunks) {
+    private Uni<Void> store(AgentSession session, OutputLane lane, UUID executionId, List<OutputChunk> chunks) {
         StoredOffsets received = OutputChunk.ends(chunks);
         return lane.store(executionId, chunks)
+                .invoke(stored -> count(chunks))
                 .invoke(stored -> session.ack(Ack.newBuilder()
                         .setExecutionId(executionId.toString())
                         .setStdoutOffset(stored.orElse(received).stdoutBytes())
                         .setStderrOffset(stored.orElse(received).stderrBytes())
                         .build()))
                 .replaceWithVoid();
+    }
+
+    private void count(List<OutputChunk> chunks) {
+        for (OutputChunk chunk : chunks) {
+            meters.ingested(chunk.stream(), chunk.data().length());
+        }
     }
 
     private static OutputChunk toChunk(Output output) {

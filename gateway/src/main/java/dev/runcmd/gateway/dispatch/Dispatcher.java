@@ -8,6 +8,7 @@ import dev.runcmd.gateway.store.ClaimedRun;
 import dev.runcmd.gateway.store.ExecutionFacts;
 import dev.runcmd.gateway.store.ExecutionStore;
 import dev.runcmd.gateway.store.ProgressStore;
+import dev.runcmd.gateway.tracing.RunTraces;
 import dev.runcmd.proto.agent.v1.GatewayMessage;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -42,9 +43,11 @@ public final class Dispatcher {
     private final Secrets secrets;
     private final GatewayIdentity identity;
     private final int batch;
+    private final RunTraces traces;
 
     public Dispatcher(ExecutionStore executions, ProgressStore progress, Secrets secrets, GatewayIdentity identity,
-                      GatewayConfig config) {
+                      GatewayConfig config, RunTraces traces) {
+        this.traces = traces;
         this.executions = executions;
         this.progress = progress;
         this.secrets = secrets;
@@ -96,7 +99,8 @@ public final class Dispatcher {
             session.ownership().learn(run.id(),
                     Optional.of(new ExecutionFacts(session.machineId(), run.stdoutEnd(), run.stderrEnd())));
             try {
-                messages.add(RunMessages.toMessage(RunMessages.toRun(run, secrets)));
+                String traceparent = traces.dispatched(run.id(), run.traceparent(), identity.id());
+                messages.add(RunMessages.toMessage(RunMessages.toRun(run, secrets, traceparent)));
             } catch (IllegalArgumentException unopenable) {
                 fail(run, "Cannot deliver: " + unopenable.getMessage()
                         + "; the gateway's runcmd.secrets.key must be control-api's");

@@ -23,11 +23,12 @@ final class RunMessages {
     }
 
     /**
-     * The Run for a claimed execution, its secrets opened with {@code secrets}.
+     * The Run for a claimed execution, its secrets opened with {@code secrets}, in the trace of {@code traceparent}
+     * ("" for none).
      *
      * @throws IllegalArgumentException when a sealed secret cannot be opened (another key)
      */
-    static Run toRun(ClaimedRun run, Secrets secrets) {
+    static Run toRun(ClaimedRun run, Secrets secrets, String traceparent) {
         JsonArray protectedParameters = run.sealedProtectedParameters() == null ? run.protectedParameters()
                 : new JsonArray(secrets.open(run.sealedProtectedParameters()));
         Run.Builder builder = Run.newBuilder()
@@ -42,7 +43,8 @@ final class RunMessages {
                 .setRunAsUser(orEmpty(run.runAsUser()))
                 .setOutputBlobUri(orEmpty(secrets.openIfSealed(run.outputBlobUri())))
                 .setErrorBlobUri(orEmpty(secrets.openIfSealed(run.errorBlobUri())))
-                .setCommandId(orEmpty(run.commandId()));
+                .setCommandId(orEmpty(run.commandId()))
+                .setTraceparent(traceparent);
         if (run.sealedRunAsPassword() != null) {
             builder.setRunAsPassword(secrets.open(run.sealedRunAsPassword()));
         }

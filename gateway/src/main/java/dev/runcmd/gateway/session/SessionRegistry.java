@@ -53,6 +53,11 @@ public final class SessionRegistry {
         return Optional.ofNullable(sessions.get(machineId));
     }
 
+    /** How many sessions are held now. */
+    public int size() {
+        return sessions.size();
+    }
+
     /** A snapshot of every session held now. */
     public List<AgentSession> all() {
         return List.copyOf(sessions.values());

@@ -24,6 +24,7 @@ import java.util.UUID;
  * @param shell the agent.proto Shell name, or null for the default
  * @param timeoutSeconds the timeout; 0 means none
  * @param createdAt when the execution was created; Runs are sent in this order
+ * @param traceparent the W3C traceparent of the request that created it, or null when it was not traced
  * @param stdoutEnd bytes of stdout already accounted for (stored plus dropped; 0 for a fresh run)
  * @param stderrEnd bytes of stderr already accounted for
  */
@@ -43,6 +44,7 @@ public record ClaimedRun(
         String shell,
         int timeoutSeconds,
         OffsetDateTime createdAt,
+        String traceparent,
         long stdoutEnd,
         long stderrEnd) {
 

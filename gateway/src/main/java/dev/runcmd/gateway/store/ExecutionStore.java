@@ -113,6 +113,7 @@ public final class ExecutionStore {
                 row.getString("shell"),
                 row.getInteger("timeout_seconds"),
                 row.getOffsetDateTime("created_at"),
+                row.getString("traceparent"),
                 row.getLong("stdout_end"),
                 row.getLong("stderr_end"));
     }

@@ -1,16 +1,21 @@
 package dev.runcmd.gateway.store;
 
 import dev.runcmd.gateway.config.GatewayConfig;
+import dev.runcmd.gateway.metrics.GatewayMeters;
+import dev.runcmd.gateway.tracing.RunTraces;
 import dev.runcmd.state.Dependents;
+import dev.runcmd.state.ExecutionState;
 import dev.runcmd.state.LockOrder;
 import dev.runcmd.state.Progress;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -42,15 +47,25 @@ public final class ProgressStore {
 
     private final Pool pool;
     private final long cap;
+    private final GatewayMeters meters;
+    private final RunTraces traces;
 
-    public ProgressStore(Pool pool, GatewayConfig config) {
+    public ProgressStore(Pool pool, GatewayConfig config, GatewayMeters meters, RunTraces traces) {
         this.pool = pool;
         this.cap = config.outputCap();
+        this.meters = meters;
+        this.traces = traces;
     }
 
     /** Records that the agent of this session accepted the execution (first time wins). */
     public Uni<Void> accept(UUID executionId, String gatewayId, String sessionId, String message) {
         return pool.preparedQuery(Progress.ACCEPT).execute(Tuple.of(executionId, gatewayId, sessionId, message))
+                .invoke(rows -> {
+                    Double seconds = firstDouble(rows, "dispatch_seconds");
+                    if (seconds != null) {
+                        meters.accepted(seconds);
+                    }
+                })
                 .replaceWithVoid();
     }
 
@@ -59,9 +74,14 @@ public final class ProgressStore {
      * run command whose current execution it is.
      */
     public Uni<Void> reject(UUID executionId, String message) {
-        return pool.withTransaction(connection -> inOrder(lockRunCommand(connection, executionId),
-                connection.preparedQuery(Progress.REJECT).execute(Tuple.of(executionId, message)),
-                releaseDependents(connection, executionId)));
+        return pool.withTransaction(connection -> {
+                    Uni<RowSet<Row>> rejected = connection.preparedQuery(Progress.REJECT)
+                            .execute(Tuple.of(executionId, message)).memoize().indefinitely();
+                    return inOrder(lockRunCommand(connection, executionId), rejected,
+                            releaseDependents(connection, executionId)).chain(() -> rejected);
+                })
+                .invoke(rows -> recordEnd(ExecutionState.FAILED, rows))
+                .replaceWithVoid();
     }
 
     /**
@@ -83,18 +103,51 @@ public final class ProgressStore {
         return pool.withTransaction(connection -> Uni.combine().all()
                 .unis(lockRunCommand(connection, executionId), connection.preparedQuery(RECORD_DROPPED).execute(totals))
                 .with((locked, dropped) -> dropped)
-                .chain(dropped -> end(connection, executionId, report, dropped.iterator())));
+                .chain(dropped -> end(connection, executionId, report, dropped.iterator())))
+                .invoke(ended -> ended.ifPresent(rows -> {
+                    recordEnd(report.state(), rows);
+                    traceEnd(executionId, report, rows);
+                }))
+                .replaceWithVoid();
     }
 
-    /** Ends the execution, its message noting truncated streams; nothing if the execution is gone. */
-    private static Uni<Void> end(SqlConnection connection, UUID executionId, ExitReport report, RowIterator<Row> dropped) {
+    /**
+     * Ends the execution, its message noting truncated streams; nothing if the execution is gone. Emits the EXIT
+     * statement's rows (the seconds since creation, when it ended the execution).
+     */
+    private static Uni<Optional<RowSet<Row>>> end(SqlConnection connection, UUID executionId, ExitReport report,
+                                                  RowIterator<Row> dropped) {
         if (!dropped.hasNext()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(Optional.empty());
         }
         String message = report.message() + OutputTruncation.note(dropped.next());
-        return inOrder(connection.preparedQuery(Progress.EXIT)
-                        .execute(Tuple.of(executionId, report.state().stored(), report.exitCode(), message)),
-                releaseDependents(connection, executionId));
+        Uni<RowSet<Row>> exited = connection.preparedQuery(Progress.EXIT)
+                .execute(Tuple.of(executionId, report.state().stored(), report.exitCode(), message))
+                .memoize().indefinitely();
+        return inOrder(exited, releaseDependents(connection, executionId)).chain(() -> exited).map(Optional::of);
+    }
+
+    /** Observes the committed end of an execution in the metrics (nothing for a replay, which ended nothing). */
+    private void recordEnd(ExecutionState state, RowSet<Row> rows) {
+        Double seconds = firstDouble(rows, "seconds");
+        if (seconds != null) {
+            meters.ended(state, seconds);
+        }
+    }
+
+    /** Records the agent's part in the execution's trace, when it was created in one. */
+    private void traceEnd(UUID executionId, ExitReport report, RowSet<Row> rows) {
+        RowIterator<Row> iterator = rows.iterator();
+        if (iterator.hasNext()) {
+            Row row = iterator.next();
+            traces.executed(executionId, row.getString("traceparent"), report.state(), report.exitCode(),
+                    row.getOffsetDateTime("began"), row.getOffsetDateTime("end_time"));
+        }
+    }
+
+    private static Double firstDouble(RowSet<Row> rows, String column) {
+        RowIterator<Row> iterator = rows.iterator();
+        return iterator.hasNext() ? iterator.next().getDouble(column) : null;
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.runcmd.control.auth.Authorize;
 import dev.runcmd.control.job.JobScope;
 import dev.runcmd.control.job.output.JobCursor;
 import dev.runcmd.control.job.output.JobOutputs;
+import dev.runcmd.control.metrics.Refusals;
 import dev.runcmd.control.output.FollowerQuota;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -59,7 +60,7 @@ public class JobOutputResource {
         String parameter = resumed ? "Last-Event-ID" : "from";
         JobCursor cursor = JobOutputs.parseToken(resumed ? lastEventId : from, parameter);
         Context context = Vertx.currentContext();
-        FollowerQuota.Slot slot = quota.acquire(Access.callerOf(http).quotaKey());
+        FollowerQuota.Slot slot = quota.acquire(Access.callerOf(http).quotaKey(), Refusals.Protocol.REST);
         return FollowedBody.respond(slot, outputs.open(scope, cursor, following, parameter),
                 (source, emitter) -> outputs.follow(source, new JobEmitterSink(emitter,
                         events ? new JobSseFormat(mapper) : new JobTextFormat()), context, slot),

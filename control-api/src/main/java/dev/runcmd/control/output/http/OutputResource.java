@@ -1,22 +1,22 @@
 package dev.runcmd.control.output.http;
 
-import dev.runcmd.control.auth.Access;
-import dev.runcmd.control.auth.Actions;
-import dev.runcmd.control.output.FollowerQuota;
-import io.vertx.ext.web.RoutingContext;
-import dev.runcmd.control.auth.Authorize;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runcmd.control.arm.ResourceNames;
+import dev.runcmd.control.auth.Access;
+import dev.runcmd.control.auth.Actions;
+import dev.runcmd.control.auth.Authorize;
 import dev.runcmd.control.machine.MachineScope;
+import dev.runcmd.control.metrics.Refusals;
 import dev.runcmd.control.output.ExecutionLocator;
 import dev.runcmd.control.output.ExecutionStatus;
 import dev.runcmd.control.output.FollowSpec;
+import dev.runcmd.control.output.FollowerQuota;
 import dev.runcmd.control.output.Followers;
 import dev.runcmd.control.output.OutputTarget;
 import dev.runcmd.control.output.StdStream;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import java.util.LinkedHashMap;
@@ -74,7 +74,7 @@ public class OutputResource {
         ResourceNames.requireRunCommand(name);
         OutputQuery query = OutputQuery.parse(stream, from, follow, encoding, executionId, lastEventId, accept);
         Context context = Vertx.currentContext();
-        FollowerQuota.Slot slot = quota.acquire(Access.callerOf(http).quotaKey());
+        FollowerQuota.Slot slot = quota.acquire(Access.callerOf(http).quotaKey(), Refusals.Protocol.REST);
         return FollowedBody.respond(slot, locator.locate(scope, name, query.executionId()),
                 (target, emitter) -> {
                     FollowSpec spec = spec(query, target);
