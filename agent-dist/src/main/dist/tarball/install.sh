@@ -10,6 +10,7 @@
 #   sudo ./install.sh              install or upgrade (an enabled service is restarted; scripts run on)
 #   sudo ./install.sh --uninstall  stop and remove the agent, keep /etc/runcmd and /var/lib/runcmd-agent
 #   sudo ./install.sh --purge      as --uninstall, and remove the machine's identity, state and settings too
+# (an installed copy is /opt/runcmd-agent/install.sh, for --uninstall and --purge)
 set -eu
 
 PREFIX=/opt/runcmd-agent
@@ -51,7 +52,7 @@ esac
 # A new copy beside the old one, then swapped in, so a running agent keeps its files until it is restarted.
 rm -rf "$PREFIX.new"
 mkdir -p "$PREFIX.new"
-cp -a "$here/runtime" "$here/app" "$here/bin" "$PREFIX.new/"
+cp -a "$here/runtime" "$here/app" "$here/bin" "$here/install.sh" "$PREFIX.new/"
 chown -R root:root "$PREFIX.new"
 rm -rf "$PREFIX.old"
 if [ -d "$PREFIX" ]; then mv "$PREFIX" "$PREFIX.old"; fi
