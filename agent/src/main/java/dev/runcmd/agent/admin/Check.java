@@ -10,6 +10,7 @@ import dev.runcmd.agent.transport.Session;
 import dev.runcmd.proto.agent.v1.AgentMessage;
 import dev.runcmd.proto.agent.v1.AgentServiceGrpc;
 import dev.runcmd.proto.agent.v1.GatewayMessage;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -26,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
@@ -43,8 +46,11 @@ final class Check {
     static final Duration TIMEOUT = Duration.ofSeconds(5);
     /** How long an accepted stream is watched for a refusal. */
     static final Duration REFUSAL_WAIT = Duration.ofSeconds(2);
-    /** Fewer days left than this is a warning (a renewal should have happened long before). */
-    static final long WARN_DAYS = 7;
+    /**
+     * Less than this part of the certificate's lifetime left is a warning: the running agent renews at two thirds,
+     * so a renewal is overdue (the agent was off, or the gateways refuse to renew).
+     */
+    static final int WARN_FRACTION = 4;
 
     private final Admin admin;
     private final AdminArguments arguments;
@@ -95,10 +101,12 @@ final class Check {
                 return identity;
             }
             Duration left = Duration.between(Instant.now(), identity.get().notAfter());
-            boolean ok = !left.isNegative() && left.toDays() >= WARN_DAYS;
+            Duration lifetime = Duration.between(identity.get().certificate().getNotBefore().toInstant(),
+                    identity.get().notAfter());
+            boolean ok = !left.isNegative() && left.compareTo(lifetime.dividedBy(WARN_FRACTION)) >= 0;
             results.add(new Result("certificate", !left.isNegative(), (left.isNegative() ? "EXPIRED at "
-                    : ok ? "valid until " : "WARNING: ends soon, at ") + identity.get().notAfter() + " ("
-                    + left.toHours() / 24 + " days " + left.toHours() % 24 + " h left; renewed by the running agent)"));
+                    : ok ? "valid until " : "WARNING: renewal overdue, ends at ") + identity.get().notAfter() + " ("
+                    + left.toHours() / 24 + " days " + left.toHours() % 24 + " h left; the running agent renews it)"));
             return identity;
         } catch (IOException | IdentityException e) {
             results.add(new Result("identity", false, config.identityDir() + " is unusable: " + e.getMessage()));
@@ -127,18 +135,22 @@ final class Check {
                     + e.getMessage());
         }
         long connected = System.nanoTime();
-        String refusal = stream(gateway, identity);
-        long done = System.nanoTime();
+        long[] handshake = new long[1];
+        String refusal = stream(gateway, identity, handshake);
         if (refusal != null) {
             return new Result(name, false, refusal);
         }
         return new Result(name, true, "resolved " + address.getHostAddress() + " in " + millis(start, resolved)
-                + " ms, TCP " + millis(resolved, connected) + " ms, TLS 1.3 with the machine certificate and"
-                + " AgentService.Connect accepted in " + millis(connected, done) + " ms");
+                + " ms, TCP " + millis(resolved, connected) + " ms, TLS 1.3 with the machine certificate "
+                + TimeUnit.NANOSECONDS.toMillis(handshake[0]) + " ms; AgentService.Connect accepted (not refused"
+                + " within " + REFUSAL_WAIT.toSeconds() + " s)");
     }
 
-    /** Opens a Connect stream as the machine; null when the gateway accepted it, else why not. */
-    private static String stream(String gateway, Identity identity) throws InterruptedException {
+    /**
+     * Opens a Connect stream as the machine; null when the gateway accepted it, else why not. {@code handshake[0]}
+     * receives the nanoseconds from the call's start to a ready connection (TCP and TLS).
+     */
+    private static String stream(String gateway, Identity identity, long[] handshake) throws InterruptedException {
         ManagedChannel channel;
         try {
             channel = NettyChannelBuilder.forTarget(gateway).sslContext(new ClientTls(identity).context()).build();
@@ -166,13 +178,15 @@ final class Check {
                             ended.complete(Status.OK);
                         }
                     });
-            // Wait for the handshake: the channel is READY once TLS is done, or fails with its cause.
+            long begin = System.nanoTime();
+            awaitReady(channel, ended);
+            handshake[0] = System.nanoTime() - begin;
             Status status;
             try {
                 status = ended.get(REFUSAL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 status = null;
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 status = Status.fromThrowable(e.getCause());
             }
             requests.onCompleted();
@@ -187,8 +201,20 @@ final class Check {
         }
     }
 
+    /** Waits (at most {@link #TIMEOUT}) until the channel is READY, its TLS handshake done, or the call ended. */
+    private static void awaitReady(ManagedChannel channel, CompletableFuture<Status> ended)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!channelReady(channel) && !ended.isDone() && System.nanoTime() < deadline) {
+            CountDownLatch next = new CountDownLatch(1);
+            channel.notifyWhenStateChanged(channel.getState(false), next::countDown);
+            next.await(Math.min(50, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
     private static boolean channelReady(ManagedChannel channel) {
-        return channel.getState(false) == io.grpc.ConnectivityState.READY;
+        return channel.getState(false) == ConnectivityState.READY;
     }
 
     private static long millis(long from, long to) {
