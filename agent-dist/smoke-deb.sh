@@ -9,8 +9,9 @@
 #                    read-only into the root and passed as --join-token @FILE, never on a command line
 # MACHINE_NAME       the machine's name (default: smoke-deb-<random>); the token must allow it
 #
-# Needs root, mmdebstrap, and podman (or, with SMOKE_RUNNER=chroot, chroot and mount). The .deb is the newest
-# agent-dist/target/runcmd-agent_*_all.deb (build it: ./mvnw -B -pl agent-dist -am package -DskipTests). The
+# Needs root and mmdebstrap. The root runs in a chroot (with /proc and /dev mounted), or with SMOKE_RUNNER=podman
+# in a podman container on the host network (podman must be allowed to set rlimits, which some nested containers
+# refuse). The .deb is the newest agent-dist/target/runcmd-agent_*_all.deb (build it: ./mvnw -B -pl agent-dist -am package -DskipTests). The
 # Debian root, bookworm with openjdk-17-jre-headless, is made once by mmdebstrap and kept as
 # agent-dist/target/smoke/bookworm-jre.tar (delete it to rebuild); the .deb is installed into a fresh copy of it with
 # dpkg -i on every run. Then, inside: runcmd-agent connect --no-start (no systemd there), show, check. Prints
@@ -27,7 +28,7 @@ machine=${3:-smoke-deb-$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')}
 here=$(cd "$(dirname "$0")" && pwd)
 cache="$here/target/smoke"
 base="$cache/bookworm-jre.tar"
-runner=${SMOKE_RUNNER:-podman}
+runner=${SMOKE_RUNNER:-chroot}
 
 [ -r "$token" ] || { echo "smoke-deb: cannot read token file $2" >&2; exit 2; }
 deb=$(ls -t "$here"/target/runcmd-agent_*_all.deb 2>/dev/null | head -n 1)
@@ -36,7 +37,7 @@ mkdir -p "$cache"
 
 if [ ! -f "$base" ]; then
     echo "smoke-deb: building the Debian root (bookworm + openjdk-17-jre-headless), once: $base" >&2
-    mmdebstrap --variant=apt --include=openjdk-17-jre-headless bookworm "$base.partial"
+    mmdebstrap --variant=apt --format=tar --include=openjdk-17-jre-headless bookworm "$base.partial"
     mv "$base.partial" "$base"
 fi
 
