@@ -7,6 +7,7 @@ import dev.runcmd.agent.identity.Enrollment;
 import dev.runcmd.agent.identity.Identity;
 import dev.runcmd.agent.identity.IdentityException;
 import dev.runcmd.agent.identity.IdentityStore;
+import dev.runcmd.proto.pki.JoinToken;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -35,6 +36,7 @@ final class Connect {
         AgentConfig config;
         try {
             token = JoinTokenSource.resolve(arguments.joinToken(), admin.env(), admin.stdin());
+            parse(token);
             config = admin.config(arguments, token.text());
         } catch (IllegalArgumentException | ConfigException e) {
             return admin.fail(Admin.USAGE, e.getMessage());
@@ -64,6 +66,15 @@ final class Connect {
             return Admin.OK;
         }
         return Systemd.running() ? new Systemd(admin).enableAndRestart() : Admin.OK;
+    }
+
+    /** Refuses a malformed token, naming where it came from and never echoing it (it is a secret). */
+    private static void parse(JoinTokenSource.Token token) {
+        try {
+            JoinToken.parse(token.text());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid join token (from " + token.origin() + "): " + e.getMessage());
+        }
     }
 
     /** What the config file keeps, so that the daemon runs as the machine just enrolled. */

@@ -17,8 +17,8 @@ final class JoinTokenSource {
     /** The most read from a file or standard input; a token is about a hundred characters. */
     static final int MAX_BYTES = 4096;
 
-    /** The token's text and whether it was on the command line. */
-    record Token(String text, boolean inArguments) {}
+    /** The token's text, where it came from (for messages), and whether it was on the command line. */
+    record Token(String text, String origin, boolean inArguments) {}
 
     private JoinTokenSource() {}
 
@@ -34,10 +34,10 @@ final class JoinTokenSource {
                 throw new IllegalArgumentException("a join token is needed: --join-token @FILE, --join-token @- (read"
                         + " from standard input) or RUNCMD_JOIN_TOKEN; make one with 'runcmd machine join-token create'");
             }
-            return new Token(fromEnv.trim(), false);
+            return new Token(fromEnv.trim(), "environment RUNCMD_JOIN_TOKEN", false);
         }
         if (!spec.startsWith("@")) {
-            return new Token(spec.trim(), true);
+            return new Token(spec.trim(), "flag --join-token", true);
         }
         String source = spec.substring(1);
         try {
@@ -53,7 +53,7 @@ final class JoinTokenSource {
             if (text.isEmpty()) {
                 throw new IllegalArgumentException("no join token in " + describe(source));
             }
-            return new Token(text, false);
+            return new Token(text, describe(source), false);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the join token from " + describe(source) + ": "
                     + e.getMessage());

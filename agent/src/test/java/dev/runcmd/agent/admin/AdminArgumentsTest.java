@@ -50,13 +50,13 @@ class AdminArgumentsTest {
         Path file = Files.writeString(dir.resolve("token.txt"), "runcmd1.file-token\n");
         var stdin = new ByteArrayInputStream("runcmd1.stdin-token\n".getBytes(StandardCharsets.UTF_8));
 
-        assertEquals(new JoinTokenSource.Token("runcmd1.file-token", false),
+        assertEquals(new JoinTokenSource.Token("runcmd1.file-token", "file " + file, false),
                 JoinTokenSource.resolve("@" + file, Map.of(), stdin));
-        assertEquals(new JoinTokenSource.Token("runcmd1.stdin-token", false),
+        assertEquals(new JoinTokenSource.Token("runcmd1.stdin-token", "standard input", false),
                 JoinTokenSource.resolve("@-", Map.of(), stdin));
-        assertEquals(new JoinTokenSource.Token("runcmd1.env-token", false),
+        assertEquals(new JoinTokenSource.Token("runcmd1.env-token", "environment RUNCMD_JOIN_TOKEN", false),
                 JoinTokenSource.resolve(null, Map.of("RUNCMD_JOIN_TOKEN", "runcmd1.env-token"), stdin));
-        assertEquals(new JoinTokenSource.Token("runcmd1.argv-token", true),
+        assertEquals(new JoinTokenSource.Token("runcmd1.argv-token", "flag --join-token", true),
                 JoinTokenSource.resolve("runcmd1.argv-token", Map.of(), stdin));
     }
 
