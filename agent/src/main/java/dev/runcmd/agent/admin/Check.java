@@ -135,27 +135,29 @@ final class Check {
                     + e.getMessage());
         }
         long connected = System.nanoTime();
-        long[] handshake = new long[1];
-        String refusal = stream(gateway, identity, handshake);
-        if (refusal != null) {
-            return new Result(name, false, refusal);
+        Stream stream = stream(gateway, identity);
+        if (stream.failure() != null) {
+            return new Result(name, false, stream.failure());
         }
         return new Result(name, true, "resolved " + address.getHostAddress() + " in " + millis(start, resolved)
                 + " ms, TCP " + millis(resolved, connected) + " ms, TLS 1.3 with the machine certificate "
-                + TimeUnit.NANOSECONDS.toMillis(handshake[0]) + " ms; AgentService.Connect accepted (not refused"
+                + TimeUnit.NANOSECONDS.toMillis(stream.handshakeNanos()) + " ms; AgentService.Connect accepted (not refused"
                 + " within " + REFUSAL_WAIT.toSeconds() + " s)");
     }
 
     /**
-     * Opens a Connect stream as the machine; null when the gateway accepted it, else why not. {@code handshake[0]}
-     * receives the nanoseconds from the call's start to a ready connection (TCP and TLS).
+     * A Connect stream's outcome: why it failed (null when the gateway accepted it) and the time from the call's
+     * start to a ready connection (TCP and the TLS handshake).
      */
-    private static String stream(String gateway, Identity identity, long[] handshake) throws InterruptedException {
+    private record Stream(String failure, long handshakeNanos) {}
+
+    /** Opens a Connect stream as the machine and half-closes it without a Hello. */
+    private static Stream stream(String gateway, Identity identity) throws InterruptedException {
         ManagedChannel channel;
         try {
             channel = NettyChannelBuilder.forTarget(gateway).sslContext(new ClientTls(identity).context()).build();
         } catch (SSLException e) {
-            return "TLS 1.3 is not available: " + e.getMessage();
+            return new Stream("TLS 1.3 is not available: " + e.getMessage(), 0);
         }
         CompletableFuture<Status> ended = new CompletableFuture<>();
         CompletableFuture<Boolean> answered = new CompletableFuture<>();
@@ -180,7 +182,7 @@ final class Check {
                     });
             long begin = System.nanoTime();
             awaitReady(channel, ended);
-            handshake[0] = System.nanoTime() - begin;
+            long handshake = System.nanoTime() - begin;
             Status status;
             try {
                 status = ended.get(REFUSAL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -192,9 +194,9 @@ final class Check {
             requests.onCompleted();
             if (status == null || status.isOk() || answered.isDone()
                     || status.getCode() == Status.Code.DEADLINE_EXCEEDED && channelReady(channel)) {
-                return null;
+                return new Stream(null, handshake);
             }
-            return "AgentService.Connect failed: " + Session.describe(status);
+            return new Stream("AgentService.Connect failed: " + Session.describe(status), handshake);
         } finally {
             channel.shutdownNow();
             channel.awaitTermination(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
