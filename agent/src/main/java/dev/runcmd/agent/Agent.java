@@ -150,7 +150,7 @@ public final class Agent implements AutoCloseable {
             launcher = new WindowsScriptLauncher(spawner);
             killer = new WindowsTreeKiller(spawner);
         } else {
-            launcher = new PosixScriptLauncher(spawner, new Accounts(spawner));
+            launcher = new PosixScriptLauncher(spawner, new Accounts(spawner), config.hostNamespaces());
             killer = new PosixTreeKiller(spawner);
         }
         SpoolContext spool = new SpoolContext(runsRoot, watcher, new HolePuncher(spawner, workers), config.spoolMaxBytes());

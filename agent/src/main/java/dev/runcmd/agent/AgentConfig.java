@@ -60,6 +60,8 @@ public final class AgentConfig {
     private final boolean joinTokenInArguments;
     private final Map<String, String> tags;
     private final LogFormat logFormat;
+    private final boolean hostNamespaces;
+    private final Path policyFile; // null when there is none
 
     private AgentConfig(Map<ConfigKey, Value> values, String hostName, String userHome) throws ConfigException {
         this.hostName = hostName;
@@ -82,6 +84,9 @@ public final class AgentConfig {
         this.joinTokenInArguments = joinToken != null && values.get(ConfigKey.JOIN_TOKEN).inArguments();
         this.tags = tags(values.get(ConfigKey.TAGS));
         this.logFormat = logFormat(values.get(ConfigKey.LOG_FORMAT));
+        this.hostNamespaces = switchValue(values.get(ConfigKey.HOST_NAMESPACES));
+        this.policyFile = policy == AgentPolicy.NONE && values.get(ConfigKey.POLICY) == null ? null
+                : Path.of(values.get(ConfigKey.POLICY) == null ? DEFAULT_POLICY : values.get(ConfigKey.POLICY).text());
     }
 
     /**
@@ -209,6 +214,29 @@ public final class AgentConfig {
     /** How the log is written: text (the default) or one JSON object per line ({@code --log-format json}). */
     public LogFormat logFormat() {
         return logFormat;
+    }
+
+    /**
+     * True when every script runs in the host's namespaces (those of pid 1, entered with nsenter): for an agent in
+     * a Kubernetes DaemonSet pod with {@code hostPID}, whose work dir is a hostPath at the same path.
+     */
+    public boolean hostNamespaces() {
+        return hostNamespaces;
+    }
+
+    /** The policy file the policy was read from; empty when there is none (everything allowed). */
+    public Optional<Path> policyFile() {
+        return Optional.ofNullable(policyFile);
+    }
+
+    private static boolean switchValue(Value value) throws ConfigException {
+        if (value == null) {
+            return false;
+        }
+        if (value.text().equalsIgnoreCase("true") || value.text().equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(value.text());
+        }
+        throw invalid(ConfigKey.HOST_NAMESPACES, value, "expected true or false");
     }
 
     /** The token, parsed; a malformed one is refused without echoing it, as it is a secret. */
@@ -359,6 +387,6 @@ public final class AgentConfig {
         return "AgentConfig[gateway=" + gateway + ", scope=" + subscriptionId + "/" + resourceGroup + "/"
                 + machineName + ", workDir=" + workDir + ", identityDir=" + identityDir + ", killGrace="
                 + killGrace.toSeconds() + "s, maxConcurrent=" + maxConcurrent + ", spoolMaxBytes=" + spoolMaxBytes
-                + ", stopMode=" + stopMode.text() + ", policy=" + policy.summary() + ", tags=" + tags + ", logFormat=" + logFormat.text() + (joinToken == null ? "" : ", joinToken=" + joinToken) + "]";
+                + ", stopMode=" + stopMode.text() + ", policy=" + policy.summary() + ", tags=" + tags + ", logFormat=" + logFormat.text() + (hostNamespaces ? ", hostNamespaces=true" : "") + (joinToken == null ? "" : ", joinToken=" + joinToken) + "]";
     }
 }

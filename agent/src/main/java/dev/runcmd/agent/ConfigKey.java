@@ -32,14 +32,27 @@ enum ConfigKey {
     /** The machine's tags, NAME=VALUE[,NAME=VALUE...], reported in every Hello. */
     TAGS("tags", "RUNCMD_TAGS"),
     /** How the log is written to stderr: text (one line per record) or json (one JSON object per line). */
-    LOG_FORMAT("log-format", "RUNCMD_LOG_FORMAT");
+    LOG_FORMAT("log-format", "RUNCMD_LOG_FORMAT"),
+    /** Whether scripts run in the host's namespaces (pid 1's, through nsenter): for a Kubernetes DaemonSet. */
+    HOST_NAMESPACES("host-namespaces", "RUNCMD_HOST_NAMESPACES", true);
 
     private final String key;
     private final String env;
+    private final boolean switchFlag;
 
     ConfigKey(String key, String env) {
+        this(key, env, false);
+    }
+
+    ConfigKey(String key, String env, boolean switchFlag) {
         this.key = key;
         this.env = env;
+        this.switchFlag = switchFlag;
+    }
+
+    /** True for a true/false setting, whose flag alone ({@code --host-namespaces}) means true. */
+    boolean isSwitch() {
+        return switchFlag;
     }
 
     /** The properties-file key, also the flag name without its leading dashes. */

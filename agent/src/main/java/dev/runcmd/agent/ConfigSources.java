@@ -67,11 +67,22 @@ final class ConfigSources {
             }
             if (flag.equals(CONFIG_FLAG)) {
                 configFile = requireValue(flag, value);
-            } else {
-                into.put(keyOf(flag), new Value(requireValue(flag, value), "flag " + flag, true));
+                continue;
             }
+            ConfigKey key = keyOf(flag);
+            if (key.isSwitch() && eq < 0 && value != null && !isBoolean(value)) {
+                i--; // a switch alone, followed by something else
+                value = "true";
+            } else if (key.isSwitch() && value == null) {
+                value = "true";
+            }
+            into.put(key, new Value(requireValue(flag, value), "flag " + flag, true));
         }
         return configFile;
+    }
+
+    private static boolean isBoolean(String text) {
+        return text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false");
     }
 
     private static ConfigKey keyOf(String flag) throws ConfigException {

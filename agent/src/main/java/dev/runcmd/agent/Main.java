@@ -1,5 +1,6 @@
 package dev.runcmd.agent;
 
+import dev.runcmd.agent.admin.Admin;
 import dev.runcmd.agent.identity.Bootstrap;
 import dev.runcmd.agent.identity.ClientTls;
 import dev.runcmd.agent.identity.Enrollment;
@@ -12,12 +13,15 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLException;
 
 /**
- * The agent's entry point: {@code java -jar agent.jar [options]}. Reads the configuration, gets the
+ * The agent's entry point: {@code java -jar agent.jar [run|connect|show|check] [options]}. Reads the configuration, gets the
  * machine's identity (stored, or enrolled with the join token), dials the gateways over TLS with it and
  * runs until SIGTERM or SIGINT, when a shutdown hook stops the agent cleanly.
  *
@@ -57,8 +61,26 @@ public final class Main {
 
     private Main() {}
 
-    /** Runs the agent; returns only by System.exit. */
+    /**
+     * Runs a subcommand ({@code connect}, {@code show}, {@code check}) or, with {@code run} or none, the agent;
+     * returns only by System.exit.
+     */
     public static void main(String[] args) throws InterruptedException {
+        String subcommand = args.length > 0 && !args[0].startsWith("-") ? args[0] : "run";
+        if (!subcommand.equals("run") || args.length > 0 && args[0].equals("run")) {
+            args = Arrays.copyOfRange(args, 1, args.length);
+        }
+        if (Admin.handles(subcommand) && !AgentConfig.wantsHelp(args)) {
+            // The operator reads the subcommand's own lines; the agent's INFO records would bury them.
+            Logger.getLogger("").setLevel(Level.WARNING);
+            System.exit(new Admin(System.getenv(), System.in, System.out, System.err).run(subcommand, List.of(args)));
+            return;
+        }
+        if (!subcommand.equals("run") && !Admin.handles(subcommand)) {
+            System.err.println("runcmd-agent: unknown subcommand '" + subcommand + "' (try --help)");
+            System.exit(EXIT_USAGE);
+            return;
+        }
         if (AgentConfig.wantsHelp(args)) {
             System.out.print(AgentConfig.usage());
             return;

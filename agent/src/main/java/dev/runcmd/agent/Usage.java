@@ -3,10 +3,27 @@ package dev.runcmd.agent;
 /** The text printed by {@code --help}. */
 final class Usage {
     static final String TEXT = """
-            Usage: java -jar agent.jar [options]
+            Usage: runcmd-agent [run] [options]          the agent (the systemd service runs this)
+                   runcmd-agent connect --join-token @FILE --gateway HOST:PORT[,...] [options] [--no-start]
+                   runcmd-agent show [-o json] [options]
+                   runcmd-agent check [-o json] [options]
+            (or java -jar agent.jar ...)
 
             The runcmd agent dials out to a gateway, runs the scripts it is sent and streams their
             output back. Precedence: flags > environment > config file > defaults.
+
+            connect  enrolls this machine with a join token (from 'runcmd machine join-token create'),
+                     stores its identity in the identity dir, writes the settings given (never the token)
+                     to the config file (--config, RUNCMD_AGENT_CONFIG, else /etc/runcmd/agent.properties;
+                     mode 0600), and when systemd runs enables and restarts runcmd-agent.service
+                     (--no-start: not). The token: --join-token @FILE, --join-token @- (standard input),
+                     or RUNCMD_JOIN_TOKEN. A literal --join-token TOKEN is readable by every local user
+                     (/proc/PID/cmdline) while the command runs: avoid it.
+            show     the identity (machine, resource id, certificate serial and dates), gateways, files,
+                     policy and tags.
+            check    per gateway: name resolution, TCP, TLS 1.3 with the machine certificate and a stream
+                     the gateway accepts, with latencies or the precise error; certificate expiry; policy.
+                     Exit code 0 when all passed, 1 otherwise.
 
             Options (flag | environment | config-file key | default):
               --gateway HOST:PORT[,...]  RUNCMD_GATEWAY             gateway             127.0.0.1:9090 (tried in turn)
@@ -27,10 +44,13 @@ final class Usage {
                                          (at most 50; names 1-512 characters without <>%&\\?/ or control characters,
                                          values 0-256)
               --log-format FORMAT        RUNCMD_LOG_FORMAT          log-format          text, or json (one JSON object per line on stderr)
+              --host-namespaces          RUNCMD_HOST_NAMESPACES     host-namespaces     false; true runs every script in the host's
+                                         namespaces (nsenter --target 1 ...; a DaemonSet with hostPID, the
+                                         work dir a hostPath at the same path)
               --config FILE              RUNCMD_AGENT_CONFIG        (java.util.Properties file with the keys above)
               --help                     print this text and exit
 
-            Exit codes: 0 after --help, 1 when the work directory is unusable or there is no usable
+            Exit codes: 0 after --help (and a successful subcommand), 1 when a subcommand failed or the work directory is unusable or there is no usable
             identity (no enrollment yet, certificate expired, enrollment refused), 2 for a bad option
             or value; when stopped by SIGTERM/SIGINT the JVM reports 143/130.
             """;

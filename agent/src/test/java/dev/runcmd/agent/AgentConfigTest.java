@@ -206,6 +206,20 @@ class AgentConfigTest {
                 refusal(Map.of(), "--tags", fiftyOne.toString()));
     }
 
+    @Test
+    void hostNamespacesIsASwitchFlagOrATrueFalseSetting() throws Exception {
+        assertFalse(AgentConfig.from(Map.of(), new String[0]).hostNamespaces());
+        assertTrue(AgentConfig.from(Map.of(), new String[] {"--host-namespaces"}).hostNamespaces());
+        assertTrue(AgentConfig.from(Map.of(), new String[] {"--host-namespaces", "--gateway", "gw:1"})
+                .hostNamespaces());
+        assertFalse(AgentConfig.from(Map.of(), new String[] {"--host-namespaces", "false"}).hostNamespaces());
+        assertTrue(AgentConfig.from(Map.of("RUNCMD_HOST_NAMESPACES", "true"), new String[0]).hostNamespaces());
+        Path file = Files.writeString(dir.resolve("ns.properties"), "host-namespaces = true\n");
+        assertTrue(AgentConfig.from(Map.of(), new String[] {"--config", file.toString()}).hostNamespaces());
+        assertEquals("invalid host-namespaces 'yes' (from environment RUNCMD_HOST_NAMESPACES): expected true or false",
+                refusal(Map.of("RUNCMD_HOST_NAMESPACES", "yes")));
+    }
+
     private static String refusal(Map<String, String> env, String... args) {
         return assertThrows(ConfigException.class, () -> AgentConfig.from(env, args)).getMessage();
     }

@@ -55,6 +55,16 @@ import java.util.Set;
  * the script's. HOME, USER and LOGNAME are the user's. {@code run_as_password} is not needed and
  * ignored on Linux (never logged).
  *
+ * <p>With host namespaces ({@code --host-namespaces}, for an agent in a Kubernetes DaemonSet pod with
+ * {@code hostPID: true} and privileges), the wrapper starts through
+ * {@code nsenter --target 1 --mount --uts --ipc --net --pid --no-fork --wd=<execDir> --}, after setsid: the wrapper
+ * and the script then see the host's file systems, host name, IPC and network, and their processes are the
+ * host's. {@code --no-fork} keeps the pid setsid made a group leader (with {@code hostPID} the pid namespace is the
+ * host's already, so nothing is lost), and {@code --wd} puts the script back in its exec dir, since entering a mount
+ * namespace moves to its root. Every path after nsenter (the shell, the exec dir, the run dir's exit file,
+ * setpriv) is looked up in the host's mount namespace, so the work dir must be a hostPath mounted at the same path
+ * in the container.
+ *
  * <p>Parameters follow Azure's Linux handler: named ones become environment variables, unnamed ones
  * positional arguments (public first, then protected), and empty values are skipped.
  */
@@ -82,13 +92,22 @@ public final class PosixScriptLauncher implements ScriptLauncher {
     static final String WRAPPER = "exec 3>&2 2>/dev/null; trap : TERM INT HUP; e=$1; shift; "
             + "(\"$@\" 2>&3 3>&-); c=$?; echo $c > \"$e\"; exit $c";
 
+    /** The namespaces of the host's init process that a script enters with host namespaces on. */
+    static final List<String> HOST_NAMESPACES = List.of("--target", "1", "--mount", "--uts", "--ipc", "--net",
+            "--pid", "--no-fork");
+
     private final ProcessSpawner spawner;
     private final Accounts accounts;
+    private final boolean hostNamespaces;
 
-    /** Creates a launcher that starts processes through {@code spawner} and finds run-as users in {@code accounts}. */
-    public PosixScriptLauncher(ProcessSpawner spawner, Accounts accounts) {
+    /**
+     * Creates a launcher that starts processes through {@code spawner}, finds run-as users in {@code accounts}, and
+     * runs every script in the namespaces of pid 1 when {@code hostNamespaces} is true.
+     */
+    public PosixScriptLauncher(ProcessSpawner spawner, Accounts accounts, boolean hostNamespaces) {
         this.spawner = spawner;
         this.accounts = accounts;
+        this.hostNamespaces = hostNamespaces;
     }
 
     @Override
@@ -111,7 +130,11 @@ public final class PosixScriptLauncher implements ScriptLauncher {
         }
         Path script = execDir.resolve(SCRIPT_FILE);
         Path launch = parameters.isEmpty() ? null : execDir.resolve(LAUNCH_FILE);
-        List<String> command = wrapped(SystemTools.require("setsid"), runDir.exitFile(),
+        List<String> entry = new ArrayList<>(List.of(SystemTools.require("setsid")));
+        if (hostNamespaces) {
+            entry.addAll(nsenter(SystemTools.require("nsenter"), execDir));
+        }
+        List<String> command = wrapped(entry, runDir.exitFile(),
                 command(account == null ? null : SystemTools.require("setpriv"), shebang, script, launch, account));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(execDir.toFile())
@@ -139,12 +162,25 @@ public final class PosixScriptLauncher implements ScriptLauncher {
         });
     }
 
-    /** The full command line: {@code setsid} (a path), the wrapper shell with {@code exitFile}, then {@code command}. */
-    static List<String> wrapped(String setsid, Path exitFile, List<String> command) {
-        List<String> full = new ArrayList<>(List.of(setsid, SHELL, "-c", WRAPPER, "runcmd-wrapper",
-                exitFile.toString()));
+    /**
+     * The full command line: {@code entry} ({@code setsid}, a path, and with host namespaces the {@link #nsenter}
+     * words), the wrapper shell with {@code exitFile}, then {@code command}.
+     */
+    static List<String> wrapped(List<String> entry, Path exitFile, List<String> command) {
+        List<String> full = new ArrayList<>(entry);
+        full.addAll(List.of(SHELL, "-c", WRAPPER, "runcmd-wrapper", exitFile.toString()));
         full.addAll(command);
         return full;
+    }
+
+    /** The words that enter the host's namespaces ({@code nsenter}, a path) and start in {@code execDir}. */
+    static List<String> nsenter(String nsenter, Path execDir) {
+        List<String> words = new ArrayList<>();
+        words.add(nsenter);
+        words.addAll(HOST_NAMESPACES);
+        words.add("--wd=" + execDir);
+        words.add("--");
+        return words;
     }
 
     /**

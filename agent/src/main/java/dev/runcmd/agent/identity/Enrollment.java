@@ -48,14 +48,24 @@ public final class Enrollment {
     private static final Logger LOG = Logger.getLogger(Enrollment.class.getName());
 
     private final List<String> gateways;
+    private final int attempts; // 0: no limit
     private final Backoff backoff = new Backoff();
 
-    /** An enrollment at {@code gateways} (HOST:PORT, tried in turn). */
+    /** An enrollment at {@code gateways} (HOST:PORT, tried in turn) that retries for as long as it takes. */
     public Enrollment(List<String> gateways) {
+        this(gateways, 0);
+    }
+
+    /**
+     * An enrollment at {@code gateways} that gives up after {@code attempts} calls that failed for a reason worth
+     * retrying (0: never gives up), for an operator waiting at a terminal.
+     */
+    public Enrollment(List<String> gateways, int attempts) {
         if (gateways.isEmpty()) {
             throw new IllegalArgumentException("at least one gateway is needed");
         }
         this.gateways = List.copyOf(gateways);
+        this.attempts = attempts;
     }
 
     /**
@@ -76,7 +86,8 @@ public final class Enrollment {
                 + String.join(", ", gateways));
         for (int attempt = 0; ; attempt++) {
             String gateway = gateways.get(attempt % gateways.size());
-            EnrollResponse response = call(gateway, context, request);
+            Attempt answer = call(gateway, context, request);
+            EnrollResponse response = answer.response();
             if (response != null) {
                 Identity identity = accepted(gateway, response, keys, token, machine);
                 backoff.reset();
@@ -84,20 +95,27 @@ public final class Enrollment {
                         + "; certificate valid until " + identity.notAfter());
                 return identity;
             }
+            if (attempts > 0 && attempt + 1 >= attempts) {
+                throw new IdentityException("no gateway answered the enrollment after " + attempts + " attempts;"
+                        + " the last: gateway " + gateway + ": " + answer.failure());
+            }
             Duration delay = backoff.next();
             LOG.info(() -> "Enrolling again in " + delay.toMillis() + " ms");
             Thread.sleep(delay.toMillis());
         }
     }
 
-    /** One Enroll call: the answer, or null after a failure worth retrying (logged). */
-    private static EnrollResponse call(String gateway, SslContext context, EnrollRequest request)
+    /** One Enroll call's answer, or (response null) why it failed in a way worth retrying. */
+    private record Attempt(EnrollResponse response, String failure) {}
+
+    /** One Enroll call: the answer, or the failure worth retrying (logged). */
+    private static Attempt call(String gateway, SslContext context, EnrollRequest request)
             throws IdentityException {
         ManagedChannel channel = NettyChannelBuilder.forTarget(gateway).sslContext(context).build();
         try {
-            return AgentServiceGrpc.newBlockingStub(channel)
+            return new Attempt(AgentServiceGrpc.newBlockingStub(channel)
                     .withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-                    .enroll(request);
+                    .enroll(request), null);
         } catch (StatusRuntimeException e) {
             Status status = e.getStatus();
             if (Session.isRefusal(status)) {
@@ -109,7 +127,7 @@ public final class Enrollment {
                 throw new IdentityException("cannot enroll at gateway " + gateway + ": " + untrusted.getMessage());
             }
             LOG.info(() -> "Enrollment at gateway " + gateway + " failed (" + Session.describe(status) + ")");
-            return null;
+            return new Attempt(null, Session.describe(status));
         } finally {
             channel.shutdownNow();
         }
