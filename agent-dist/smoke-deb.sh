@@ -8,6 +8,7 @@
 # TOKEN_FILE         a file holding a join token ('runcmd machine join-token create ... > token.txt'); it is mounted
 #                    read-only into the root and passed as --join-token @FILE, never on a command line
 # MACHINE_NAME       the machine's name (default: smoke-deb-<random>); the token must allow it
+# RG (environment)   the resource group to enroll into (default: local); the token must be for it
 #
 # Needs root and mmdebstrap. The root runs in a chroot (with /proc and /dev mounted), or with SMOKE_RUNNER=podman
 # in a podman container on the host network (podman must be allowed to set rlimits, which some nested containers

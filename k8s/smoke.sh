@@ -27,7 +27,12 @@ down() {
     [ -f "$file" ] && podman kube down "$file" >/dev/null 2>&1 || true
   done
   podman network exists "$network" && podman network rm -f "$network" >/dev/null 2>&1 || true
-  if [ -f "$work/created-agent-dir" ]; then rm -rf /var/lib/runcmd-agent; fi
+  # The node agent's hostPath: the smoke run's own is removed, a real agent's put back.
+  if [ -f "$work/saved-agent-dir" ]; then
+    rm -rf /var/lib/runcmd-agent && mv "$(cat "$work/saved-agent-dir")" /var/lib/runcmd-agent
+  elif [ -f "$work/created-agent-dir" ]; then
+    rm -rf /var/lib/runcmd-agent
+  fi
   rm -rf "$work"
 }
 
@@ -100,7 +105,13 @@ kubectl -n runcmd-node-agent create secret generic runcmd-join-token --from-file
     --dry-run=client -o yaml > "$work/join-token-secret.yaml"
 
 log "starting the node agent (DaemonSet pod: hostPID, privileged, scripts in the host's namespaces)"
-[ -d /var/lib/runcmd-agent ] || touch "$work/created-agent-dir"
+if [ -d /var/lib/runcmd-agent ]; then   # an agent's state on this host: kept aside until the teardown
+  saved=/var/lib/runcmd-agent.saved-by-smoke-$(date +%s)
+  mv /var/lib/runcmd-agent "$saved" && echo "$saved" > "$work/saved-agent-dir"
+  log "moved /var/lib/runcmd-agent to $saved until the teardown"
+else
+  touch "$work/created-agent-dir"
+fi
 TO_PODMAN_ONLY=runcmd-agent node "$tools/to-podman.mjs" "$work/volumes" "$subnet" "" \
     "$work/dev.yaml" "$work/node-agent.yaml" "$work/join-token-secret.yaml" > "$work/agent.yaml"
 # shellcheck disable=SC2046
@@ -125,6 +136,14 @@ set -e
 printf '%s\n' "$output" | sed 's/^/    /' >&2
 [ "$code" = 0 ] || die "run-command create exited $code"
 printf '%s\n' "$output" | grep -q "hello from" || die "no output from the script"
+if printf '%s\n' "$output" | grep -q "hello from $(hostname)\$"; then
+  log "the script ran in the host's namespaces (its host name is this host's)"
+else
+  # podman kube play (4.3) keeps a pod's PID namespace private although it asks for hostPID, so nsenter finds the
+  # agent's own PID 1; on a cluster the script runs on the node (docs/deploy.md).
+  log "the script ran in the pod's namespaces: this podman ignores hostPID ($(podman inspect runcmd-agent-agent \
+      --format '{{.HostConfig.PidMode}}') PID namespace)"
+fi
 ./runcmd run-command show --resource-group kubernetes --machine-name "$node_name" --name smoke -o json \
     | grep -q '"executionState" *: *"Succeeded"' || die "the run command did not end Succeeded"
 log "run command Succeeded"
@@ -139,13 +158,18 @@ podman start postgres-postgres >/dev/null
 [ "$code" = 200 ] || die "control-api readiness was $code while PostgreSQL was down"
 printf '%s' "$headers" | grep -q '^HTTP/1.1 503' || die "expected 503 while PostgreSQL was down: $(printf '%s' "$headers" | head -1)"
 printf '%s' "$headers" | grep -qi '^Retry-After:' || die "no Retry-After while PostgreSQL was down"
-log "  readiness 200, API 503 with Retry-After; PostgreSQL started again"
+for i in $(seq 1 30); do
+  ./runcmd machine list --resource-group kubernetes >/dev/null 2>&1 && break
+  [ "$i" = 30 ] && die "the control API did not answer again within 60 s of PostgreSQL's restart"
+  sleep 2
+done
+log "  readiness stayed 200, the API answered 503 with Retry-After, and answers again since PostgreSQL restarted"
 
 if [ -x agent-dist/smoke-deb.sh ]; then
   log "installing the agent's .deb into a fresh Debian root and connecting it (agent-dist/smoke-deb.sh)"
   ./runcmd machine join-token create --resource-group servers --machine-name deb-smoke --expires-in 30m \
       > "$work/deb-token.txt"
-  agent-dist/smoke-deb.sh "$gateway_ip:9090" "$work/deb-token.txt" >&2
+  RG=servers agent-dist/smoke-deb.sh "$gateway_ip:9090" "$work/deb-token.txt" deb-smoke >&2
   log ".deb agent connected"
 fi
 
