@@ -10,6 +10,8 @@
 #        bench/run.sh fleet [N] [gateways]   N simulated agents in one JVM over the gateways (default 1000, 1):
 #            connect storm, gateway heap/RSS/idle CPU, PostgreSQL connections, fan-out of `true` to every machine,
 #            PUT-to-terminal on one machine, and an ssh baseline (installs openssh-server with apt-get if root)
+#        bench/run.sh cli [runs]   wall and CPU time of `runcmd run-command create --script true` (CDS archive, none,
+#            JDK 25 AOT cache) beside `ssh 127.0.0.1 true` over a new connection (default 20 runs each)
 set -eu
 home=$(cd "$(dirname "$0")/.." && pwd)
 cd "$home"

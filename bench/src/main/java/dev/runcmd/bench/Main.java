@@ -46,6 +46,10 @@ public final class Main {
             SessionsBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("cli")) {
+            CliBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (args.length > 0 && args[0].equals("fleet")) {
             FleetBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;

@@ -76,6 +76,43 @@ final class SshBaseline {
         }
     }
 
+    /** What a caller does with the private sshd: given the command line of {@code ssh ... true} (a new connection). */
+    interface WithServer<T> {
+        T apply(List<String> newConnectionCommand) throws Exception;
+    }
+
+    /**
+     * Starts the private sshd, hands {@code body} the command line of {@code ssh 127.0.0.1 true} over a new connection,
+     * and stops it again; empty when sshd cannot be had (and why is printed).
+     */
+    static <T> Optional<T> withServer(WithServer<T> body) throws Exception {
+        Optional<String> missing = ensureInstalled();
+        if (missing.isPresent()) {
+            System.out.println("ssh baseline not measured: " + missing.get());
+            return Optional.empty();
+        }
+        Path dir = Files.createTempDirectory("runcmd-bench-ssh-");
+        Process sshd = null;
+        try {
+            int port = Ports.free();
+            Path config = writeKeysAndConfig(dir, port);
+            Files.createDirectories(PRIVSEP_DIR);
+            sshd = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
+            if (!awaitListening(port, sshd)) {
+                System.out.println("ssh baseline not measured: sshd did not listen");
+                return Optional.empty();
+            }
+            return Optional.ofNullable(body.apply(client(dir, port, List.of())));
+        } finally {
+            if (sshd != null) {
+                sshd.destroy();
+                sshd.waitFor(5, TimeUnit.SECONDS);
+            }
+            TempDirs.delete(dir);
+        }
+    }
+
     /** Empty when sshd and ssh are there (installing openssh-server if root); otherwise why not. */
     private static Optional<String> ensureInstalled() throws Exception {
         if (Files.isExecutable(SSHD) && onPath("ssh") && onPath("ssh-keygen")) {
