@@ -1,5 +1,6 @@
 package dev.runcmd.agent.admin;
 
+import dev.runcmd.agent.logging.JsonFormatter;
 import java.util.List;
 import java.util.Map;
 
@@ -50,24 +51,6 @@ final class Json {
     }
 
     private static void string(String text, StringBuilder out) {
-        out.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
+        JsonFormatter.string(out, text); // the agent's one JSON string escaper
     }
 }

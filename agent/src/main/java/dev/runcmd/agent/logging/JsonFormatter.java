@@ -39,8 +39,8 @@ public final class JsonFormatter extends Formatter {
         return line.append("}\n").toString();
     }
 
-    /** Appends {@code text} as a JSON string literal (RFC 8259), quotes included. */
-    static void string(StringBuilder out, String text) {
+    /** Appends {@code text} as a JSON string literal (RFC 8259), quotes included; {@code show}/{@code check} use it too. */
+    public static void string(StringBuilder out, String text) {
         out.append('"');
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
