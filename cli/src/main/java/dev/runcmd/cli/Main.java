@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
         footer = {"", "Examples:",
                 "  runcmd up",
                 "  runcmd run-command create --name hello --script 'echo hello' --follow",
-                "  runcmd run-command show --name hello --query properties.instanceView.exitCode -o tsv",
+                "  runcmd run-command show -n hello --query properties.instanceView.exitCode",
                 "  runcmd machine list -o yaml",
                 "  runcmd run-command list --query \"[].name\" -o tsv",
                 "  source <(runcmd completion bash)",

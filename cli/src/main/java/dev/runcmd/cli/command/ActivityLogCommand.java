@@ -38,7 +38,7 @@ public final class ActivityLogCommand {
                     "Time range: --start-time and --end-time; or one of them and --offset; or --offset up to now."},
             footerHeading = "%nExamples:%n",
             footer = {"  runcmd activity-log list --offset 1d --caller alice@example.com",
-                    "  runcmd activity-log list --correlation-id ID --query \"[].operationName.value\" -o tsv"})
+                    "  runcmd activity-log list --correlation-id ID --query \"[].caller\" -o tsv"})
     static final class ListAll implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin AccountOptions options;

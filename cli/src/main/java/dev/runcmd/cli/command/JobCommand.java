@@ -123,7 +123,7 @@ public final class JobCommand {
                     "Every page is followed: all jobs are listed, or the first --top of them."},
             footerHeading = "%nExamples:%n",
             footer = {"  runcmd job list",
-                    "  runcmd job list --query \"[?properties.provisioningState=='Failed'].name\" -o tsv"})
+                    "  runcmd job list --query \"[?properties.provisioningState=='Failed'].name\""})
     static final class ListAll implements Callable<Integer> {
         @Mixin ClientOptions options;
         @Mixin TopOption top;

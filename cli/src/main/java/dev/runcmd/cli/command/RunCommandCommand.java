@@ -42,7 +42,7 @@ public final class RunCommandCommand {
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a run command with its instance view.",
             footerHeading = "%nExamples:%n",
             footer = {"  runcmd run-command show --name hello",
-                    "  runcmd run-command show --name hello --query properties.instanceView.exitCode -o tsv",
+                    "  runcmd run-command show -n hello --query properties.instanceView.exitCode",
                     "  runcmd run-command show --name hello -o yaml"})
     static final class Show implements Callable<Integer> {
         @Mixin ClientOptions options;
@@ -68,7 +68,7 @@ public final class RunCommandCommand {
                     "Every page is followed: all run commands are listed, or the first --top of them."},
             footerHeading = "%nExamples:%n",
             footer = {"  runcmd run-command list --machine-name web-1",
-                    "  runcmd run-command list --query \"[?properties.instanceView.exitCode!=`0`].name\" -o tsv"})
+                    "  runcmd run-command list --query \"[].properties.instanceView.exitCode\""})
     static final class ListAll implements Callable<Integer> {
         @Mixin ClientOptions options;
         @Mixin TopOption top;
