@@ -2,6 +2,7 @@ package dev.runcmd.cli;
 
 import dev.runcmd.cli.command.ActivityLogCommand;
 import dev.runcmd.cli.command.AuthCommand;
+import dev.runcmd.cli.command.CompletionCommand;
 import dev.runcmd.cli.command.DemoCommand;
 import dev.runcmd.cli.command.JobCommand;
 import dev.runcmd.cli.command.ErrorReport;
@@ -19,8 +20,18 @@ import picocli.CommandLine.Command;
         description = "Run scripts on your machines, see their output, keep their history.",
         subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, UpCommand.class, RunCommandCommand.class, JobCommand.class,
                 MachineCommand.class, AuthCommand.class, RoleCommand.class, ActivityLogCommand.class,
-                LoginCommand.class, LogoutCommand.class},
-        footer = {"", "Exit codes: a waiting `run-command create` exits with the script's exit code;"
+                LoginCommand.class, LogoutCommand.class, CompletionCommand.class},
+        footer = {"", "Examples:",
+                "  runcmd up",
+                "  runcmd run-command create --name hello --script 'echo hello' --follow",
+                "  runcmd run-command show -n hello --query properties.instanceView.exitCode",
+                "  runcmd machine list -o yaml",
+                "  runcmd run-command list --query \"[].name\" -o tsv",
+                "  source <(runcmd completion bash)",
+                "",
+                "Every client command takes -o/--output json|jsonc|yaml|table|tsv|none (env RUNCMD_OUTPUT) and "
+                        + "--query JMESPATH; every list follows all pages and takes --top N.",
+                "", "Exit codes: a waiting `run-command create` exits with the script's exit code;"
                 + " 124 timed out, 125 canceled, 1 API error or failure without exit code, 2 bad usage,"
                 + " 77 no credential, or the API refused it (401) or the action (403)."})
 public final class Main {

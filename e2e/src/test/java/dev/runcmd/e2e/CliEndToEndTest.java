@@ -70,7 +70,7 @@ class CliEndToEndTest {
         cli("create", "--name", "cli-history", "--script", "exit 0");
         Run history = cli("executions", "--name", "cli-history", "-o", "json");
         assertEquals(0, history.exitCode(), history.toString());
-        com.fasterxml.jackson.databind.JsonNode runs = Api.JSON.readTree(history.stdout()).path("value");
+        com.fasterxml.jackson.databind.JsonNode runs = Api.JSON.readTree(history.stdout());
         assertEquals(2, runs.size(), history.stdout());
         assertEquals("Succeeded", runs.path(0).path("executionState").asText());
         assertEquals("Failed", runs.path(1).path("executionState").asText());

@@ -1,7 +1,9 @@
 package dev.runcmd.cli.command;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.runcmd.cli.http.ArmClient;
 import dev.runcmd.cli.http.ArmScope;
+import io.burt.jmespath.Expression;
 import java.io.IOException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,8 +22,12 @@ final class AccountOptions {
     String subscriptionId;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "${env:RUNCMD_OUTPUT:-table}",
-            description = "Output format: json or table (env RUNCMD_OUTPUT; default ${DEFAULT-VALUE}).")
+            description = ClientOptions.OUTPUT_HELP)
     ClientOptions.OutputFormat output;
+
+    @Option(names = "--query", paramLabel = "JMESPATH", converter = Converters.Query.class,
+            description = ClientOptions.QUERY_HELP)
+    Expression<JsonNode> query;
 
     ArmClient client() throws IOException {
         return new ArmClient(connection.connection(), subscriptionId, null);
@@ -32,7 +38,8 @@ final class AccountOptions {
         return ArmScope.subscription(subscriptionId);
     }
 
-    boolean json() {
-        return output == ClientOptions.OutputFormat.json;
+    /** Where and how the result is printed. */
+    Output out() {
+        return Output.of(output, query);
     }
 }

@@ -1,12 +1,10 @@
 package dev.runcmd.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runcmd.cli.http.ArmClient;
+import dev.runcmd.cli.http.Pages;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,7 +35,10 @@ public final class ActivityLogCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = {"List the subscription's events, newest first.",
-                    "Time range: --start-time and --end-time; or one of them and --offset; or --offset up to now."})
+                    "Time range: --start-time and --end-time; or one of them and --offset; or --offset up to now."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  runcmd activity-log list --offset 1d --caller alice@example.com",
+                    "  runcmd activity-log list --correlation-id ID --query \"[].caller\" -o tsv"})
     static final class ListAll implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin AccountOptions options;
@@ -67,7 +68,7 @@ public final class ActivityLogCommand {
         @Option(names = "--caller", paramLabel = "CALLER", description = "Only this caller's events (compared ignoring case).")
         String caller;
 
-        @Option(names = "--max-events", paramLabel = "N", defaultValue = "50",
+        @Option(names = {"--max-events", "--top"}, paramLabel = "N", defaultValue = "50",
                 description = "At most this many events (default ${DEFAULT-VALUE}); pages are followed until then.")
         int maxEvents;
 
@@ -83,38 +84,13 @@ public final class ActivityLogCommand {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-            List<JsonNode> events = collect(options.client(), query);
-            if (options.json()) {
-                ObjectNode answer = JsonNodeFactory.instance.objectNode();
-                answer.putArray("value").addAll(events);
-                Printer.json(System.out, answer);
-                return ExitCodes.OK;
-            }
-            List<List<String>> rows = new ArrayList<>();
-            events.forEach(event -> rows.add(row(event)));
-            Printer.table(System.out, HEADERS, rows);
+            ArmClient client = options.client();
+            String path = query.filter().appendTo(client.activityLogPath());
+            options.out().list(visitor -> Pages.forEach(client, path, ArmClient.ACTIVITY_LOG_API_VERSION,
+                    event -> caller != null && !caller.equalsIgnoreCase(event.path("caller").asText())
+                            || visitor.visit(event)),
+                    maxEvents, HEADERS, ActivityLogCommand::row);
             return ExitCodes.OK;
-        }
-
-        /** Up to {@code maxEvents} events of the caller (if given), following nextLink. */
-        private List<JsonNode> collect(ArmClient client, ActivityLogQuery query) throws Exception {
-            List<JsonNode> events = new ArrayList<>();
-            JsonNode page = client.get(query.filter().appendTo(client.activityLogPath()), ArmClient.ACTIVITY_LOG_API_VERSION);
-            while (true) {
-                for (JsonNode event : page.path("value")) {
-                    if (caller == null || caller.equalsIgnoreCase(event.path("caller").asText())) {
-                        events.add(event);
-                        if (events.size() == maxEvents) {
-                            return events;
-                        }
-                    }
-                }
-                String nextLink = page.path("nextLink").asText("");
-                if (nextLink.isEmpty()) {
-                    return events;
-                }
-                page = client.getNextLink(nextLink);
-            }
         }
     }
 }

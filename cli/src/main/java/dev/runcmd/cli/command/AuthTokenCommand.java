@@ -7,11 +7,11 @@ import dev.runcmd.cli.http.ArmClient;
 import dev.runcmd.cli.http.ArmScope;
 import dev.runcmd.cli.http.Connection;
 import dev.runcmd.cli.http.CredentialException;
+import dev.runcmd.cli.http.Pages;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -87,8 +87,9 @@ final class AuthTokenCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             ArmClient client = options.client();
             JsonNode token = client.post(ArmClient.TOKENS_PATH, body(Instant.now())).body();
-            if (options.json()) {
-                Printer.json(System.out, token);
+            Output out = options.out();
+            if (!out.tabular()) {
+                out.print(token);
                 return ExitCodes.OK;
             }
             JsonNode properties = token.path("properties");
@@ -117,17 +118,13 @@ final class AuthTokenCommand implements Callable<Integer> {
             description = "List runcmd tokens, expired and revoked ones included (never their secrets).")
     static final class ListAll implements Callable<Integer> {
         @Mixin AccountOptions options;
+        @Mixin TopOption top;
 
         @Override
         public Integer call() throws Exception {
-            JsonNode list = options.client().get(ArmClient.TOKENS_PATH);
-            if (options.json()) {
-                Printer.json(System.out, list);
-                return ExitCodes.OK;
-            }
-            List<List<String>> rows = new ArrayList<>();
-            list.path("value").forEach(token -> rows.add(row(token)));
-            Printer.table(System.out, HEADERS, rows);
+            ArmClient client = options.client();
+            options.out().list(visitor -> Pages.forEach(client, ArmClient.TOKENS_PATH, ArmClient.API_VERSION, visitor),
+                    top.limit(), HEADERS, AuthTokenCommand::row);
             return ExitCodes.OK;
         }
     }

@@ -1,6 +1,8 @@
 package dev.runcmd.cli.command;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.runcmd.cli.http.ArmClient;
+import io.burt.jmespath.Expression;
 import java.io.IOException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,18 +23,39 @@ public final class ClientOptions {
     String resourceGroup;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "${env:RUNCMD_OUTPUT:-table}",
-            description = "Output format: json or table (env RUNCMD_OUTPUT; default ${DEFAULT-VALUE}).")
+            description = OUTPUT_HELP)
     OutputFormat output;
+
+    @Option(names = "--query", paramLabel = "JMESPATH", converter = Converters.Query.class, description = QUERY_HELP)
+    Expression<JsonNode> query;
+
+    static final String OUTPUT_HELP = "Output format: ${COMPLETION-CANDIDATES} (env RUNCMD_OUTPUT; default "
+            + "${DEFAULT-VALUE}).";
+    static final String QUERY_HELP = "JMESPath query applied to the JSON result before it is printed (a list is "
+            + "one array), e.g. \"[].name\" or \"properties.instanceView.exitCode\"; see https://jmespath.org.";
+
+    /** Where and how the result is printed. */
+    Output out() {
+        return Output.of(output, query);
+    }
 
     ArmClient client() throws IOException {
         return new ArmClient(connection.connection(), subscriptionId, resourceGroup);
     }
 
-    /** How results are printed. */
+    /** How results are printed, as az's {@code --output}. */
     enum OutputFormat {
         /** The REST API's JSON, pretty-printed. */
         json,
+        /** JSON in colors when stdout is a terminal, plain JSON otherwise. */
+        jsonc,
+        /** YAML. */
+        yaml,
         /** Aligned columns for people. */
-        table
+        table,
+        /** Tab-separated values, a line per item, no headers: for scripts. */
+        tsv,
+        /** Nothing on stdout; the exit code still tells the outcome. */
+        none
     }
 }

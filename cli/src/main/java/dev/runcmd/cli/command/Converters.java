@@ -1,7 +1,11 @@
 package dev.runcmd.cli.command;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.runcmd.cli.http.ArmScope;
 import dev.runcmd.cli.http.RoleAssignmentId;
+import io.burt.jmespath.Expression;
+import io.burt.jmespath.JmesPathException;
+import io.burt.jmespath.jackson.JacksonRuntime;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -15,6 +19,20 @@ import picocli.CommandLine.TypeConversionException;
 final class Converters {
 
     private Converters() {
+    }
+
+    /** {@code --query}: a JMESPath expression, compiled once; a bad one is reported with the parser's message. */
+    static final class Query implements ITypeConverter<Expression<JsonNode>> {
+        private static final JacksonRuntime JMESPATH = new JacksonRuntime();
+
+        @Override
+        public Expression<JsonNode> convert(String value) {
+            try {
+                return JMESPATH.compile(value);
+            } catch (JmesPathException e) {
+                throw new TypeConversionException("'" + value + "' is not a JMESPath expression: " + e.getMessage());
+            }
+        }
     }
 
     /** {@code --scope}: {@code /}, a subscription, a resource group or a machine id. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runcmd.cli.http.ArmClient;
 import dev.runcmd.cli.http.JobFollower;
+import dev.runcmd.cli.http.Pages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -43,8 +44,9 @@ public final class JobCommand {
     }
 
     static void print(ClientOptions options, JsonNode job) {
-        if (options.output == ClientOptions.OutputFormat.json) {
-            Printer.json(System.out, job);
+        Output out = options.out();
+        if (!out.tabular()) {
+            out.print(job);
         } else {
             Printer.table(System.out, HEADERS, List.of(row(job)));
             String message = Printer.text(job.path("properties").path("message"));
@@ -64,15 +66,8 @@ public final class JobCommand {
     /** Every target, following nextLink. */
     static List<JsonNode> targets(ArmClient client, String jobPath) throws Exception {
         List<JsonNode> all = new ArrayList<>();
-        JsonNode page = client.get(jobPath + "/targets");
-        while (true) {
-            page.path("value").forEach(all::add);
-            String next = page.path("nextLink").asText("");
-            if (next.isEmpty()) {
-                return all;
-            }
-            page = client.getNextLink(next);
-        }
+        Pages.forEach(client, jobPath + "/targets", ArmClient.API_VERSION, all::add);
+        return all;
     }
 
     /**
@@ -82,12 +77,13 @@ public final class JobCommand {
     static int report(ClientOptions options, ArmClient client, String jobPath) throws Exception {
         JsonNode job = client.get(jobPath);
         List<JsonNode> targets = targets(client, jobPath);
-        if (options.output == ClientOptions.OutputFormat.json) {
+        Output out = options.out();
+        if (!out.tabular()) {
             ObjectNode both = JsonNodeFactory.instance.objectNode();
             both.set("job", job);
             ArrayNode array = both.putArray("targets");
             targets.forEach(array::add);
-            Printer.json(System.out, both);
+            out.print(both);
         } else {
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode target : targets) {
@@ -122,30 +118,22 @@ public final class JobCommand {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the resource group's jobs.")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = {"List the resource group's jobs.",
+                    "Every page is followed: all jobs are listed, or the first --top of them."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  runcmd job list",
+                    "  runcmd job list --query \"[?properties.provisioningState=='Failed'].name\""})
     static final class ListAll implements Callable<Integer> {
         @Mixin ClientOptions options;
+        @Mixin TopOption top;
 
         @Override
         public Integer call() throws Exception {
             ArmClient client = options.client();
-            List<JsonNode> jobs = new ArrayList<>();
-            JsonNode page = client.get(client.jobsPath());
-            while (true) {
-                page.path("value").forEach(jobs::add);
-                String next = page.path("nextLink").asText("");
-                if (next.isEmpty()) {
-                    break;
-                }
-                page = client.getNextLink(next);
-            }
-            if (options.output == ClientOptions.OutputFormat.json) {
-                ArrayNode array = JsonNodeFactory.instance.arrayNode();
-                jobs.forEach(array::add);
-                Printer.json(System.out, array);
-            } else {
-                Printer.table(System.out, HEADERS, jobs.stream().map(JobCommand::row).toList());
-            }
+            String path = top.pageSized(client.jobsPath());
+            options.out().list(visitor -> Pages.forEach(client, path, ArmClient.API_VERSION, visitor), top.limit(),
+                    HEADERS, JobCommand::row);
             return ExitCodes.OK;
         }
     }

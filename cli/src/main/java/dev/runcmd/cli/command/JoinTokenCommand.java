@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runcmd.cli.http.ArmClient;
+import dev.runcmd.cli.http.Pages;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -67,8 +67,9 @@ final class JoinTokenCommand {
         public Integer call() throws Exception {
             ArmClient client = options.client();
             JsonNode token = client.post(client.joinTokensPath(), body()).body();
-            if (options.output == ClientOptions.OutputFormat.json) {
-                Printer.json(System.out, token);
+            Output out = options.out();
+            if (!out.tabular()) {
+                out.print(token);
                 return ExitCodes.OK;
             }
             JsonNode properties = token.path("properties");
@@ -103,19 +104,14 @@ final class JoinTokenCommand {
             description = "List the join tokens of the resource group, spent and expired ones included (never their secrets).")
     static final class ListAll implements Callable<Integer> {
         @Mixin ClientOptions options;
+        @Mixin TopOption top;
 
         @Override
         public Integer call() throws Exception {
             ArmClient client = options.client();
-            JsonNode list = client.get(client.joinTokensPath());
-            if (options.output == ClientOptions.OutputFormat.json) {
-                Printer.json(System.out, list);
-                return ExitCodes.OK;
-            }
             Instant now = Instant.now();
-            List<List<String>> rows = new ArrayList<>();
-            list.path("value").forEach(token -> rows.add(row(token, now)));
-            Printer.table(System.out, HEADERS, rows);
+            options.out().list(visitor -> Pages.forEach(client, client.joinTokensPath(), ArmClient.API_VERSION, visitor),
+                    top.limit(), HEADERS, token -> row(token, now));
             return ExitCodes.OK;
         }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runcmd.cli.http.ArmClient;
+import dev.runcmd.cli.http.Pages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +29,6 @@ public final class MachineCommand {
             List.of("NAME", "STATUS", "OS", "OS VERSION", "AGENT", "LAST STATUS CHANGE", "TAGS");
     /** The TAGS cell of a list is cut to this many characters (ending in "..."); show prints every tag. */
     static final int LIST_TAGS_WIDTH = 40;
-    /** The API's largest page ({@code $top}). */
-    private static final int MAX_PAGE = 1000;
 
     private static List<String> row(JsonNode machine, int tagsWidth) {
         JsonNode properties = machine.path("properties");
@@ -50,72 +49,45 @@ public final class MachineCommand {
     }
 
     private static void print(ClientOptions options, JsonNode machine) {
-        if (options.output == ClientOptions.OutputFormat.json) {
-            Printer.json(System.out, machine);
-        } else {
+        Output out = options.out();
+        if (out.tabular()) {
             Printer.table(System.out, HEADERS, List.of(row(machine, Integer.MAX_VALUE)));
+        } else {
+            out.print(machine);
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = {"List the machines of the resource group, by name.",
-                    "Every page is followed: all machines are listed, or the first --top of them."})
+                    "Every page is followed: all machines are listed, or the first --top of them."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  runcmd machine list --tag env=prod",
+                    "  runcmd machine list --query \"[?properties.status=='Connected'].name\" -o tsv",
+                    "  runcmd machine list --top 10 -o yaml"})
     static final class ListAll implements Callable<Integer> {
-        @Spec CommandSpec spec;
         @Mixin ClientOptions options;
+        @Mixin TopOption top;
 
         @Option(names = "--tag", paramLabel = "NAME[=VALUE]", converter = Converters.TagFilter.class,
                 description = "Only machines with this tag; with any value when VALUE is not given.")
         Tag tag;
 
-        @Option(names = "--top", paramLabel = "N", description = "At most N machines (default: all).")
-        Integer top;
-
         @Override
         public Integer call() throws Exception {
-            if (top != null && top < 1) {
-                throw new ParameterException(spec.commandLine(), "--top must be at least 1, not " + top);
-            }
-            List<JsonNode> machines = collect(options.client());
-            if (options.output == ClientOptions.OutputFormat.json) {
-                ObjectNode answer = JsonNodeFactory.instance.objectNode();
-                answer.putArray("value").addAll(machines);
-                Printer.json(System.out, answer);
-                return ExitCodes.OK;
-            }
-            List<List<String>> rows = new ArrayList<>();
-            machines.forEach(machine -> rows.add(row(machine, LIST_TAGS_WIDTH)));
-            Printer.table(System.out, HEADERS, rows);
+            ArmClient client = options.client();
+            String path = top.pageSized(firstPage(client));
+            options.out().list(visitor -> Pages.forEach(client, path, ArmClient.API_VERSION, visitor), top.limit(),
+                    HEADERS, machine -> row(machine, LIST_TAGS_WIDTH));
             return ExitCodes.OK;
         }
 
-        /** Every machine (or the first {@code top}), following nextLink. */
-        private List<JsonNode> collect(ArmClient client) throws Exception {
-            List<JsonNode> machines = new ArrayList<>();
-            JsonNode page = client.get(firstPage(client));
-            while (true) {
-                for (JsonNode machine : page.path("value")) {
-                    machines.add(machine);
-                    if (top != null && machines.size() == top) {
-                        return machines;
-                    }
-                }
-                String nextLink = page.path("nextLink").asText("");
-                if (nextLink.isEmpty()) {
-                    return machines;
-                }
-                page = client.getNextLink(nextLink);
-            }
-        }
-
-        /** The machines path with {@code $filter} for {@code --tag} and, for {@code --top}, pages no larger. */
+        /** The machines path with {@code $filter} for {@code --tag}. */
         private String firstPage(ArmClient client) {
             ODataFilter filter = new ODataFilter();
             if (tag != null) {
                 filter.eq("tagName", tag.name()).eq("tagValue", tag.value());
             }
-            String path = filter.appendTo(client.machinesPath());
-            return top == null ? path : path + (path.contains("?") ? "&" : "?") + "$top=" + Math.min(top, MAX_PAGE);
+            return filter.appendTo(client.machinesPath());
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runcmd.cli.http.ArmClient;
 import dev.runcmd.cli.http.ArmScope;
+import dev.runcmd.cli.http.Pages;
 import dev.runcmd.cli.http.RoleAssignmentId;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,8 +77,9 @@ final class RoleAssignmentCommand {
             RoleAssignmentId id = new RoleAssignmentId(scope(), UUID.randomUUID().toString());
             JsonNode assignment = client.put(id.path(), ArmClient.AUTHORIZATION_API_VERSION,
                     body(definitions.idOf(role))).body();
-            if (options.json()) {
-                Printer.json(System.out, assignment);
+            Output out = options.out();
+            if (!out.tabular()) {
+                out.print(assignment);
             } else {
                 Printer.table(System.out, HEADERS, List.of(row(assignment, definitions.namesByGuid())));
             }
@@ -101,6 +103,7 @@ final class RoleAssignmentCommand {
             description = "List the role assignments at a scope, above it and below it.")
     static final class ListAll implements Callable<Integer> {
         @Mixin AccountOptions options;
+        @Mixin TopOption top;
 
         @Option(names = "--scope", paramLabel = "SCOPE", converter = Converters.Scope.class, description = SCOPE_HELP)
         ArmScope scope;
@@ -116,24 +119,13 @@ final class RoleAssignmentCommand {
             ArmClient client = options.client();
             RoleDefinitions definitions = new RoleDefinitions(client);
             String roleGuid = role == null ? null : RoleDefinitions.guidOf(definitions.idOf(role));
-            JsonNode list = client.get(path(), ArmClient.AUTHORIZATION_API_VERSION);
-            List<JsonNode> selected = new ArrayList<>();
-            list.path("value").forEach(assignment -> {
-                if (roleGuid == null || roleGuid.equals(RoleDefinitions.guidOf(
-                        assignment.path("properties").path("roleDefinitionId").asText()))) {
-                    selected.add(assignment);
-                }
-            });
-            if (options.json()) {
-                ObjectNode answer = JsonNodeFactory.instance.objectNode();
-                answer.putArray("value").addAll(selected);
-                Printer.json(System.out, answer);
-                return ExitCodes.OK;
-            }
-            Map<String, String> roleNames = definitions.namesByGuid();
-            List<List<String>> rows = new ArrayList<>();
-            selected.forEach(assignment -> rows.add(row(assignment, roleNames)));
-            Printer.table(System.out, HEADERS, rows);
+            Output out = options.out();
+            Map<String, String> roleNames = out.tabular() ? definitions.namesByGuid() : Map.of();
+            out.list(visitor -> Pages.forEach(client, path(), ArmClient.AUTHORIZATION_API_VERSION,
+                    assignment -> roleGuid != null && !roleGuid.equals(RoleDefinitions.guidOf(
+                            assignment.path("properties").path("roleDefinitionId").asText()))
+                            || visitor.visit(assignment)),
+                    top.limit(), HEADERS, assignment -> row(assignment, roleNames));
             return ExitCodes.OK;
         }
 
@@ -196,18 +188,18 @@ final class RoleAssignmentCommand {
             ByAssignee by = target.byAssignee;
             ArmScope scope = by.scope != null ? by.scope : options.subscriptionScope();
             String roleGuid = by.role == null ? null : RoleDefinitions.guidOf(new RoleDefinitions(client).idOf(by.role));
-            JsonNode list = client.get(new ODataFilter().eq("principalId", by.assignee).appendTo(scope.roleAssignmentsPath()),
-                    ArmClient.AUTHORIZATION_API_VERSION);
             List<RoleAssignmentId> ids = new ArrayList<>();
-            for (JsonNode assignment : list.path("value")) {
-                JsonNode properties = assignment.path("properties");
-                boolean atScope = ArmScope.parse(properties.path("scope").asText()).key().equals(scope.key());
-                boolean ofRole = roleGuid == null
-                        || roleGuid.equals(RoleDefinitions.guidOf(properties.path("roleDefinitionId").asText()));
-                if (atScope && ofRole && by.assignee.equalsIgnoreCase(properties.path("principalId").asText())) {
-                    ids.add(RoleAssignmentId.parse(assignment.path("id").asText()));
-                }
-            }
+            Pages.forEach(client, new ODataFilter().eq("principalId", by.assignee).appendTo(scope.roleAssignmentsPath()),
+                    ArmClient.AUTHORIZATION_API_VERSION, assignment -> {
+                        JsonNode properties = assignment.path("properties");
+                        boolean atScope = ArmScope.parse(properties.path("scope").asText()).key().equals(scope.key());
+                        boolean ofRole = roleGuid == null
+                                || roleGuid.equals(RoleDefinitions.guidOf(properties.path("roleDefinitionId").asText()));
+                        if (atScope && ofRole && by.assignee.equalsIgnoreCase(properties.path("principalId").asText())) {
+                            ids.add(RoleAssignmentId.parse(assignment.path("id").asText()));
+                        }
+                        return true;
+                    });
             return ids;
         }
     }

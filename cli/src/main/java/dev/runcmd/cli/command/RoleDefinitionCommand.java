@@ -1,7 +1,7 @@
 package dev.runcmd.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
+import dev.runcmd.cli.http.ArmClient;
+import dev.runcmd.cli.http.Pages;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,23 +18,21 @@ final class RoleDefinitionCommand {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the role definitions, or one by name.")
     static final class ListAll implements Callable<Integer> {
         @Mixin AccountOptions options;
+        @Mixin TopOption top;
 
         @Option(names = "--name", paramLabel = "ROLE", description = "Only the role of this name (e.g. Reader).")
         String name;
 
         @Override
         public Integer call() throws Exception {
-            JsonNode list = new RoleDefinitions(options.client()).list(name);
-            if (options.json()) {
-                Printer.json(System.out, list);
-                return ExitCodes.OK;
-            }
-            List<List<String>> rows = new ArrayList<>();
-            list.path("value").forEach(definition -> rows.add(List.of(
-                    Printer.text(definition.path("properties").path("roleName")),
-                    Printer.text(definition.path("properties").path("type")), Printer.text(definition.path("name")),
-                    Printer.text(definition.path("properties").path("description")))));
-            Printer.table(System.out, HEADERS, rows);
+            ArmClient client = options.client();
+            String path = RoleDefinitions.path(client, name);
+            options.out().list(visitor -> Pages.forEach(client, path, ArmClient.AUTHORIZATION_API_VERSION, visitor),
+                    top.limit(), HEADERS, definition -> List.of(
+                            Printer.text(definition.path("properties").path("roleName")),
+                            Printer.text(definition.path("properties").path("type")),
+                            Printer.text(definition.path("name")),
+                            Printer.text(definition.path("properties").path("description"))));
             return ExitCodes.OK;
         }
     }

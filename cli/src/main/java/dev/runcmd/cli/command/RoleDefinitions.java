@@ -24,8 +24,12 @@ final class RoleDefinitions {
 
     /** The role definitions list, of one role when {@code roleName} is not null. */
     JsonNode list(String roleName) throws IOException, InterruptedException, ArmException, CredentialException {
-        return client.get(new ODataFilter().eq("roleName", roleName).appendTo(client.roleDefinitionsPath()),
-                ArmClient.AUTHORIZATION_API_VERSION);
+        return client.get(path(client, roleName), ArmClient.AUTHORIZATION_API_VERSION);
+    }
+
+    /** The path of the role definitions list, of one role when {@code roleName} is not null. */
+    static String path(ArmClient client, String roleName) {
+        return new ODataFilter().eq("roleName", roleName).appendTo(client.roleDefinitionsPath());
     }
 
     /**

@@ -17,8 +17,9 @@ final class RunCommandCancel implements Callable<Integer> {
     public Integer call() throws Exception {
         ArmClient client = options.client();
         JsonNode answer = client.post(client.runCommandPath(target.machine(), target.name) + "/cancel").body();
-        if (options.output == ClientOptions.OutputFormat.json) {
-            Printer.json(System.out, answer);
+        Output out = options.out();
+        if (!out.tabular()) {
+            out.print(answer);
         } else if (answer.path("canceled").asBoolean()) {
             System.err.println("runcmd: canceling '" + target.name + "' (state " + answer.path("executionState").asText() + ")");
         } else {

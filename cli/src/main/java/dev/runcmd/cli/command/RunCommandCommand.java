@@ -2,7 +2,7 @@ package dev.runcmd.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runcmd.cli.http.ArmClient;
-import java.util.ArrayList;
+import dev.runcmd.cli.http.Pages;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,7 +39,11 @@ public final class RunCommandCommand {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a run command with its instance view.")
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a run command with its instance view.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  runcmd run-command show --name hello",
+                    "  runcmd run-command show -n hello --query properties.instanceView.exitCode",
+                    "  runcmd run-command show --name hello -o yaml"})
     static final class Show implements Callable<Integer> {
         @Mixin ClientOptions options;
         @Mixin Target target;
@@ -48,19 +52,26 @@ public final class RunCommandCommand {
         public Integer call() throws Exception {
             ArmClient client = options.client();
             JsonNode runCommand = client.get(client.runCommandPath(target.machine(), target.name));
-            if (options.output == ClientOptions.OutputFormat.json) {
-                Printer.json(System.out, runCommand);
-            } else {
+            Output out = options.out();
+            if (out.tabular()) {
                 Printer.table(System.out, HEADERS, List.of(row(runCommand)));
                 RunCommandCreate.printStreams(runCommand.path("properties").path("instanceView"));
+            } else {
+                out.print(runCommand);
             }
             return ExitCodes.OK;
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the run commands of a machine.")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = {"List the run commands of a machine, by name.",
+                    "Every page is followed: all run commands are listed, or the first --top of them."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  runcmd run-command list --machine-name web-1",
+                    "  runcmd run-command list --query \"[].properties.instanceView.exitCode\""})
     static final class ListAll implements Callable<Integer> {
         @Mixin ClientOptions options;
+        @Mixin TopOption top;
 
         @Option(names = "--machine-name", paramLabel = "NAME", description = "Machine (default: this host's name).")
         String machineName;
@@ -69,14 +80,9 @@ public final class RunCommandCommand {
         public Integer call() throws Exception {
             ArmClient client = options.client();
             String machine = machineName != null ? machineName : Defaults.machineName();
-            JsonNode list = client.get(client.runCommandsPath(machine));
-            if (options.output == ClientOptions.OutputFormat.json) {
-                Printer.json(System.out, list);
-                return ExitCodes.OK;
-            }
-            List<List<String>> rows = new ArrayList<>();
-            list.path("value").forEach(runCommand -> rows.add(row(runCommand)));
-            Printer.table(System.out, HEADERS, rows);
+            String path = top.pageSized(client.runCommandsPath(machine));
+            options.out().list(visitor -> Pages.forEach(client, path, ArmClient.API_VERSION, visitor), top.limit(),
+                    HEADERS, RunCommandCommand::row);
             return ExitCodes.OK;
         }
     }

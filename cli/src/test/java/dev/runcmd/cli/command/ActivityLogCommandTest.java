@@ -39,7 +39,7 @@ class ActivityLogCommandTest {
 
         assertEquals(ExitCodes.OK, run.exitCode(), run.err());
         List<String> callers = new ArrayList<>();
-        new ObjectMapper().readTree(run.out()).path("value").forEach(event -> callers.add(event.path("caller").asText()));
+        new ObjectMapper().readTree(run.out()).forEach(event -> callers.add(event.path("caller").asText()));
         assertEquals(List.of("alice@local", "alice@local", "ALICE@local"), callers);
         assertEquals(2, api.requests().size(), "page 3 is not needed");
         assertTrue(api.requests().get(0).query().startsWith("$filter=eventTimestamp%20ge%20%27"), api.requests().get(0).query());

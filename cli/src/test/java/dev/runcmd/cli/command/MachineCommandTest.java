@@ -247,7 +247,7 @@ class MachineCommandTest {
 
     private static List<String> names(String out) throws Exception {
         List<String> names = new ArrayList<>();
-        JSON.readTree(out).path("value").forEach(machine -> names.add(machine.path("name").asText()));
+        JSON.readTree(out).forEach(machine -> names.add(machine.path("name").asText()));
         return names;
     }
 }

@@ -65,7 +65,8 @@ class RoleAssignmentCommandTest {
         CliRun run = run("role", "assignment", "list", "--scope", PROD, "--assignee", "p-1");
 
         assertEquals(ExitCodes.OK, run.exitCode(), run.err());
-        assertEquals("$filter=principalId%20eq%20%27p-1%27&api-version=2022-04-01", api.requests().get(0).query());
+        assertEquals("$filter=principalId%20eq%20%27p-1%27&api-version=2022-04-01", api.requests().stream()
+                .filter(request -> request.path().endsWith("/roleAssignments")).findFirst().orElseThrow().query());
         assertEquals("""
                 PRINCIPAL  TYPE  ROLE                  SCOPE                                  NAME
                 p-1        User  Reader                /                                      a0
