@@ -156,6 +156,7 @@ class CliParityEndToEndTest {
         assertTrue(operation.find(), created.stderr());
         String url = operation.group(1);
         String id = url.replaceAll(".*/operationStatuses/([^?]*).*", "$1");
+        RunCommands.awaitTerminal(stack.api(), Stack.MAIN_MACHINE, "cli-operation", Duration.ofSeconds(30));
 
         JsonNode byUrl = Waits.forValue(Duration.ofSeconds(30), "the operation to succeed", () -> {
             JsonNode status = operationJson("--url", url);
