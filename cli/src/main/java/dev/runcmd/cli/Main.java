@@ -9,6 +9,7 @@ import dev.runcmd.cli.command.ErrorReport;
 import dev.runcmd.cli.command.LoginCommand;
 import dev.runcmd.cli.command.LogoutCommand;
 import dev.runcmd.cli.command.MachineCommand;
+import dev.runcmd.cli.command.OperationCommand;
 import dev.runcmd.cli.command.RoleCommand;
 import dev.runcmd.cli.command.RunCommandCommand;
 import dev.runcmd.cli.command.UpCommand;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
 /** The {@code runcmd} command line. */
 @Command(name = "runcmd", mixinStandardHelpOptions = true, version = "runcmd 0.1.0",
         description = "Run scripts on your machines, see their output, keep their history.",
-        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, UpCommand.class, RunCommandCommand.class, JobCommand.class,
+        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, UpCommand.class, RunCommandCommand.class, OperationCommand.class, JobCommand.class,
                 MachineCommand.class, AuthCommand.class, RoleCommand.class, ActivityLogCommand.class,
                 LoginCommand.class, LogoutCommand.class, CompletionCommand.class},
         footer = {"", "Examples:",
@@ -31,9 +32,9 @@ import picocli.CommandLine.Command;
                 "",
                 "Every client command takes -o/--output json|jsonc|yaml|table|tsv|none (env RUNCMD_OUTPUT) and "
                         + "--query JMESPATH; every list follows all pages and takes --top N.",
-                "", "Exit codes: a waiting `run-command create` exits with the script's exit code;"
+                "", "Exit codes: a waiting `run-command create`, `update` or `wait` exits with the script's exit code;"
                 + " 124 timed out, 125 canceled, 1 API error or failure without exit code, 2 bad usage,"
-                + " 77 no credential, or the API refused it (401) or the action (403)."})
+                + " 75 `wait --timeout` passed first, 77 no credential, or the API refused it (401) or the action (403)."})
 public final class Main {
 
     public static void main(String[] args) {
@@ -44,6 +45,9 @@ public final class Main {
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> ErrorReport.print(cmd.getErr(), e));
+        // @FILE is runcmd's own syntax for secrets read from a file (--run-as-password @FILE,
+        // --protected-parameters NAME=@FILE), not picocli's argument files.
+        commandLine.setExpandAtFiles(false);
         return commandLine;
     }
 }

@@ -63,7 +63,7 @@ public final class DemoCommand implements Callable<Integer> {
         body.put("location", Defaults.LOCATION);
         ObjectNode properties = body.putObject("properties");
         properties.putObject("source").put("script", SCRIPT);
-        properties.set("parameters", RunCommandCreate.parameterArray(java.util.List.of("GREETING=hello", "world")));
+        properties.set("parameters", RunCommandDefinition.parameterArray(java.util.List.of("GREETING=hello", "world"), null));
         properties.put("timeoutInSeconds", 60);
         return body;
     }

@@ -23,6 +23,11 @@ public final class ExitCodes {
     public static final int TIMED_OUT = 124;
     /** The execution was canceled (deleted, updated or canceled). */
     public static final int CANCELED = 125;
+    /**
+     * {@code run-command wait --timeout} passed before the execution ended, which keeps running (sysexits.h's
+     * EX_TEMPFAIL: try again later).
+     */
+    public static final int WAIT_TIMED_OUT = 75;
 
     private ExitCodes() {
     }

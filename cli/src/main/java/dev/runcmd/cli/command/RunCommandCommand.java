@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code runcmd run-command show|list|delete}; {@code create} is its own class. */
 @Command(name = "run-command", mixinStandardHelpOptions = true, description = "Manage run commands on a machine.",
-        subcommands = {RunCommandCreate.class, RunCommandInvoke.class, RunCommandCommand.Show.class, RunCommandCommand.ListAll.class,
+        subcommands = {RunCommandCreate.class, RunCommandUpdate.class, RunCommandWait.class, RunCommandInvoke.class, RunCommandCommand.Show.class, RunCommandCommand.ListAll.class,
                 RunCommandCommand.Delete.class, RunCommandLogs.class, RunCommandCancel.class,
                 RunCommandExecutions.class})
 public final class RunCommandCommand {

@@ -40,7 +40,7 @@ final class RunCommandInvoke implements Callable<Integer> {
     String name;
 
     @ArgGroup(multiplicity = "1")
-    RunCommandCreate.Source source;
+    RunCommandSource source;
 
     @Option(names = "--max-concurrency", paramLabel = "N|P%", defaultValue = "100%",
             description = "How many targets run at once: a count or a percentage of them (default ${DEFAULT-VALUE}).")
@@ -131,9 +131,9 @@ final class RunCommandInvoke implements Callable<Integer> {
         properties.put("maxConcurrency", maxConcurrency);
         properties.put("maxErrors", maxErrors);
         ObjectNode runCommand = properties.putObject("runCommand");
-        runCommand.putObject("source").put("script", source.text());
-        runCommand.set("parameters", RunCommandCreate.parameterArray(parameters));
-        runCommand.set("protectedParameters", RunCommandCreate.parameterArray(protectedParameters));
+        runCommand.set("source", source.toJson());
+        runCommand.set("parameters", RunCommandDefinition.parameterArray(parameters, null));
+        runCommand.set("protectedParameters", RunCommandDefinition.parameterArray(protectedParameters, null));
         runCommand.put("timeoutInSeconds", timeoutInSeconds);
         if (runAsUser != null) {
             runCommand.put("runAsUser", runAsUser);

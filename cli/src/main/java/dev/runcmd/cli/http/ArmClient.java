@@ -2,6 +2,7 @@ package dev.runcmd.cli.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,6 +41,7 @@ public final class ArmClient {
     private final Connection connection;
     private final String subscriptionId;
     private final String resourceGroup;
+    private final RetryPolicy retries;
 
     /** A client that sends no credential, with the JDK's trust store. */
     public ArmClient(String endpoint, String subscriptionId, String resourceGroup) {
@@ -59,6 +61,7 @@ public final class ArmClient {
         this.connection = connection;
         this.subscriptionId = subscriptionId;
         this.resourceGroup = resourceGroup;
+        this.retries = new RetryPolicy(connection.trace());
     }
 
     public Connection connection() {
@@ -135,12 +138,22 @@ public final class ArmClient {
      */
     public JsonNode getNextLink(String nextLink)
             throws IOException, InterruptedException, ArmException, CredentialException {
-        URI next = URI.create(nextLink);
-        if (!origin(next).equals(origin(URI.create(connection.endpoint())))) {
-            throw new IOException("the server's nextLink points at " + origin(next) + ", not at "
+        return getUrl(nextLink, "server's nextLink").body();
+    }
+
+    /**
+     * GET of an absolute URL the server wrote (an operation's {@code Azure-AsyncOperation} or {@code Location}),
+     * answering status and body (an operation result answers 202 while it runs). The URL must point at this
+     * connection's endpoint: the credential is never sent elsewhere. {@code what} names the URL in that error.
+     */
+    public Answer getUrl(String url, String what)
+            throws IOException, InterruptedException, ArmException, CredentialException {
+        URI target = URI.create(url);
+        if (!origin(target).equals(origin(URI.create(connection.endpoint())))) {
+            throw new IOException("the " + what + " points at " + origin(target) + ", not at "
                     + origin(URI.create(connection.endpoint())) + "; not following it with your credential");
         }
-        return send(HttpRequest.newBuilder(next).GET()).body();
+        return send(HttpRequest.newBuilder(target).GET());
     }
 
     /** GET of raw bytes (e.g. a stream's stored output), copied to {@code sink} as they arrive. */
@@ -207,8 +220,15 @@ public final class ArmClient {
         return openStream(pathAndQuery, lastEventId, "text/event-stream");
     }
 
-    /** A successful answer. */
-    public record Answer(int status, JsonNode body) {
+    /**
+     * A successful answer.
+     *
+     * @param status the HTTP status
+     * @param body the JSON body, or a JSON null when there was none
+     * @param asyncOperation the {@code Azure-AsyncOperation} URL of a long-running operation (PUT, PATCH, DELETE),
+     *                       or null
+     */
+    public record Answer(int status, JsonNode body, String asyncOperation) {
     }
 
     private InputStream openStream(String pathAndQuery, String lastEventId, String accept)
@@ -219,14 +239,7 @@ public final class ArmClient {
         }
         String source = authorize(builder);
         HttpRequest request = builder.build();
-        long started = System.nanoTime();
-        HttpResponse<InputStream> response;
-        try {
-            response = connection.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (ConnectException e) {
-            throw unreachable(e);
-        }
-        trace(request, response, started, source);
+        HttpResponse<InputStream> response = exchange(request, ArmClient::streamUnlessError, source);
         if (response.statusCode() >= 400) {
             byte[] body;
             try (InputStream in = response.body()) {
@@ -241,19 +254,37 @@ public final class ArmClient {
             throws IOException, InterruptedException, ArmException, CredentialException {
         String source = authorize(builder.timeout(REQUEST_TIMEOUT).header("Accept", "application/json"));
         HttpRequest request = builder.build();
-        long started = System.nanoTime();
-        HttpResponse<byte[]> response;
-        try {
-            response = connection.http().send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (ConnectException e) {
-            throw unreachable(e);
-        }
-        trace(request, response, started, source);
+        HttpResponse<byte[]> response = exchange(request, HttpResponse.BodyHandlers.ofByteArray(), source);
         if (response.statusCode() >= 400) {
             throw error(response.statusCode(), response.headers(), response.body(), source);
         }
         JsonNode body = response.body().length == 0 ? JSON.nullNode() : parse(response.body());
-        return new Answer(response.statusCode(), body);
+        return new Answer(response.statusCode(), body,
+                response.headers().firstValue("Azure-AsyncOperation").orElse(null));
+    }
+
+    /** Sends {@code request} under the {@link RetryPolicy}, tracing every attempt. */
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler,
+                                         String credentialSource) throws IOException, InterruptedException {
+        try {
+            return retries.run(request.method(), request.uri().toString(), () -> {
+                long started = System.nanoTime();
+                HttpResponse<T> response = connection.http().send(request, handler);
+                trace(request, response, started, credentialSource);
+                return response;
+            });
+        } catch (ConnectException e) {
+            throw unreachable(e);
+        }
+    }
+
+    /** A stream's body; an error answer's is read whole first, so that a retry never leaves a connection open. */
+    private static HttpResponse.BodySubscriber<InputStream> streamUnlessError(HttpResponse.ResponseInfo info) {
+        if (info.statusCode() >= 400) {
+            return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(),
+                    ByteArrayInputStream::new);
+        }
+        return HttpResponse.BodySubscribers.ofInputStream();
     }
 
     /** Adds the credential and the correlation id; answers where the credential came from, or null if none. */
