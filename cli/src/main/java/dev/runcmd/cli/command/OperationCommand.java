@@ -61,9 +61,9 @@ public final class OperationCommand {
 
         private void print(ArmClient.Answer answer) {
             JsonNode body = answer.body();
-            if (options.output == ClientOptions.OutputFormat.json) {
+            if (!options.out().tabular()) {
                 if (!body.isNull()) {
-                    Printer.json(System.out, body);
+                    options.out().print(body);
                 }
             } else if (body.has("status")) {
                 JsonNode error = body.path("error");

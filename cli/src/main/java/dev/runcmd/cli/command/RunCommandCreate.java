@@ -93,10 +93,10 @@ final class RunCommandCreate implements Callable<Integer> {
     }
 
     private static void print(ClientOptions options, JsonNode runCommand) {
-        if (options.output == ClientOptions.OutputFormat.json) {
-            Printer.json(System.out, runCommand);
-        } else {
+        if (options.out().tabular()) {
             Printer.table(System.out, RunCommandCommand.HEADERS, List.of(RunCommandCommand.row(runCommand)));
+        } else {
+            options.out().print(runCommand);
         }
     }
 

@@ -100,7 +100,7 @@ final class RunCommandInvoke implements Callable<Integer> {
         if (follow) {
             new JobFollower(client).follow(path, new PrefixedLines(System.out, System.err));
         } else {
-            await(client, path, options.output == ClientOptions.OutputFormat.table);
+            await(client, path, options.out().tabular());
         }
         return JobCommand.report(options, client, path);
     }

@@ -58,9 +58,10 @@ final class RunCommandWait implements Callable<Integer> {
 
     /** Waits for the execution at {@code path} to end, prints it as {@code options} say; answers the exit code. */
     static int awaitAndReport(ClientOptions options, ArmClient client, String path) throws Exception {
-        ExecutionWait.Outcome outcome = ExecutionWait.await(client, path, options.output == ClientOptions.OutputFormat.table);
-        if (options.output == ClientOptions.OutputFormat.json) {
-            Printer.json(System.out, outcome.runCommand());
+        // Live output and messages for people only with the table format; any other format prints the result alone.
+        ExecutionWait.Outcome outcome = ExecutionWait.await(client, path, options.out().tabular());
+        if (!options.out().tabular()) {
+            options.out().print(outcome.runCommand());
         }
         return outcome.exitCode();
     }
