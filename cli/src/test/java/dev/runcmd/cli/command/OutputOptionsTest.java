@@ -87,6 +87,20 @@ class OutputOptionsTest {
     }
 
     @Test
+    void createPrintsThroughTheSameOutput() {
+        api.on("PUT", RUN_COMMANDS + "/hello", Reply.json(201, runCommand("hello", 0)));
+
+        CliRun queried = run("run-command", "create", "--name", "hello", "--script", "true", "--no-wait",
+                "--query", "name", "-o", "tsv");
+        CliRun none = run("run-command", "create", "--name", "hello", "--script", "true", "--no-wait", "-o", "none");
+
+        assertEquals(ExitCodes.OK, queried.exitCode(), queried.err());
+        assertEquals("hello\n", queried.out());
+        assertEquals(ExitCodes.OK, none.exitCode(), none.err());
+        assertEquals("", none.out());
+    }
+
+    @Test
     void yamlShowsTheResource() {
         api.on("GET", RUN_COMMANDS + "/hello", Reply.json(200, runCommand("hello", 0)));
 
