@@ -79,6 +79,16 @@ class RunAsUserTest extends AgentTestSupport {
     }
 
     @Test
+    void scriptWithoutShebangRunsWithBashAsTheUser() throws Exception {
+        startAgentAndAwaitHello();
+        gateway.send(command(run("r-bash", "u=($(id -u -n)); [[ -n $BASH_VERSION ]] && echo \"${u[0]//-/_}\"")
+                .setRunAsUser(USER)));
+
+        assertExited(gateway.awaitExited("r-bash", PROMPTLY), ExitState.SUCCEEDED, 0);
+        assertEquals(USER.replace('-', '_') + "\n", streamText(gateway.messagesOf("r-bash"), OutputStream.STDOUT));
+    }
+
+    @Test
     void unknownUserFailsWithoutStarting() throws Exception {
         startAgentAndAwaitHello();
         gateway.send(command(run("r-nobody", "echo never").setRunAsUser("runcmd-no-such-user")));

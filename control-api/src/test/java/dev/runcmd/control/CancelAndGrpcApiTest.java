@@ -184,6 +184,8 @@ class CancelAndGrpcApiTest {
         assertEquals(Map.of("team", "ops"), created.getTagsMap());
         assertTrue(created.getAsyncExecution());
         assertFalse(created.toString().contains("s3cr3t"), "a protected value was returned");
+        assertFalse(created.getOperationId().isEmpty(), "a write's answer names its operation");
+        created = created.toBuilder().clearOperationId().build();
         assertEquals(created, runCommands.getRunCommand(GetRunCommandRequest.newBuilder()
                 .setMachine(ref("rg-grpc-crud")).setName("job").build()));
         assertEquals(List.of(created), runCommands.listRunCommands(ListRunCommandsRequest.newBuilder()
@@ -200,14 +202,16 @@ class CancelAndGrpcApiTest {
         CreateOrUpdateRunCommandRequest valid = CreateOrUpdateRunCommandRequest.newBuilder()
                 .setMachine(ref("rg-grpc-bad")).setName("job").setLocation("eastus").setScript("true").build();
 
-        assertDescription("location", () -> runCommands.createOrUpdateRunCommand(valid.toBuilder()
-                .setLocation(" ").build()));
-        assertDescription("parameters[0].name", () -> runCommands.createOrUpdateRunCommand(valid.toBuilder()
-                .addParameters(Parameter.newBuilder().setName("1BAD").setValue("v")).build()));
-        assertDescription("timeout_in_seconds", () -> runCommands.createOrUpdateRunCommand(valid.toBuilder()
-                .setTimeoutInSeconds(-1).build()));
-        assertDescription("delivery_timeout_in_seconds", () -> runCommands.createOrUpdateRunCommand(
-                valid.toBuilder().setDeliveryTimeoutInSeconds(2_592_001).build()));
+        assertDescription("Invalid request content at 'location'", () -> runCommands.createOrUpdateRunCommand(
+                valid.toBuilder().setLocation(" ").build()));
+        assertDescription("Invalid request content at 'properties.parameters[0].name'",
+                () -> runCommands.createOrUpdateRunCommand(valid.toBuilder()
+                        .addParameters(Parameter.newBuilder().setName("1BAD").setValue("v")).build()));
+        assertDescription("Invalid request content at 'properties.timeoutInSeconds'",
+                () -> runCommands.createOrUpdateRunCommand(valid.toBuilder().setTimeoutInSeconds(-1).build()));
+        assertDescription("Invalid request content at 'properties.deliveryTimeoutInSeconds'",
+                () -> runCommands.createOrUpdateRunCommand(valid.toBuilder()
+                        .setDeliveryTimeoutInSeconds(2_592_001).build()));
         assertDescription("name", () -> runCommands.createOrUpdateRunCommand(valid.toBuilder()
                 .setName("bad name").build()));
         assertEquals(86400, runCommands.createOrUpdateRunCommand(valid).getDeliveryTimeoutInSeconds(),

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** scriptUri, runAsUser, cancel, dependsOn and the concurrency limit through the real processes. */
+/**
+ * bash for scripts without "#!", scriptUri, runAsUser, cancel, dependsOn and the concurrency limit through the real
+ * processes.
+ */
 class RunCommandFeaturesEndToEndTest {
 
     private static final String MACHINE = Stack.MAIN_MACHINE;
@@ -65,6 +68,17 @@ class RunCommandFeaturesEndToEndTest {
         properties.putObject("source").put("scriptUri", uri);
         properties.putArray("parameters").addObject().put("name", "").put("value", "ok");
         return body;
+    }
+
+    /** A script without "#!" runs with bash, as under Azure's Linux handler: bash-only syntax works unchanged. */
+    @Test
+    void scriptWithoutShebangRunsWithBash() {
+        String script = "names=(a b c); [[ ${#names[@]} -eq 3 ]] && v=\"x-y-z\"; echo \"${v//-/+}\"; "
+                + "cat <(echo \"${names[1]}\")";
+        api.put(api.runCommand(MACHINE, "bash-only"), body(script).toString());
+        JsonNode view = instanceView(awaitTerminal(api, MACHINE, "bash-only", Duration.ofSeconds(30)));
+        assertEquals("Succeeded", view.path("executionState").asText(), view.toString());
+        assertEquals("x+y+z\nb\n", view.path("output").asText());
     }
 
     @Test

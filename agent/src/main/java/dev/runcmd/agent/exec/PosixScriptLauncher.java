@@ -32,6 +32,14 @@ import java.util.Set;
  * values become its arguments (a protected one would then show in {@code /proc/<pid>/cmdline}, so such a run is
  * refused). A run without parameters gets no launch file: nothing to hand over, and no {@code rm} process to start.
  *
+ * <p>A script without a "#!" line runs with {@code /bin/bash}, as under Azure's Linux handler (Azure scripts use
+ * arrays, {@code [[ ]]}, {@code ${var//a/b}} and process substitution, which dash, Debian's {@code /bin/sh},
+ * rejects); only where bash is missing does it run with {@code /bin/sh}. The choice is made at launch by the
+ * script's own shell ({@link #sourcedWithBash}): {@code /bin/sh} tests {@code [ -x /bin/bash ]} and execs bash with
+ * the same program and arguments (no extra process; the pid stays the script's). Testing there rather than in the
+ * agent means the answer is the one of the script's mount namespace (the host's, with host namespaces) and of its
+ * user (after setpriv).
+ *
  * <p>Both run under a wrapper shell started through {@code setsid}: the JVM's child is not a group
  * leader, so setsid makes it the leader of a new session and process group and execs the wrapper in
  * place (group id = pid). The wrapper ({@link #WRAPPER}) runs the script as its child, then writes the
@@ -77,6 +85,8 @@ public final class PosixScriptLauncher implements ScriptLauncher {
     static final String SCRIPT_FILE = "script";
     /** The file name of the launch file (the parameters) inside its exec directory. */
     static final String LAUNCH_FILE = "launch";
+    /** The interpreter of a script without "#!", where it exists (Azure's Linux handler runs such scripts with bash). */
+    static final String BASH = "/bin/bash";
     /** The script's shell for a script without "#!": $0 is the script, $1 the launch file. */
     static final String SOURCE_SCRIPT = ". \"$1\"; . \"$0\"";
     /** The script's shell for a script with "#!": $0 is the script, $1 the launch file. */
@@ -195,12 +205,21 @@ public final class PosixScriptLauncher implements ScriptLauncher {
                     "--init-groups", "--"));
         }
         if (launch == null) {
-            command.addAll(List.of(SHELL, "-c", shebang ? EXEC_SCRIPT_ALONE : SOURCE_SCRIPT_ALONE, script.toString()));
+            command.addAll(List.of(SHELL, "-c", shebang ? EXEC_SCRIPT_ALONE : sourcedWithBash(SOURCE_SCRIPT_ALONE),
+                    script.toString()));
         } else {
-            command.addAll(List.of(SHELL, "-c", shebang ? EXEC_SCRIPT : SOURCE_SCRIPT, script.toString(),
-                    launch.toString()));
+            command.addAll(List.of(SHELL, "-c", shebang ? EXEC_SCRIPT : sourcedWithBash(SOURCE_SCRIPT),
+                    script.toString(), launch.toString()));
         }
         return command;
+    }
+
+    /**
+     * The {@code /bin/sh} program that runs {@code program} (which holds no single quote) with {@link #BASH} when
+     * that is executable, passing on {@code $0} and every argument, and in {@code /bin/sh} itself otherwise.
+     */
+    static String sourcedWithBash(String program) {
+        return "[ -x " + BASH + " ] && exec " + BASH + " -c '" + program + "' \"$0\" \"$@\"; " + program;
     }
 
     private Account account(String user) throws ExecutionFailure, IOException, InterruptedException {

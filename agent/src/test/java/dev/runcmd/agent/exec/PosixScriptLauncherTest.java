@@ -1,7 +1,11 @@
 package dev.runcmd.agent.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.runcmd.proto.agent.v1.Parameter;
+import dev.runcmd.proto.agent.v1.Run;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +33,7 @@ class PosixScriptLauncherTest {
         assertEquals(List.of("/usr/bin/setsid", "/usr/bin/nsenter", "--target", "1", "--mount", "--uts", "--ipc",
                 "--net", "--pid", "--no-fork", "--wd=/var/lib/runcmd-agent/exec/e1", "--",
                 "/bin/sh", "-c", PosixScriptLauncher.WRAPPER, "runcmd-wrapper", "/var/lib/runcmd-agent/runs/e1/exit",
-                "/bin/sh", "-c", PosixScriptLauncher.SOURCE_SCRIPT_ALONE, "/var/lib/runcmd-agent/exec/e1/script"),
+                "/bin/sh", "-c", PosixScriptLauncher.sourcedWithBash(PosixScriptLauncher.SOURCE_SCRIPT_ALONE), "/var/lib/runcmd-agent/exec/e1/script"),
                 command);
     }
 
@@ -40,6 +44,42 @@ class PosixScriptLauncherTest {
 
         assertEquals(List.of("/usr/bin/setsid", "/bin/sh", "-c", PosixScriptLauncher.WRAPPER, "runcmd-wrapper",
                 "/w/exit", "/bin/sh", "-c", "true"), command);
+    }
+
+    /**
+     * A script without "#!" written for Azure's Linux handler, which runs it with bash, runs unchanged: arrays,
+     * {@code [[ ]]}, pattern substitution and process substitution, with a named and a positional parameter from the
+     * launch file.
+     */
+    @Test
+    void aScriptWithoutShebangRunsWithBash() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of(PosixScriptLauncher.BASH)), "no /bin/bash here");
+        Path script = Files.writeString(dir.resolve("script"), """
+                names=(alpha beta "$1")
+                [[ ${#names[@]} -eq 3 && $GREETING == h* ]] && echo "bash ${BASH_VERSINFO[0]}"
+                path="$GREETING"; echo "${path//l/L}"
+                while read -r line; do echo "read $line"; done < <(printf '%s\n' "${names[@]}")
+                echo "self $(basename "$0")"
+                """);
+        Run run = Run.newBuilder()
+                .addParameters(Parameter.newBuilder().setName("GREETING").setValue("hello"))
+                .addParameters(Parameter.newBuilder().setValue("gamma"))
+                .build();
+        Path launch = dir.resolve("launch");
+        Files.writeString(launch, LaunchFile.of(run).render(launch.toString()));
+        Path exit = dir.resolve("exit");
+        Process process = new ProcessBuilder(PosixScriptLauncher.wrapped(List.of(SystemTools.require("setsid")), exit,
+                PosixScriptLauncher.command(null, false, script, launch, null)))
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor(10, TimeUnit.SECONDS);
+
+        String version = output.lines().findFirst().orElse("");
+        assertTrue(version.matches("bash \\d+"), output);
+        assertEquals(version + "\nheLLo\nread alpha\nread beta\nread gamma\nself script\n", output);
+        assertEquals(0, process.exitValue());
+        assertFalse(Files.exists(launch), "the launch file removed itself");
     }
 
     /**

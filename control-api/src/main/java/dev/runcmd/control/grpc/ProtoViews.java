@@ -4,12 +4,16 @@ import dev.runcmd.control.arm.ArmTime;
 import dev.runcmd.control.jointoken.JoinTokenEntity;
 import dev.runcmd.control.machine.MachineEntity;
 import dev.runcmd.control.machine.MachineTags;
+import dev.runcmd.control.operation.OperationView;
 import dev.runcmd.control.runcommand.ExecutionEntity;
+import dev.runcmd.control.runcommand.ExecutionView;
 import dev.runcmd.control.runcommand.RunCommandEntity;
 import dev.runcmd.control.runcommand.RunCommandSnapshot;
 import dev.runcmd.control.runcommand.RunCommandView;
+import dev.runcmd.proto.v1.Execution;
 import dev.runcmd.proto.v1.JoinToken;
 import dev.runcmd.proto.v1.Machine;
+import dev.runcmd.proto.v1.Operation;
 import dev.runcmd.proto.v1.Parameter;
 import dev.runcmd.proto.v1.RunCommand;
 import java.time.OffsetDateTime;
@@ -75,6 +79,41 @@ final class ProtoViews {
                 .setLocation(view.location())
                 .putAllTags(view.tags())
                 .setAsyncExecution(view.properties().asyncExecution())
+                .setScriptUri(orEmpty(view.properties().source().scriptUri()))
+                .setCommandId(orEmpty(view.properties().source().commandId()))
+                .setRunAsUser(orEmpty(view.properties().runAsUser()))
+                .setOutputBlobUri(orEmpty(view.properties().outputBlobUri()))
+                .setErrorBlobUri(orEmpty(view.properties().errorBlobUri()))
+                .addAllDependsOn(view.properties().dependsOn())
+                .build();
+    }
+
+    /** The public message of one execution in a run command's history, from the REST view. */
+    static Execution execution(ExecutionEntity entity) {
+        ExecutionView view = ExecutionView.of(entity);
+        Execution.Builder execution = Execution.newBuilder()
+                .setExecutionId(view.executionId())
+                .setExecutionState(view.executionState())
+                .setExecutionMessage(orEmpty(view.executionMessage()))
+                .setStartTime(orEmpty(view.startTime()))
+                .setEndTime(orEmpty(view.endTime()))
+                .setCreatedTime(orEmpty(view.createdTime()));
+        if (view.exitCode() != null) {
+            execution.setExitCode(view.exitCode());
+        }
+        return execution.build();
+    }
+
+    /** The public message of a long-running operation, from REST's status monitor view. */
+    static Operation operation(OperationView view) {
+        return Operation.newBuilder()
+                .setId(view.id())
+                .setName(view.name())
+                .setStatus(view.status())
+                .setStartTime(orEmpty(view.startTime()))
+                .setEndTime(orEmpty(view.endTime()))
+                .setErrorCode(view.error() == null ? "" : orEmpty(view.error().code()))
+                .setErrorMessage(view.error() == null ? "" : orEmpty(view.error().message()))
                 .build();
     }
 

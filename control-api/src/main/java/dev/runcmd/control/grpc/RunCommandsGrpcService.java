@@ -1,32 +1,43 @@
 package dev.runcmd.control.grpc;
 
+import dev.runcmd.control.arm.PageRequest;
+import dev.runcmd.control.auth.Access;
+import dev.runcmd.control.auth.Actions;
+import dev.runcmd.control.auth.GrpcCall;
+import dev.runcmd.control.auth.GrpcCallers;
+import dev.runcmd.control.config.ControlConfig;
+import dev.runcmd.control.machine.MachineScope;
+import dev.runcmd.control.runcommand.ExecutionHistoryReader;
+import dev.runcmd.control.runcommand.PutOutcome;
 import dev.runcmd.control.runcommand.RunCommandReader;
+import dev.runcmd.control.runcommand.RunCommandRequestParser;
 import dev.runcmd.control.runcommand.RunCommandService;
+import dev.runcmd.control.runcommand.RunRecords;
 import dev.runcmd.proto.v1.CancelRunCommandRequest;
 import dev.runcmd.proto.v1.CancelRunCommandResponse;
 import dev.runcmd.proto.v1.CreateOrUpdateRunCommandRequest;
 import dev.runcmd.proto.v1.DeleteRunCommandRequest;
 import dev.runcmd.proto.v1.DeleteRunCommandResponse;
 import dev.runcmd.proto.v1.GetRunCommandRequest;
+import dev.runcmd.proto.v1.ListExecutionsRequest;
+import dev.runcmd.proto.v1.ListExecutionsResponse;
 import dev.runcmd.proto.v1.ListRunCommandsRequest;
 import dev.runcmd.proto.v1.ListRunCommandsResponse;
 import dev.runcmd.proto.v1.OutputEvent;
 import dev.runcmd.proto.v1.RunCommand;
 import dev.runcmd.proto.v1.RunCommandsGrpc;
 import dev.runcmd.proto.v1.StreamOutputRequest;
-import dev.runcmd.control.auth.Access;
-import dev.runcmd.control.auth.Actions;
-import dev.runcmd.control.auth.GrpcCall;
-import dev.runcmd.control.auth.GrpcCallers;
-import dev.runcmd.control.machine.MachineScope;
-import dev.runcmd.control.runcommand.RunRecords;
+import dev.runcmd.proto.v1.UpdateRunCommandRequest;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 
 /**
  * The public {@code runcmd.v1.RunCommands} service over the same service layer as the REST resource, so both
- * APIs apply the same rules: INVALID_ARGUMENT where REST answers 400 (the description names the field),
- * NOT_FOUND where it answers 404.
+ * APIs apply the same rules: a definition is turned into the REST body it stands for and checked by the REST
+ * parser ({@link RunCommandRequests}, {@link RunCommandUpdates}); INVALID_ARGUMENT where REST answers 400 (with
+ * the REST message, which names the field), NOT_FOUND where it answers 404, PERMISSION_DENIED where 403, ABORTED
+ * where 409. Every call is authorized on the same action and resource as its REST twin, which is what the activity
+ * log records.
  *
  * <p>Written in grpc-java style rather than with Mutiny because StreamOutput needs the call's flow control
  * ({@code isReady}, onReady and cancel handlers), which a returned Multi does not honour.
@@ -36,15 +47,21 @@ public class RunCommandsGrpcService extends RunCommandsGrpc.RunCommandsImplBase 
 
     private final RunCommandReader reader;
     private final RunCommandService service;
+    private final RunCommandRequestParser parser;
+    private final ExecutionHistoryReader history;
     private final OutputStreamer streamer;
     private final Access access;
+    private final int pageSize;
 
-    RunCommandsGrpcService(RunCommandReader reader, RunCommandService service, OutputStreamer streamer,
-            Access access) {
+    RunCommandsGrpcService(RunCommandReader reader, RunCommandService service, RunCommandRequestParser parser,
+            ExecutionHistoryReader history, OutputStreamer streamer, Access access, ControlConfig config) {
         this.access = access;
         this.reader = reader;
         this.service = service;
+        this.parser = parser;
+        this.history = history;
         this.streamer = streamer;
+        this.pageSize = config.api().pageSize();
     }
 
     /** Creates or replaces a run command and starts its new execution. */
@@ -56,11 +73,59 @@ public class RunCommandsGrpcService extends RunCommandsGrpc.RunCommandsImplBase 
             String name = GrpcRequests.runCommandName(request.getName());
             String id = scope.runCommandId(name);
             return access.require(call, Actions.RUN_COMMAND_WRITE, id)
-                    .chain(() -> access.permits(call.caller(), Actions.RUN_COMMAND_AS_ROOT, id))
-                    .chain(mayRunAsRoot -> service.put(scope, name, CreateRequests.toRequest(request),
-                            RunRecords.author(call.caller(), mayRunAsRoot, id)))
-                    .invoke(outcome -> call.properties(RunRecords.properties(outcome.snapshot().command())))
-                    .map(outcome -> ProtoViews.runCommand(outcome.snapshot()));
+                    .map(allowed -> parser.parse(RunCommandRequests.body(request)))
+                    .chain(definition -> access.permits(call.caller(), Actions.RUN_COMMAND_AS_ROOT, id)
+                            .chain(mayRunAsRoot -> service.put(scope, name, definition,
+                                    RunRecords.author(call.caller(), mayRunAsRoot, id))))
+                    .map(outcome -> defined(call, outcome));
+        }, out);
+    }
+
+    /**
+     * Edits the fields named in the update mask and runs the run command again (REST's PATCH); NOT_FOUND when it
+     * or its machine does not exist, INVALID_ARGUMENT for a bad mask or an invalid result.
+     */
+    @Override
+    public void updateRunCommand(UpdateRunCommandRequest request, StreamObserver<RunCommand> out) {
+        GrpcCall call = GrpcCallers.current();
+        UnaryReplies.reply(() -> {
+            MachineScope scope = GrpcRequests.scope(request.getMachine());
+            String name = GrpcRequests.runCommandName(request.getName());
+            String id = scope.runCommandId(name);
+            return access.require(call, Actions.RUN_COMMAND_WRITE, id)
+                    .map(allowed -> RunCommandUpdates.edit(request))
+                    .chain(edit -> access.permits(call.caller(), Actions.RUN_COMMAND_AS_ROOT, id)
+                            .chain(mayRunAsRoot -> service.update(scope, name, edit,
+                                    RunRecords.author(call.caller(), mayRunAsRoot, id))))
+                    .map(outcome -> defined(call, outcome));
+        }, out);
+    }
+
+    /** The stored run command with the operation the write started, after noting the run for the activity log. */
+    private static RunCommand defined(GrpcCall call, PutOutcome outcome) {
+        call.properties(RunRecords.properties(outcome.snapshot().command()));
+        return ProtoViews.runCommand(outcome.snapshot()).toBuilder()
+                .setOperationId(outcome.operationId().toString()).build();
+    }
+
+    /**
+     * The executions of a run command, newest first, a page at a time; NOT_FOUND when the run command does not
+     * exist, INVALID_ARGUMENT for a bad page size or token.
+     */
+    @Override
+    public void listExecutions(ListExecutionsRequest request, StreamObserver<ListExecutionsResponse> out) {
+        GrpcCall call = GrpcCallers.current();
+        UnaryReplies.reply(() -> {
+            MachineScope scope = GrpcRequests.scope(request.getMachine());
+            String name = GrpcRequests.runCommandName(request.getName());
+            PageRequest page = GrpcRequests.page(request.getPageSize(), request.getPageToken(), pageSize,
+                    ExecutionHistoryReader.PAGE_KIND);
+            return access.require(call, Actions.RUN_COMMAND_READ, scope.runCommandId(name))
+                    .chain(() -> history.list(scope, name, page))
+                    .map(found -> ListExecutionsResponse.newBuilder()
+                            .addAllExecutions(found.items().stream().map(ProtoViews::execution).toList())
+                            .setNextPageToken(found.nextToken() == null ? "" : found.nextToken())
+                            .build());
         }, out);
     }
 

@@ -19,7 +19,7 @@ public record OperationView(String id, String name, String status, String startT
         ArmError.Detail error) {
 
     /** The view of a stored (and refreshed) operation, addressed by the subscription and location of its URL. */
-    static OperationView of(OperationEntity operation, String subscriptionId, String location) {
+    public static OperationView of(OperationEntity operation, String subscriptionId, String location) {
         ArmError.Detail error = operation.errorCode == null ? null
                 : new ArmError.Detail(operation.errorCode, operation.errorMessage);
         return new OperationView(OperationLinks.statusId(subscriptionId, location, operation.id),

@@ -22,7 +22,7 @@ import java.util.UUID;
 public class ExecutionHistoryReader {
 
     /** The kind prefix of this list's $skipToken. */
-    static final String PAGE_KIND = "ex1";
+    public static final String PAGE_KIND = "ex1";
 
     private static final Sort NEWEST_FIRST = Sort.descending("createdAt", "id");
 

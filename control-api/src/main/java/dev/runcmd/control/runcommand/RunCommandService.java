@@ -6,6 +6,7 @@ import dev.runcmd.control.dispatch.Dispatcher;
 import dev.runcmd.control.machine.MachineScope;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs the writes and, once they have committed, tells the gateways: the contract that a command is persisted
@@ -40,7 +41,15 @@ public class RunCommandService {
 
     /** Merges a PATCH into the stored run command and starts its new execution, like a replacing PUT. */
     public Uni<PutOutcome> patch(MachineScope scope, String name, ObjectNode patch, Author author) {
-        return writer.patch(scope, name, patch, author)
+        return update(scope, name, stored -> MergePatch.apply(stored, patch), author);
+    }
+
+    /**
+     * Edits the stored run command's definition (as a PUT body; see {@link RunCommandWriter#update}) and starts
+     * its new execution, like a replacing PUT: gRPC's UpdateRunCommand.
+     */
+    public Uni<PutOutcome> update(MachineScope scope, String name, UnaryOperator<ObjectNode> edit, Author author) {
+        return writer.update(scope, name, edit, author)
                 .onFailure(WriteConflicts::isDeadlock).transform(e -> conflict(name))
                 .invoke(outcome -> afterDefine(scope, outcome));
     }

@@ -14,6 +14,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * The writes that define a run command, each one reactive transaction: PUT (create or replace) and PATCH (merge
@@ -67,16 +68,18 @@ public class RunCommandWriter {
     }
 
     /**
-     * Merges a PATCH body into the stored definition ({@link MergePatch}; secrets are kept unless the body gives
-     * them) and stores the result like a replacing PUT. Fails with 404 when the machine or the run command does
-     * not exist and 400 when the merged definition is invalid.
+     * Applies {@code edit} (for a PATCH, {@link MergePatch}; secrets are kept unless it gives them) to the stored
+     * definition as a PUT body (secrets opened; the edit changes and returns it,
+     * inside the transaction, and must not keep or log it), checks the result with the PUT rules and stores it
+     * like a replacing PUT: the one write path of REST's PATCH and gRPC's UpdateRunCommand. Fails with 404 when
+     * the machine or the run command does not exist and 400 when the edited definition is invalid.
      */
-    public Uni<PutOutcome> patch(MachineScope scope, String name, ObjectNode patch, Author author) {
+    public Uni<PutOutcome> update(MachineScope scope, String name, UnaryOperator<ObjectNode> edit, Author author) {
         return transactions.write(() -> machines.lockParent(scope)
                 .flatMap(machineId -> commands.lockByName(machineId, name)
                         .onItem().ifNull().failWith(() -> RunCommandReader.notFound(scope, name))
                         .flatMap(existing -> store(scope, machineId, name, existing,
-                                parser.parse(MergePatch.apply(definitions.toJson(existing), patch)),
+                                parser.parse(edit.apply(definitions.toJson(existing))),
                                 OperationKind.PATCH, author))));
     }
 
