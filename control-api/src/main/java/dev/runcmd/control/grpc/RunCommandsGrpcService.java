@@ -7,6 +7,7 @@ import dev.runcmd.control.auth.GrpcCall;
 import dev.runcmd.control.auth.GrpcCallers;
 import dev.runcmd.control.config.ControlConfig;
 import dev.runcmd.control.machine.MachineScope;
+import dev.runcmd.control.runcommand.Author;
 import dev.runcmd.control.runcommand.ExecutionHistoryReader;
 import dev.runcmd.control.runcommand.PutOutcome;
 import dev.runcmd.control.runcommand.RunCommandReader;
@@ -23,6 +24,7 @@ import dev.runcmd.proto.v1.ListExecutionsRequest;
 import dev.runcmd.proto.v1.ListExecutionsResponse;
 import dev.runcmd.proto.v1.ListRunCommandsRequest;
 import dev.runcmd.proto.v1.ListRunCommandsResponse;
+import dev.runcmd.proto.v1.MachineRef;
 import dev.runcmd.proto.v1.OutputEvent;
 import dev.runcmd.proto.v1.RunCommand;
 import dev.runcmd.proto.v1.RunCommandsGrpc;
@@ -30,6 +32,8 @@ import dev.runcmd.proto.v1.StreamOutputRequest;
 import dev.runcmd.proto.v1.UpdateRunCommandRequest;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Uni;
+import java.util.function.Supplier;
 
 /**
  * The public {@code runcmd.v1.RunCommands} service over the same service layer as the REST resource, so both
@@ -67,18 +71,8 @@ public class RunCommandsGrpcService extends RunCommandsGrpc.RunCommandsImplBase 
     /** Creates or replaces a run command and starts its new execution. */
     @Override
     public void createOrUpdateRunCommand(CreateOrUpdateRunCommandRequest request, StreamObserver<RunCommand> out) {
-        GrpcCall call = GrpcCallers.current();
-        UnaryReplies.reply(() -> {
-            MachineScope scope = GrpcRequests.scope(request.getMachine());
-            String name = GrpcRequests.runCommandName(request.getName());
-            String id = scope.runCommandId(name);
-            return access.require(call, Actions.RUN_COMMAND_WRITE, id)
-                    .map(allowed -> parser.parse(RunCommandRequests.body(request)))
-                    .chain(definition -> access.permits(call.caller(), Actions.RUN_COMMAND_AS_ROOT, id)
-                            .chain(mayRunAsRoot -> service.put(scope, name, definition,
-                                    RunRecords.author(call.caller(), mayRunAsRoot, id))))
-                    .map(outcome -> defined(call, outcome));
-        }, out);
+        write(request.getMachine(), request.getName(), () -> parser.parse(RunCommandRequests.body(request)),
+                (scope, name, definition, author) -> service.put(scope, name, definition, author), out);
     }
 
     /**
@@ -87,15 +81,31 @@ public class RunCommandsGrpcService extends RunCommandsGrpc.RunCommandsImplBase 
      */
     @Override
     public void updateRunCommand(UpdateRunCommandRequest request, StreamObserver<RunCommand> out) {
+        write(request.getMachine(), request.getName(), () -> RunCommandUpdates.edit(request),
+                (scope, name, edit, author) -> service.update(scope, name, edit, author), out);
+    }
+
+    /** How a write applies what its request says (a definition, or an edit of the stored one). */
+    @FunctionalInterface
+    private interface Write<T> {
+        Uni<PutOutcome> apply(MachineScope scope, String name, T change, Author author);
+    }
+
+    /**
+     * The path both writes share: authorize the write, read the change from the request (its refusal is
+     * INVALID_ARGUMENT), check whether the caller may run as root, apply it, answer the stored run command.
+     */
+    private <T> void write(MachineRef machine, String runCommandName, Supplier<T> change, Write<T> write,
+                           StreamObserver<RunCommand> out) {
         GrpcCall call = GrpcCallers.current();
         UnaryReplies.reply(() -> {
-            MachineScope scope = GrpcRequests.scope(request.getMachine());
-            String name = GrpcRequests.runCommandName(request.getName());
+            MachineScope scope = GrpcRequests.scope(machine);
+            String name = GrpcRequests.runCommandName(runCommandName);
             String id = scope.runCommandId(name);
             return access.require(call, Actions.RUN_COMMAND_WRITE, id)
-                    .map(allowed -> RunCommandUpdates.edit(request))
-                    .chain(edit -> access.permits(call.caller(), Actions.RUN_COMMAND_AS_ROOT, id)
-                            .chain(mayRunAsRoot -> service.update(scope, name, edit,
+                    .map(allowed -> change.get())
+                    .chain(read -> access.permits(call.caller(), Actions.RUN_COMMAND_AS_ROOT, id)
+                            .chain(mayRunAsRoot -> write.apply(scope, name, read,
                                     RunRecords.author(call.caller(), mayRunAsRoot, id))))
                     .map(outcome -> defined(call, outcome));
         }, out);
