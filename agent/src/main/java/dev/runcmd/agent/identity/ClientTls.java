@@ -5,6 +5,7 @@ import dev.runcmd.proto.pki.ReloadingKeyManager;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.OpenSsl;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
 import java.util.Collections;
 import java.util.List;
@@ -21,14 +22,21 @@ import javax.net.ssl.TrustManager;
  * renewal {@link #use} swaps the key, certificate and CA bundle in place, so each new connection presents the new
  * certificate while open connections keep theirs.
  *
- * <p>The JDK's TLS provider is used on purpose, not the bundled BoringSSL: the key and trust managers are then
- * consulted on every handshake exactly as JSSE defines it, on every platform the agent runs on.
+ * <p>The records are sealed by the BoringSSL that grpc bundles for Linux, macOS and Windows when it loads (AES-GCM
+ * with the processor's instructions); the JDK's own TLS is the fallback. The agent runs its JVM with the C1
+ * compiler only, to stay small, and C1 has no AES or GHASH intrinsics: with the JDK's TLS the agent spent about
+ * 30 CPU seconds sealing 1 GiB of output, and could send no faster than about 30 MB/s. Either way the same
+ * key and trust managers below are consulted on every handshake: the runcmd CA only, and the gateway's name
+ * checked against its certificate (by the trust manager, and by BoringSSL itself for the engine's peer host).
+ * {@code -Druncmd.agent.tls=jdk} forces the JDK's TLS.
  *
  * <p>Threading: {@link #use} may be called from any thread, concurrently with handshakes.
  */
 public final class ClientTls {
     /** The only TLS version spoken. */
     static final String TLS_1_3 = "TLSv1.3";
+    /** {@code jdk} forces the JDK's TLS instead of the bundled BoringSSL. */
+    static final String PROVIDER_PROPERTY = "runcmd.agent.tls";
 
     private final ReloadingKeyManager keys = new ReloadingKeyManager();
     private final CaTrustManager trust;
@@ -67,12 +75,18 @@ public final class ClientTls {
      * server asks for one (none when {@code keys} is null: an enrolling agent has no certificate yet).
      */
     static SslContext context(KeyManager keys, TrustManager trust) throws SSLException {
-        SslContextBuilder builder = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
+        SslContextBuilder builder = GrpcSslContexts.configure(SslContextBuilder.forClient(), provider())
                 .protocols(TLS_1_3)
                 .trustManager(trust);
         if (keys != null) {
             builder.keyManager(keys);
         }
         return builder.build();
+    }
+
+    /** BoringSSL when it loaded and is not turned off, else the JDK's TLS. */
+    static SslProvider provider() {
+        boolean jdkAsked = "jdk".equalsIgnoreCase(System.getProperty(PROVIDER_PROPERTY, "").trim());
+        return !jdkAsked && OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
     }
 }

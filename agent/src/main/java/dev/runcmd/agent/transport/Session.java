@@ -252,7 +252,18 @@ public final class Session {
         if (cause == null) {
             return text;
         }
-        return text + " (" + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()) + ")";
+        StringBuilder causes = new StringBuilder(text).append(" (").append(message(cause));
+        // A TLS failure says why only deep down: "General OpenSslEngine problem", caused by the trust manager's
+        // "PKIX path building failed", caused by what the path lacked.
+        for (Throwable deeper = cause.getCause(); deeper != null && deeper != cause; deeper = deeper.getCause()) {
+            causes.append(": ").append(message(deeper));
+            cause = deeper;
+        }
+        return causes.append(")").toString();
+    }
+
+    private static String message(Throwable failure) {
+        return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
     }
 
     private void cancelTimer() {
