@@ -101,6 +101,30 @@ class LiveOutputTest {
     }
 
     @Test
+    void smallChunksComeWithTheirNotificationAndLargeOnesAreRead() {
+        String execution = OutputRows.newExecution("rg-notified", "m1", "job");
+        OutputRows.running(execution);
+        Iterator<OutputEvent> events = RunCommandsGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(30, TimeUnit.SECONDS).streamOutput(follow("rg-notified"));
+        Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> hub.followerCount(UUID.fromString(execution)) == 1);
+        long before = hub.notifiedChunks();
+        OutputRows.store(execution, STDOUT, 0, bytes("small\n"));
+        assertEquals("small\n", chunkText(events.next(), "STDOUT", 0));
+        assertEquals(before + 1, hub.notifiedChunks(), "the stored chunk's notification did not carry it");
+        byte[] large = randomBytes(4097, 11);
+        OutputRows.store(execution, STDOUT, 6, large);
+        OutputEvent read = events.next();
+        assertArrayEquals(large, read.getChunk().getData().toByteArray());
+        assertEquals(before + 1, hub.notifiedChunks(), "a chunk over 4096 bytes must notify with its id alone");
+        byte[] exact = randomBytes(4096, 12);
+        OutputRows.store(execution, STDERR, 0, exact);
+        assertArrayEquals(exact, events.next().getChunk().getData().toByteArray());
+        assertEquals(before + 2, hub.notifiedChunks());
+        OutputRows.end(execution, "Succeeded", 0, "");
+        assertTrue(events.next().hasEnd());
+    }
+
+    @Test
     void stalledGrpcFollowerDoesNotHoldOthers() throws Exception {
         String execution = OutputRows.newExecution("rg-stall", "m1", "job");
         OutputRows.running(execution);

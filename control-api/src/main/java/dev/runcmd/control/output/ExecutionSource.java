@@ -2,6 +2,7 @@ package dev.runcmd.control.output;
 
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -44,6 +45,29 @@ final class ExecutionSource implements FollowSource<OutputSink> {
     @Override
     public Uni<Round<OutputSink>> read() {
         return reader.read(spec.executionId(), readOffsets()).map(this::round);
+    }
+
+    /**
+     * A notified chunk of this execution, sliced after what was delivered and below the limits; a chunk starting past
+     * the delivered offset leaves a gap (an earlier chunk's notification was not seen yet), so the follower reads.
+     * When the chunk brings the last stream to its limit the round asks for a read, which ends the delivery.
+     */
+    @Override
+    public Optional<Round<OutputSink>> offer(NotifiedChunk chunk) {
+        StdStream stream = chunk.stream();
+        long at = next.of(stream);
+        long end = Math.min(chunk.end(), spec.until().of(stream));
+        if (!chunk.executionId().equals(spec.executionId()) || !spec.streams().contains(stream) || end <= at) {
+            return Optional.of(new Round<>(List.of(), false, null));
+        }
+        if (chunk.offset() > at) {
+            return Optional.empty();
+        }
+        byte[] data = at == chunk.offset() && end == chunk.end() ? chunk.data()
+                : Arrays.copyOfRange(chunk.data(), (int) (at - chunk.offset()), (int) (end - chunk.offset()));
+        next = next.with(stream, end);
+        boolean everyLimitReached = readOffsets().equals(Offsets.UNLIMITED);
+        return Optional.of(new Round<>(List.of(new FollowEvent.Chunk(stream, at, data)), everyLimitReached, null));
     }
 
     /** The offsets to read from; a stream not delivered, or at its limit, is skipped. */

@@ -1,6 +1,7 @@
 package dev.runcmd.control.output;
 
 import io.smallrye.mutiny.Uni;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -21,6 +22,15 @@ public interface FollowSource<S extends FollowSink> {
 
     /** Reads the next round from the store, bounded in size. */
     Uni<Round<S>> read();
+
+    /**
+     * The round for a chunk whose notification carried it, when the chunk continues exactly what this source has
+     * handed out (or brings nothing new for it), so no read is needed; empty when the source must read instead (a
+     * gap, or a source that reads only from the store).
+     */
+    default Optional<Round<S>> offer(NotifiedChunk chunk) {
+        return Optional.empty();
+    }
 
     /** A name for logs. */
     String describe();

@@ -5,8 +5,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
@@ -21,7 +23,12 @@ import org.jboss.logging.Logger;
  * through a restart or an overload and catches up from where its client stands; an outage past the outage
  * timeout, or any other read failure, ends it with {@link FollowFailure#UNAVAILABLE}.
  *
- * <p>Memory: at most one round per follower. A client that does not read is not read for; it catches up from
+ * <p>A chunk whose notification carried it ({@link NotifiedChunk}) is handed to the source's {@link FollowSource#offer}
+ * and delivered without a read when it continues exactly what the client has; otherwise, or while a read runs or
+ * the follower is behind, it only wakes the follower as an id alone would.
+ *
+ * <p>Memory: at most one round per follower, plus at most {@link #MAX_PUSHED} notified chunks waiting for the
+ * follower's context and {@link #MAX_PENDING} events queued for a client that is not ready. A client that does not read is not read for; it catches up from
  * storage later, so it never slows the agent, the gateway, the store or other clients.
  *
  * <p>Threading: every field below is confined to the follower's Vert.x context. {@link #start}, {@link #wake},
@@ -38,6 +45,11 @@ public final class Follower<S extends FollowSink> {
     private static final int TICK = 4;
     private static final int CLOSED = 8;
     private static final int SHUTDOWN = 16;
+    private static final int PUSHED = 32;
+    /** Notified chunks waiting for the context; past this many, a chunk only wakes the follower. */
+    static final int MAX_PUSHED = 16;
+    /** Undelivered events past which notified chunks are left to a read. */
+    static final int MAX_PENDING = 64;
 
     private final FollowSource<S> source;
     private final S sink;
@@ -47,6 +59,8 @@ public final class Follower<S extends FollowSink> {
     private final Runnable onEnded;
     private final AtomicInteger signals = new AtomicInteger();
     private final ArrayDeque<Delivery<S>> pending = new ArrayDeque<>();
+    private final ConcurrentLinkedQueue<NotifiedChunk> pushed = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pushedCount = new AtomicInteger();
     private final StoreOutage outage;
     /** The ids the hub wakes this follower for. */
     private Set<UUID> watched = Set.of();
@@ -90,6 +104,17 @@ public final class Follower<S extends FollowSink> {
         signal(WAKE);
     }
 
+    /** A chunk was stored and its notification carried it: delivered without a read when it can be. Any thread. */
+    void push(NotifiedChunk chunk) {
+        if (pushedCount.incrementAndGet() > MAX_PUSHED) {
+            pushedCount.decrementAndGet();
+            signal(WAKE);
+            return;
+        }
+        pushed.add(chunk);
+        signal(PUSHED);
+    }
+
     /** Shutdown: a following follower ends with {@link FollowFailure#SHUTTING_DOWN}; a plain read finishes. */
     void shutdown() {
         signal(SHUTDOWN);
@@ -119,6 +144,7 @@ public final class Follower<S extends FollowSink> {
             return;
         }
         dirty |= (bits & WAKE) != 0;
+        takePushed();
         if ((bits & TICK) != 0) {
             onTick(System.nanoTime());
         }
@@ -138,6 +164,32 @@ public final class Follower<S extends FollowSink> {
                 && sink.isReady()) {
             sink.keepalive();
             lastWriteAt = now;
+        }
+    }
+
+    /**
+     * Offers the notified chunks to the source in their order, queueing what it hands back, while the follower is
+     * not reading, not behind ({@code dirty}) and its queue is short; every other chunk leaves a read to do.
+     */
+    private void takePushed() {
+        NotifiedChunk chunk;
+        while ((chunk = pushed.poll()) != null) {
+            pushedCount.decrementAndGet();
+            Delivery<S> last = pending.peekLast();
+            if (last != null && last.isLast()) {
+                continue;
+            }
+            Optional<Round<S>> round = dirty || state == FollowerState.READING || pending.size() >= MAX_PENDING
+                    ? Optional.empty() : source.offer(chunk);
+            if (round.isEmpty()) {
+                dirty = true;
+                continue;
+            }
+            dirty |= round.get().more();
+            pending.addAll(round.get().events());
+            if (!pending.isEmpty()) {
+                state = FollowerState.SENDING;
+            }
         }
     }
 

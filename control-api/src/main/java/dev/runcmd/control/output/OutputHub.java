@@ -7,9 +7,11 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,6 +50,8 @@ public class OutputHub {
     private final Set<Follower<?>> all = ConcurrentHashMap.newKeySet();
     /** The followers each notification payload wakes. */
     private final ConcurrentHashMap<UUID, Set<Follower<?>>> byId = new ConcurrentHashMap<>();
+    /** Notifications that carried a chunk, since start. */
+    private final AtomicLong notifiedChunks = new AtomicLong();
     private volatile ListenState state = ListenState.CONNECTING;
     private volatile PgSubscriber subscriber;
     private volatile long timerId = -1;
@@ -136,6 +140,11 @@ public class OutputHub {
         return set == null ? 0 : set.size();
     }
 
+    /** How many notifications carried a chunk for a follower of this process, since it started. */
+    public long notifiedChunks() {
+        return notifiedChunks.get();
+    }
+
     /** True while LISTEN is active. */
     public boolean isListening() {
         return state == ListenState.LISTENING;
@@ -189,16 +198,28 @@ public class OutputHub {
         all.forEach(Follower::wake);
     }
 
+    /**
+     * A payload is an id alone (an execution's or a job's), or a small stored chunk whose first word is its
+     * execution's id (V15): its followers get the chunk, and deliver it without a read when they can.
+     */
     private void onNotification(String payload) {
+        int space = payload.indexOf(' ');
         UUID id;
         try {
-            id = UUID.fromString(payload);
+            id = UUID.fromString(space < 0 ? payload : payload.substring(0, space));
         } catch (IllegalArgumentException e) {
             LOG.debugf("Ignoring a %s notification that is not an execution or job id", CHANNEL);
             return;
         }
         Set<Follower<?>> woken = byId.get(id);
-        if (woken != null) {
+        if (woken == null) {
+            return;
+        }
+        Optional<NotifiedChunk> chunk = space < 0 ? Optional.empty() : NotifiedChunk.parse(payload);
+        if (chunk.isPresent()) {
+            notifiedChunks.incrementAndGet();
+            woken.forEach(follower -> follower.push(chunk.get()));
+        } else {
             woken.forEach(Follower::wake);
         }
     }

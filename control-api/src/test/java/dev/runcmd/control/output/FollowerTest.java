@@ -22,11 +22,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A follower against a store that goes away (it waits and reads again instead of ending) and a hub that shuts
- * down (following followers end with SHUTTING_DOWN at once, reading ones finish). Real Vert.x contexts; the
+ * A follower against a store that goes away (it waits and reads again instead of ending), a hub that shuts
+ * down (following followers end with SHUTTING_DOWN at once, reading ones finish), and chunks that come with their
+ * notification (delivered without a read when they continue what the client has). Real Vert.x contexts; the
  * reads come from a scripted reader instead of PostgreSQL.
  */
-class FollowerOutageAndShutdownTest {
+class FollowerTest {
 
     private static final Duration LONG = Duration.ofMinutes(10);
     private static final ExecutionStatus RUNNING =
@@ -102,8 +103,72 @@ class FollowerOutageAndShutdownTest {
         assertEquals("end Running", sink.next());
     }
 
+    @Test
+    void aNotifiedChunkThatContinuesTheOutputIsDeliveredWithoutARead() throws Exception {
+        script.add(() -> Uni.createFrom().item(Optional.of(batchWith("hi\n"))));
+        RecordingSink sink = new RecordingSink();
+        Follower<OutputSink> follower = follow(sink, true, LONG);
+        assertEquals("chunk stdout 0 hi\n", sink.next());
+        assertTrue(sink.readsStarted(1), "no first read");
+        assertTrue(sink.readsStarted(1), "no read after the first round, which may have had more");
+        follower.push(notified(StdStream.STDOUT, 3, "there\n"));
+        follower.push(notified(StdStream.STDERR, 0, "warn\n"));
+        assertEquals("chunk stdout 3 there\n", sink.next());
+        assertEquals("chunk stderr 0 warn\n", sink.next());
+        follower.push(notified(StdStream.STDOUT, 0, "hi\nthere\n")); // already delivered: nothing, and no read
+        follower.push(notified(StdStream.STDOUT, 5, "ere\nagain\n")); // overlaps: only the new part
+        assertEquals("chunk stdout 9 again\n", sink.next());
+        assertEquals(null, sink.reads.poll(200, TimeUnit.MILLISECONDS), "a notified chunk caused a read");
+    }
+
+    @Test
+    void aNotifiedChunkAfterAGapIsReadFromTheStoreInstead() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        Follower<OutputSink> follower = follow(sink, true, LONG);
+        assertTrue(sink.readsStarted(1), "no first read");
+        follower.push(notified(StdStream.STDOUT, 7, "later\n"));
+        assertEquals(Offsets.ZERO, sink.reads.poll(5, TimeUnit.SECONDS), "the gap was not read from the store");
+        assertEquals(null, sink.events.poll(200, TimeUnit.MILLISECONDS), "the chunk after the gap was delivered");
+    }
+
+    @Test
+    void aNotifiedChunkReachingTheLastLimitEndsTheDeliveryThroughARead() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        Follower<OutputSink> follower = follow(sink, FollowSpec.single(executionId, StdStream.STDOUT, 0, 4, true));
+        assertTrue(sink.readsStarted(1), "no first read");
+        follower.push(notified(StdStream.STDOUT, 0, "one\ntwo\n"));
+        assertEquals("chunk stdout 0 one\n", sink.next());
+        assertTrue(sink.readsStarted(1), "no read after the limit");
+        assertEquals("end Running", sink.next());
+    }
+
+    @Test
+    void notificationPayloadsParse() {
+        UUID id = UUID.randomUUID();
+        NotifiedChunk chunk = NotifiedChunk.parse(id + " 2 123 aGVs\nbG8=").orElseThrow();
+        assertEquals(id, chunk.executionId());
+        assertEquals(StdStream.STDERR, chunk.stream());
+        assertEquals(123, chunk.offset());
+        assertEquals("hello", new String(chunk.data(), StandardCharsets.UTF_8));
+        for (String payload : List.of(id.toString(), id + " 3 0 aGk=", id + " 1 -1 aGk=", id + " 1 x aGk=",
+                "job 1 0 aGk=", id + " 1 0 ", id + " 1 0 *")) {
+            assertEquals(Optional.empty(), NotifiedChunk.parse(payload), payload);
+        }
+    }
+
+    private NotifiedChunk notified(StdStream stream, long offset, String text) {
+        return new NotifiedChunk(executionId, stream, offset, text.getBytes(StandardCharsets.UTF_8));
+    }
+
     private Follower<OutputSink> follow(RecordingSink sink, boolean follow, Duration outage) {
-        FollowSpec spec = FollowSpec.both(executionId, Offsets.ZERO, follow);
+        return follow(sink, FollowSpec.both(executionId, Offsets.ZERO, follow), outage);
+    }
+
+    private Follower<OutputSink> follow(RecordingSink sink, FollowSpec spec) {
+        return follow(sink, spec, LONG);
+    }
+
+    private Follower<OutputSink> follow(RecordingSink sink, FollowSpec spec, Duration outage) {
         FollowTimings timings = FollowTimings.of(LONG, LONG, LONG, outage);
         Follower<OutputSink> follower = new Follower<>(new ExecutionSource(spec, new ScriptedReader(sink)), sink,
                 vertx.getOrCreateContext(), timings, hub, () -> { });
@@ -139,7 +204,7 @@ class FollowerOutageAndShutdownTest {
     private static final class RecordingSink implements OutputSink {
 
         final BlockingQueue<Offsets> reads = new LinkedBlockingQueue<>();
-        private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        final BlockingQueue<String> events = new LinkedBlockingQueue<>();
 
         String next() throws InterruptedException {
             return events.poll(5, TimeUnit.SECONDS);
