@@ -29,6 +29,7 @@ import dev.runcmd.proto.v1.Parameter;
 import dev.runcmd.proto.v1.RunCommand;
 import dev.runcmd.proto.v1.RunCommandDefinition;
 import dev.runcmd.proto.v1.RunCommandsGrpc;
+import dev.runcmd.proto.v1.SystemData;
 import dev.runcmd.proto.v1.UpdateRunCommandRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -53,9 +54,9 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * The public runcmd.v1 API does what REST does, with REST's rules and messages: every source kind, run-as, output
- * blobs, dependsOn, update with a field mask (REST's PATCH), the run command list and the execution history a
- * page at a time, and the long-running operations; each refusal is the status REST's code stands for, with REST's
- * own message (or, for paging, one naming the gRPC field instead of REST's query parameter).
+ * blobs, dependsOn, systemData, update with a field mask (REST's PATCH), the run command list and the execution
+ * history a page at a time, and the long-running operations; each refusal is the status REST's code stands for,
+ * with REST's own message (or, for paging, one naming the gRPC field instead of REST's query parameter).
  */
 @QuarkusTest
 @WithTestResource(EmbeddedPostgresResource.class)
@@ -129,6 +130,41 @@ class RunCommandGrpcParityTest {
                 .addParameters(Parameter.newBuilder().setName("script").setValue("uname -a")).build());
         assertEquals("RunShellScript", builtIn.getCommandId());
         assertEquals(rest.getString("location"), builtIn.getLocation());
+    }
+
+    @Test
+    void systemDataNamesTheCreatorAndTheLastModifierAsRestDoes() {
+        Db.insertMachine(Arm.SUB, "rg-gp-system", "m1");
+        String operator = CallerIdentityTest.createToken("gp-operator", "Run Command Operator",
+                "/subscriptions/" + Arm.SUB + "/resourceGroups/rg-gp-system");
+        RunCommand created = runCommands.createOrUpdateRunCommand(create("rg-gp-system", "rc").setScript("true")
+                .setRunAsUser("deploy").build());
+        assertEquals("test-owner", created.getSystemData().getCreatedBy());
+        assertEquals("test-owner", created.getSystemData().getLastModifiedBy());
+
+        RunCommand updated = runCommands.withInterceptors(TestAuth.bearer(operator)).updateRunCommand(update(
+                "rg-gp-system", "rc", RunCommandDefinition.newBuilder().setTimeoutInSeconds(60).build()));
+        RunCommand read = runCommands.getRunCommand(get("rg-gp-system", "rc"));
+
+        JsonPath rest = request().get(runCommand("rg-gp-system", "m1", "rc")).then().statusCode(200).extract()
+                .jsonPath();
+        SystemData expected = SystemData.newBuilder()
+                .setCreatedBy(rest.getString("systemData.createdBy"))
+                .setCreatedByType(rest.getString("systemData.createdByType"))
+                .setCreatedAt(rest.getString("systemData.createdAt"))
+                .setLastModifiedBy(rest.getString("systemData.lastModifiedBy"))
+                .setLastModifiedByType(rest.getString("systemData.lastModifiedByType"))
+                .setLastModifiedAt(rest.getString("systemData.lastModifiedAt"))
+                .build();
+        assertEquals(expected, read.getSystemData());
+        assertEquals(expected, updated.getSystemData(), "the update answers the systemData it stored");
+        assertEquals("test-owner", expected.getCreatedBy());
+        assertEquals("gp-operator", expected.getLastModifiedBy());
+        assertEquals("Application", expected.getLastModifiedByType());
+        assertEquals(created.getSystemData().getCreatedAt(), expected.getCreatedAt(), "creation stays put");
+        assertFalse(expected.getLastModifiedAt().isEmpty());
+        assertEquals(List.of(expected), runCommands.listRunCommands(list("rg-gp-system").build())
+                .getRunCommandsList().stream().map(RunCommand::getSystemData).toList());
     }
 
     @Test
