@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -17,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A real HTTP server on the loopback address and a free port, answering each route with scripted replies in order
@@ -75,13 +77,29 @@ public final class ScriptedServer implements AutoCloseable {
      * held open does not keep other requests waiting.
      */
     public static ScriptedServer start() throws IOException {
-        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        return start(0, routes -> { });
+    }
+
+    /**
+     * Starts a server on 127.0.0.1 and {@code port} (0: a free one) with the routes {@code script} sets: they are
+     * in place before the first request is handled, even one a client sent while the port was being bound.
+     */
+    public static ScriptedServer start(int port, Consumer<ScriptedServer> script) throws IOException {
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         ExecutorService handlers = Executors.newCachedThreadPool();
         http.setExecutor(handlers);
         ScriptedServer scripted = new ScriptedServer(http, handlers);
         http.createContext("/", scripted::handle);
+        script.accept(scripted);
         http.start();
         return scripted;
+    }
+
+    /** A loopback port nothing listens on: found free, then let go. */
+    public static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
     }
 
     /**
