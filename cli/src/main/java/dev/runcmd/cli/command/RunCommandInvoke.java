@@ -22,7 +22,16 @@ import picocli.CommandLine.Spec;
  * succeeded.
  */
 @Command(name = "invoke", mixinStandardHelpOptions = true,
-        description = "Run a script on many machines (a fan-out job); waits for every target to end.")
+        description = "Run a script on many machines (a fan-out job); waits for every target to end.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  runcmd run-command invoke -n patch-2026-12 \\",
+                "      --targets tag:env=prod --targets machine:db-1,db-2 \\",
+                "      --max-concurrency 10%% --max-errors 1 \\",
+                "      --run-as-user ops --script 'apt-get -y upgrade'",
+                "  runcmd run-command invoke --targets machine:web-1,web-2 \\",
+                "      --script-file check.sh --follow",
+                "  runcmd run-command invoke -n disk-report --targets tag:role=db \\",
+                "      --command-id DiskUsage --no-wait"})
 final class RunCommandInvoke implements Callable<Integer> {
 
     @Spec CommandLine.Model.CommandSpec spec;
