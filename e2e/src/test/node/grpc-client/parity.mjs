@@ -1,7 +1,7 @@
 // Drives runcmd.v1 from a second language, as a Node.js client would: creates a run command with an inline
-// script over gRPC, waits for it to end, reads it back, lists its executions, reads its operation, and checks
-// that a request REST refuses is INVALID_ARGUMENT with REST's message. Prints one "ok <step>" line per step and
-// exits 0, or prints the failure and exits 1.
+// script over gRPC, waits for it to end, reads it back, lists its executions, reads its operation, pages through
+// the machine's run commands, and checks that a request REST refuses is INVALID_ARGUMENT with REST's message.
+// Prints one "ok <step>" line per step and exits 0, or prints the failure and exits 1.
 //
 // Environment: RUNCMD_ADDRESS (host:port of the control API), RUNCMD_TOKEN (a bearer token), RUNCMD_SUBSCRIPTION,
 // RUNCMD_RESOURCE_GROUP, RUNCMD_MACHINE, RUNCMD_PROTO_DIR (the folder holding runcmd/v1/runcmd.proto),
@@ -107,6 +107,41 @@ async function main() {
   });
   assert.equal(operation.status, 'Succeeded');
   console.log('ok operation');
+
+  // Two more run commands, so that pages of one take at least three answers.
+  const extra = [`${name}-page-1`, `${name}-page-2`];
+  for (const other of extra) {
+    await call(runCommands, 'CreateOrUpdateRunCommand', { machine, name: other, location: 'e2e', script: 'true' });
+  }
+  // Other tests of the suite may have run commands on this machine too; the server's order is by name.
+  const all = (await call(runCommands, 'ListRunCommands', { machine, page_size: 1000 })).run_commands
+    .map((r) => r.name);
+  for (const expected of [name, ...extra]) {
+    assert.ok(all.includes(expected), `${expected} is listed: ${all}`);
+  }
+  const listed = [];
+  let token = '';
+  do {
+    assert.ok(listed.length < all.length, `the tokens end after ${all.length} pages of one`);
+    const page = await call(runCommands, 'ListRunCommands', { machine, page_size: 1, page_token: token });
+    assert.equal(page.run_commands.length, 1, JSON.stringify(page));
+    listed.push(page.run_commands[0].name);
+    token = page.next_page_token;
+  } while (token !== '');
+  assert.deepEqual(listed, all, 'pages of one chain through every run command once, in order');
+  const byDefault = await call(runCommands, 'ListRunCommands', { machine });
+  assert.equal(byDefault.run_commands.length, Math.min(50, listed.length), 'page_size 0: pages of 50');
+  await assert.rejects(call(runCommands, 'ListRunCommands', { machine, page_size: 1001 }), (error) => {
+    assert.equal(error.code, grpc.status.INVALID_ARGUMENT);
+    assert.equal(details(error), 'page_size: must be from 1 to 1000, or 0 for the default; got 1001');
+    return true;
+  });
+  await assert.rejects(call(runCommands, 'ListRunCommands', { machine, page_token: 'not-a-token' }), (error) => {
+    assert.equal(error.code, grpc.status.INVALID_ARGUMENT);
+    assert.match(details(error), /^page_token: not a token this list issued/);
+    return true;
+  });
+  console.log('ok list-pages');
 
   await assert.rejects(call(runCommands, 'CreateOrUpdateRunCommand', {
     machine, name: `${name}-bad`, location: 'e2e', script_uri: 'ftp://scripts.example.test/s.sh',

@@ -48,6 +48,9 @@ public final class Main {
         // @FILE is runcmd's own syntax for secrets read from a file (--run-as-password @FILE,
         // --protected-parameters NAME=@FILE), not picocli's argument files.
         commandLine.setExpandAtFiles(false);
+        // picocli's own help command, whose annotation is not ours to extend, shows examples like every other.
+        commandLine.getSubcommands().get("help").getCommandSpec().usageMessage().footerHeading("%nExamples:%n")
+                .footer("  runcmd help run-command create", "  runcmd help job logs");
         return commandLine;
     }
 }

@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.FieldMask;
+import dev.runcmd.control.arm.PageRequest;
+import dev.runcmd.control.runcommand.ExecutionHistoryReader;
 import dev.runcmd.proto.secrets.SecretBox;
 import dev.runcmd.proto.v1.CreateOrUpdateRunCommandRequest;
 import dev.runcmd.proto.v1.Execution;
@@ -18,6 +20,8 @@ import dev.runcmd.proto.v1.GetOperationRequest;
 import dev.runcmd.proto.v1.GetRunCommandRequest;
 import dev.runcmd.proto.v1.ListExecutionsRequest;
 import dev.runcmd.proto.v1.ListExecutionsResponse;
+import dev.runcmd.proto.v1.ListRunCommandsRequest;
+import dev.runcmd.proto.v1.ListRunCommandsResponse;
 import dev.runcmd.proto.v1.MachineRef;
 import dev.runcmd.proto.v1.Operation;
 import dev.runcmd.proto.v1.OperationsGrpc;
@@ -25,6 +29,7 @@ import dev.runcmd.proto.v1.Parameter;
 import dev.runcmd.proto.v1.RunCommand;
 import dev.runcmd.proto.v1.RunCommandDefinition;
 import dev.runcmd.proto.v1.RunCommandsGrpc;
+import dev.runcmd.proto.v1.SystemData;
 import dev.runcmd.proto.v1.UpdateRunCommandRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -36,6 +41,7 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -48,8 +54,9 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * The public runcmd.v1 API does what REST does, with REST's rules and messages: every source kind, run-as, output
- * blobs, dependsOn, update with a field mask (REST's PATCH), the execution history and the long-running
- * operations; each refusal is the status REST's code stands for, with REST's own message.
+ * blobs, dependsOn, systemData, update with a field mask (REST's PATCH), the run command list and the execution
+ * history a page at a time, and the long-running operations; each refusal is the status REST's code stands for,
+ * with REST's own message (or, for paging, one naming the gRPC field instead of REST's query parameter).
  */
 @QuarkusTest
 @WithTestResource(EmbeddedPostgresResource.class)
@@ -123,6 +130,41 @@ class RunCommandGrpcParityTest {
                 .addParameters(Parameter.newBuilder().setName("script").setValue("uname -a")).build());
         assertEquals("RunShellScript", builtIn.getCommandId());
         assertEquals(rest.getString("location"), builtIn.getLocation());
+    }
+
+    @Test
+    void systemDataNamesTheCreatorAndTheLastModifierAsRestDoes() {
+        Db.insertMachine(Arm.SUB, "rg-gp-system", "m1");
+        String operator = CallerIdentityTest.createToken("gp-operator", "Run Command Operator",
+                "/subscriptions/" + Arm.SUB + "/resourceGroups/rg-gp-system");
+        RunCommand created = runCommands.createOrUpdateRunCommand(create("rg-gp-system", "rc").setScript("true")
+                .setRunAsUser("deploy").build());
+        assertEquals("test-owner", created.getSystemData().getCreatedBy());
+        assertEquals("test-owner", created.getSystemData().getLastModifiedBy());
+
+        RunCommand updated = runCommands.withInterceptors(TestAuth.bearer(operator)).updateRunCommand(update(
+                "rg-gp-system", "rc", RunCommandDefinition.newBuilder().setTimeoutInSeconds(60).build()));
+        RunCommand read = runCommands.getRunCommand(get("rg-gp-system", "rc"));
+
+        JsonPath rest = request().get(runCommand("rg-gp-system", "m1", "rc")).then().statusCode(200).extract()
+                .jsonPath();
+        SystemData expected = SystemData.newBuilder()
+                .setCreatedBy(rest.getString("systemData.createdBy"))
+                .setCreatedByType(rest.getString("systemData.createdByType"))
+                .setCreatedAt(rest.getString("systemData.createdAt"))
+                .setLastModifiedBy(rest.getString("systemData.lastModifiedBy"))
+                .setLastModifiedByType(rest.getString("systemData.lastModifiedByType"))
+                .setLastModifiedAt(rest.getString("systemData.lastModifiedAt"))
+                .build();
+        assertEquals(expected, read.getSystemData());
+        assertEquals(expected, updated.getSystemData(), "the update answers the systemData it stored");
+        assertEquals("test-owner", expected.getCreatedBy());
+        assertEquals("gp-operator", expected.getLastModifiedBy());
+        assertEquals("Application", expected.getLastModifiedByType());
+        assertEquals(created.getSystemData().getCreatedAt(), expected.getCreatedAt(), "creation stays put");
+        assertFalse(expected.getLastModifiedAt().isEmpty());
+        assertEquals(List.of(expected), runCommands.listRunCommands(list("rg-gp-system").build())
+                .getRunCommandsList().stream().map(RunCommand::getSystemData).toList());
     }
 
     @Test
@@ -254,6 +296,57 @@ class RunCommandGrpcParityTest {
     }
 
     @Test
+    void runCommandsAreListedByNameAPageAtATimeWithRestsTokens() {
+        Db.insertMachine(Arm.SUB, "rg-gp-pages", "m1");
+        for (String name : List.of("e", "c", "a", "d", "b")) {
+            runCommands.createOrUpdateRunCommand(create("rg-gp-pages", name).setScript("echo " + name).build());
+        }
+
+        List<List<String>> pages = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
+        String token = "";
+        do {
+            ListRunCommandsResponse page = runCommands.listRunCommands(list("rg-gp-pages").setPageSize(2)
+                    .setPageToken(token).build());
+            pages.add(page.getRunCommandsList().stream().map(RunCommand::getName).toList());
+            token = page.getNextPageToken();
+            tokens.add(token);
+        } while (!token.isEmpty() && pages.size() < 10);
+
+        assertEquals(List.of(List.of("a", "b"), List.of("c", "d"), List.of("e")), pages,
+                "every run command once, by name, in pages of two");
+        String restNextLink = request().queryParam("$top", 2).get(Arm.runCommands("rg-gp-pages", "m1")).then()
+                .statusCode(200).extract().path("nextLink");
+        assertTrue(restNextLink.endsWith("$skipToken=" + tokens.get(0)),
+                "the token is REST's $skipToken for the same page: " + restNextLink + " vs " + tokens.get(0));
+        ListRunCommandsResponse all = runCommands.listRunCommands(list("rg-gp-pages").build());
+        assertEquals(List.of("a", "b", "c", "d", "e"),
+                all.getRunCommandsList().stream().map(RunCommand::getName).toList(), "page_size 0: the default");
+        assertEquals("", all.getNextPageToken());
+    }
+
+    @Test
+    void runCommandListRefusesABadPageSizeOrAForeignToken() {
+        Db.insertMachine(Arm.SUB, "rg-gp-pages-bad", "m1");
+        runCommands.createOrUpdateRunCommand(create("rg-gp-pages-bad", "rc").setScript("true").build());
+
+        for (int size : new int[] {-1, 1001}) {
+            assertInvalid("page_size: must be from 1 to 1000, or 0 for the default; got " + size,
+                    () -> runCommands.listRunCommands(list("rg-gp-pages-bad").setPageSize(size).build()));
+        }
+        String executionsToken = PageRequest.token(ExecutionHistoryReader.PAGE_KIND, "rc");
+        for (String token : List.of("%%%", "garbage", executionsToken)) {
+            assertInvalid("page_token: not a token this list issued; pass the next_page_token of the previous "
+                    + "answer", () -> runCommands.listRunCommands(list("rg-gp-pages-bad").setPageToken(token)
+                            .build()));
+        }
+        assertEquals(1, runCommands.listRunCommands(list("rg-gp-pages-bad").setPageSize(1000).build())
+                .getRunCommandsCount(), "1000 is the largest page");
+        assertCode(Status.Code.NOT_FOUND, () -> runCommands.listRunCommands(ListRunCommandsRequest.newBuilder()
+                .setMachine(ref("rg-gp-pages-bad").toBuilder().setMachineName("absent")).build()));
+    }
+
+    @Test
     void operationsReadAsRestsStatusMonitor() {
         Db.insertMachine(Arm.SUB, "rg-gp-operations", "m1");
         RunCommand created = runCommands.createOrUpdateRunCommand(create("rg-gp-operations", "rc").setScript("true")
@@ -324,6 +417,10 @@ class RunCommandGrpcParityTest {
                 .setUpdateMask(FieldMask.newBuilder().addAllPaths(List.of(mask))).build();
     }
 
+    private static ListRunCommandsRequest.Builder list(String rg) {
+        return ListRunCommandsRequest.newBuilder().setMachine(ref(rg));
+    }
+
     private static ListExecutionsRequest.Builder executions(String rg, String name) {
         return ListExecutionsRequest.newBuilder().setMachine(ref(rg)).setName(name);
     }
@@ -345,6 +442,12 @@ class RunCommandGrpcParityTest {
 
     private static SecretBox box() {
         return SecretBox.fromBase64Key(ConfigProvider.getConfig().getValue("runcmd.secrets.key", String.class));
+    }
+
+    private static void assertInvalid(String description, Executable call) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
+        assertEquals(description, e.getStatus().getDescription());
     }
 
     private static void assertCode(Status.Code expected, Executable call) {

@@ -1,6 +1,7 @@
 package dev.runcmd.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The CLI's flags and commands that mirror the REST API and {@code az connectedmachine run-command}, run as a user
  * runs them against the real stack: script-uri, command-id, run-as-user with its password from stdin, blob URIs,
- * tags, depends-on, update (PATCH merge), wait and its exit codes, operation show, and secrets read from files.
+ * tags, depends-on, update (PATCH merge), wait and its exit codes, invoke's wait for a job, operation show, and
+ * secrets read from files.
  */
 class CliParityEndToEndTest {
 
@@ -147,6 +149,18 @@ class CliParityEndToEndTest {
 
         cli.runCommand("create", "-n", "cli-limit", "--script", "sleep 60", "--timeout-in-seconds", "1", "--no-wait");
         assertEquals(124, cli.runCommand("wait", "-n", "cli-limit").exitCode());
+    }
+
+    @Test
+    void invokeWaitsOnTheJobsEventStreamAndPrintsEveryTarget() throws Exception {
+        CliProcess.Run invoked = cli.run("run-command", "invoke", "-n", "cli-invoke", "--targets",
+                "machine:" + Stack.MAIN_MACHINE, "--script", "echo invoked; exit 4");
+
+        assertEquals(1, invoked.exitCode(), invoked.toString());
+        assertTrue(invoked.stderr().contains("runcmd: Running: 1 of 1 targets ended (Failed 1)\n"),
+                "the progress came from the stream's end event: " + invoked.stderr());
+        assertTrue(invoked.stdout().matches("(?s).*\\n" + Stack.MAIN_MACHINE + " +Failed +4 .*"), invoked.stdout());
+        assertFalse(invoked.stdout().contains("invoked"), "waiting shows no output: " + invoked.stdout());
     }
 
     @Test

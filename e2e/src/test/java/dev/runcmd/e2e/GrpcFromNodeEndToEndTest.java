@@ -15,18 +15,20 @@ import org.junit.jupiter.api.Test;
 /**
  * The public gRPC API from a second language: a Node.js client ({@code @grpc/grpc-js} with
  * {@code @grpc/proto-loader} reading the repository's {@code runcmd.proto}) creates a run command with an inline
- * bash script on the real stack, reads it back once the agent ran it, lists its executions, reads its operation
- * and checks that invalid requests are INVALID_ARGUMENT with REST's message ({@code e2e/src/test/node/grpc-client}).
+ * bash script on the real stack, reads it back once the agent ran it, lists its executions, reads its operation,
+ * pages through the machine's run commands one at a time until the tokens end (and has a bad page size and token
+ * refused), and checks that invalid requests are INVALID_ARGUMENT with REST's message
+ * ({@code e2e/src/test/node/grpc-client}).
  * The client's packages are installed from its package-lock.json with {@code npm ci} into the build directory on
  * first use, as Azurite is.
  */
 class GrpcFromNodeEndToEndTest {
 
     private static final List<String> STEPS = List.of("ok create", "ok read", "ok executions", "ok operation",
-            "ok invalid", "ok update-mask");
+            "ok list-pages", "ok invalid", "ok update-mask");
 
     @Test
-    void aNodeClientCreatesReadsListsAndIsRefusedAsRestIs() throws Exception {
+    void aNodeClientCreatesReadsPagesListsAndIsRefusedAsRestIs() throws Exception {
         Stack stack = Stack.get();
         Path home = Path.of(System.getProperty("runcmd.home", "."));
         Path client = install(home);

@@ -28,6 +28,9 @@ import picocli.CommandLine.Parameters;
                 + "(--token, RUNCMD_TOKEN, the login profile, the local stack's owner token); an expired login is "
                 + "renewed first:",
                 "  curl -H \"Authorization: Bearer $(runcmd auth token)\" ..."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  runcmd auth token",
+                "  runcmd auth token --endpoint https://control.example    # the login's token"},
         subcommands = {AuthTokenCommand.Create.class, AuthTokenCommand.ListAll.class, AuthTokenCommand.Revoke.class})
 final class AuthTokenCommand implements Callable<Integer> {
 
@@ -59,7 +62,12 @@ final class AuthTokenCommand implements Callable<Integer> {
             description = {"Create a runcmd token holding one role at one scope (and below), and print it alone on "
                     + "stdout (TOKEN=$(runcmd auth token create ...)); what it allows goes to stderr. The token is "
                     + "shown only this once.",
-                    "Present it as RUNCMD_TOKEN=\"$TOKEN\" runcmd ... or Authorization: Bearer $TOKEN."})
+                    "Present it as RUNCMD_TOKEN=\"$TOKEN\" runcmd ... or Authorization: Bearer $TOKEN."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  runcmd auth token create --role Reader --expires-in 12h --name dashboard",
+                    "  TOKEN=$(runcmd auth token create --role 'Run Command Operator' \\",
+                    "      --scope /subscriptions/SUB/resourceGroups/web \\",
+                    "      --expires-in 90d --name ci-deploy)"})
     static final class Create implements Callable<Integer> {
         @Mixin AccountOptions options;
 
@@ -115,7 +123,11 @@ final class AuthTokenCommand implements Callable<Integer> {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "List runcmd tokens, expired and revoked ones included (never their secrets).")
+            description = "List runcmd tokens, expired and revoked ones included (never their secrets).",
+            footerHeading = "%nExamples:%n",
+            footer = {"  runcmd auth token list",
+                    "  runcmd auth token list \\",
+                    "      --query \"[?properties.revokedAt==null].properties.displayName\" -o tsv"})
     static final class ListAll implements Callable<Integer> {
         @Mixin AccountOptions options;
         @Mixin TopOption top;
@@ -130,7 +142,11 @@ final class AuthTokenCommand implements Callable<Integer> {
     }
 
     @Command(name = "revoke", mixinStandardHelpOptions = true,
-            description = "Revoke a runcmd token at once: requests presenting it are refused from then on.")
+            description = "Revoke a runcmd token at once: requests presenting it are refused from then on.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  runcmd auth token revoke 0123456789abcdef0123456789abcdef",
+                    "  runcmd auth token revoke $(runcmd auth token list \\",
+                    "      --query \"[?properties.displayName=='ci-deploy'].name\" -o tsv)"})
     static final class Revoke implements Callable<Integer> {
         @Mixin AccountOptions options;
 

@@ -14,9 +14,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "completion", mixinStandardHelpOptions = true,
         description = "Print the shell completion script for bash or zsh.",
-        footerHeading = "%nSet up:%n",
-        footer = {"  bash: source <(runcmd completion bash)      (add it to ~/.bashrc to keep it)",
-                "  zsh:  source <(runcmd completion zsh)       (add it to ~/.zshrc to keep it)"})
+        footerHeading = "%nExamples:%n",
+        footer = {"  source <(runcmd completion bash)    # bash; add this line to ~/.bashrc",
+                "  source <(runcmd completion zsh)     # zsh; add this line to ~/.zshrc",
+                "  runcmd completion bash > ~/.local/share/bash-completion/completions/runcmd"})
 public final class CompletionCommand implements Callable<Integer> {
 
     /** The shells a script is generated for. */

@@ -16,7 +16,11 @@ import picocli.CommandLine.Option;
  * {@code runcmd demo}: starts the stack on free ports, runs one run command on this machine while
  * following its output live (Server-Sent Events), shows the resource, and stops everything.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "Start the local stack, run one script on this machine showing its output live, stop.")
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start the local stack, run one script on this machine showing its output live, stop.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  runcmd demo",
+                "  runcmd demo --data-dir /tmp/runcmd-demo"})
 public final class DemoCommand implements Callable<Integer> {
 
     static final String SCRIPT = """

@@ -105,7 +105,10 @@ public final class JobCommand {
                 ? ExitCodes.CANCELED : ExitCodes.ERROR;
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a job and its counts per state.")
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a job and its counts per state.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  runcmd job show -n patch-2026-12",
+                    "  runcmd job show -n patch-2026-12 --query properties.executionStateCounts"})
     static final class Show implements Callable<Integer> {
         @Mixin ClientOptions options;
         @Mixin Name job;
@@ -139,7 +142,11 @@ public final class JobCommand {
     }
 
     @Command(name = "targets", mixinStandardHelpOptions = true,
-            description = "List a job's targets with their state and exit code; exits 0 only if all succeeded.")
+            description = "List a job's targets with their state and exit code; exits 0 only if all succeeded.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  runcmd job targets -n patch-2026-12",
+                    "  runcmd job targets -n patch-2026-12 \\",
+                    "      --query \"[?executionState=='Failed'].machine\" -o tsv"})
     static final class Targets implements Callable<Integer> {
         @Mixin ClientOptions options;
         @Mixin Name job;
@@ -152,7 +159,10 @@ public final class JobCommand {
     }
 
     @Command(name = "logs", mixinStandardHelpOptions = true,
-            description = "Print a job's merged output, each line prefixed with its machine; --follow until it ends.")
+            description = "Print a job's merged output, each line prefixed with its machine; --follow until it ends.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  runcmd job logs -n patch-2026-12",
+                    "  runcmd job logs -n patch-2026-12 -f | grep -i error"})
     static final class Logs implements Callable<Integer> {
         @Mixin ClientOptions options;
         @Mixin Name job;
@@ -170,7 +180,9 @@ public final class JobCommand {
     }
 
     @Command(name = "cancel", mixinStandardHelpOptions = true,
-            description = "Cancel a job: it starts no more targets and what runs is canceled.")
+            description = "Cancel a job: it starts no more targets and what runs is canceled.",
+            footerHeading = "%nExamples:%n",
+            footer = "  runcmd job cancel -n patch-2026-12")
     static final class Cancel implements Callable<Integer> {
         @Mixin ClientOptions options;
         @Mixin Name job;
@@ -184,7 +196,9 @@ public final class JobCommand {
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
-            description = "Delete a job and the run commands it created; what runs is stopped.")
+            description = "Delete a job and the run commands it created; what runs is stopped.",
+            footerHeading = "%nExamples:%n",
+            footer = "  runcmd job delete -n patch-2026-12")
     static final class Delete implements Callable<Integer> {
         @Mixin ClientOptions options;
         @Mixin Name job;

@@ -48,7 +48,10 @@ final class JoinTokenCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = {"Create a join token and print it alone on stdout (TOKEN=$(runcmd machine join-token create ...));",
-                    "what it allows goes to stderr. The token is shown only this once."})
+                    "what it allows goes to stderr. The token is shown only this once."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  runcmd machine join-token create --machine-name web-1 --expires-in 30m",
+                    "  TOKEN=$(runcmd machine join-token create -g ci --uses 20 --expires-in 2d)"})
     static final class Create implements Callable<Integer> {
         @Mixin ClientOptions options;
 
@@ -101,7 +104,10 @@ final class JoinTokenCommand {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "List the join tokens of the resource group, spent and expired ones included (never their secrets).")
+            description = "List the join tokens of the resource group, spent and expired ones included (never their secrets).",
+            footerHeading = "%nExamples:%n",
+            footer = {"  runcmd machine join-token list",
+                    "  runcmd machine join-token list --resource-group ci -o yaml"})
     static final class ListAll implements Callable<Integer> {
         @Mixin ClientOptions options;
         @Mixin TopOption top;
@@ -117,7 +123,9 @@ final class JoinTokenCommand {
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
-            description = "Delete a join token at once; machines that enrolled with it stay enrolled.")
+            description = "Delete a join token at once; machines that enrolled with it stay enrolled.",
+            footerHeading = "%nExamples:%n",
+            footer = "  runcmd machine join-token delete 9f3c2a1b7d4e8f60")
     static final class Delete implements Callable<Integer> {
         @Mixin ClientOptions options;
 

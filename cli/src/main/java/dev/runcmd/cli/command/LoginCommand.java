@@ -33,7 +33,17 @@ import picocli.CommandLine.Spec;
                 + "use its endpoint and token (renewed when it expires) unless --endpoint, --token or their "
                 + "variables say otherwise.",
                 "As an application: --client-secret-env VAR or --client-secret-file FILE (the secret is read from "
-                        + "there each time, never stored). As a person: --device-code."})
+                        + "there each time, never stored). As a person: --device-code."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  runcmd login --endpoint https://control.example \\",
+                "      --issuer https://idp.example/realms/ops --client-id runcmd-ci \\",
+                "      --client-secret-env CI_SECRET --resource urn:runcmd",
+                "  runcmd login --endpoint https://control.example \\",
+                "      --issuer https://idp.example/realms/ops --client-id runcmd-cli \\",
+                "      --device-code        # a person: open the address shown, enter the code",
+                "  runcmd login --endpoint https://runcmd.corp.internal \\",
+                "      --issuer https://sso.corp.internal --client-id runcmd-ci \\",
+                "      --client-secret-file /run/secrets/runcmd --ca-file corp-ca.pem"})
 public final class LoginCommand implements Callable<Integer> {
 
     /** What a person's login asks for when --scope is not given: an id and a refresh token. */

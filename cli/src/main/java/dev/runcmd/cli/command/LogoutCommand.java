@@ -7,7 +7,10 @@ import picocli.CommandLine.Command;
 
 /** {@code runcmd logout}: deletes the login profile (the identity provider's session is not touched). */
 @Command(name = "logout", mixinStandardHelpOptions = true,
-        description = "Forget the login: delete <config dir>/profile.json with its tokens.")
+        description = "Forget the login: delete <config dir>/profile.json with its tokens.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  runcmd logout",
+                "  RUNCMD_CONFIG_DIR=~/.runcmd-staging runcmd logout    # another config dir's"})
 public final class LogoutCommand implements Callable<Integer> {
 
     @Override

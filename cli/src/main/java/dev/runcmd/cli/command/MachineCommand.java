@@ -91,7 +91,10 @@ public final class MachineCommand {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one machine, with all its tags.")
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one machine, with all its tags.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  runcmd machine show -n web-1",
+                    "  runcmd machine show -n web-1 --query properties.status -o tsv"})
     static final class Show implements Callable<Integer> {
         @Mixin ClientOptions options;
 
@@ -109,7 +112,10 @@ public final class MachineCommand {
     @Command(name = "update", mixinStandardHelpOptions = true,
             description = {"Set a machine's tags: --tags replaces all the tags set through the API with the ones "
                     + "given, --clear-tags removes them all. Prints the machine.",
-                    "Tags its agent reports stay; a tag set through the API overrides the agent's of the same name."})
+                    "Tags its agent reports stay; a tag set through the API overrides the agent's of the same name."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  runcmd machine update -n web-1 --tags env=prod role=web",
+                    "  runcmd machine update -n web-1 --clear-tags"})
     static final class Update implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin ClientOptions options;
@@ -149,7 +155,10 @@ public final class MachineCommand {
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = {"Delete a machine: its identity is revoked (its agent is disconnected and can no longer "
                     + "connect) and its unfinished executions end Failed.",
-                    "It can enroll again with a new join token."})
+                    "It can enroll again with a new join token."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  runcmd machine delete web-1",
+                    "  runcmd machine delete build-7 --resource-group ci"})
     static final class Delete implements Callable<Integer> {
         @Mixin ClientOptions options;
 

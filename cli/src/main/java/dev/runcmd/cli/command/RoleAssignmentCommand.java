@@ -50,7 +50,14 @@ final class RoleAssignmentCommand {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Give a principal a role at a scope (and below).")
+            description = "Give a principal a role at a scope (and below).",
+            footerHeading = "%nExamples:%n",
+            footer = {"  runcmd role assignment create --role 'Run Command Operator' \\",
+                    "      --assignee 6d1a2f3e-0b7c-4a51-9e8d-2c4f5a6b7c8d \\",
+                    "      --scope /subscriptions/SUB/resourceGroups/web",
+                    "  runcmd role assignment create --role Reader \\",
+                    "      --assignee 0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f \\",
+                    "      --assignee-principal-type Group"})
     static final class Create implements Callable<Integer> {
         @Mixin AccountOptions options;
 
@@ -100,7 +107,13 @@ final class RoleAssignmentCommand {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "List the role assignments at a scope, above it and below it.")
+            description = "List the role assignments at a scope, above it and below it.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  runcmd role assignment list",
+                    "  runcmd role assignment list --scope /subscriptions/SUB/resourceGroups/web \\",
+                    "      --assignee 6d1a2f3e-0b7c-4a51-9e8d-2c4f5a6b7c8d",
+                    "  runcmd role assignment list --role Reader \\",
+                    "      --query \"[].properties.principalId\" -o tsv"})
     static final class ListAll implements Callable<Integer> {
         @Mixin AccountOptions options;
         @Mixin TopOption top;
@@ -138,7 +151,13 @@ final class RoleAssignmentCommand {
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = {"Delete role assignments: by id, or a principal's at exactly a scope (of one role, with --role).",
-                    "Deleting none is not an error."})
+                    "Deleting none is not an error."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  runcmd role assignment delete --role Reader \\",
+                    "      --assignee 6d1a2f3e-0b7c-4a51-9e8d-2c4f5a6b7c8d \\",
+                    "      --scope /subscriptions/SUB/resourceGroups/web",
+                    "  runcmd role assignment delete --ids $(runcmd role assignment list \\",
+                    "      --assignee 6d1a2f3e-0b7c-4a51-9e8d-2c4f5a6b7c8d --query \"[].id\" -o tsv)"})
     static final class Delete implements Callable<Integer> {
         @Mixin AccountOptions options;
 

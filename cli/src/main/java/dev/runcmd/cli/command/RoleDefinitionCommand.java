@@ -15,7 +15,10 @@ final class RoleDefinitionCommand {
 
     private static final List<String> HEADERS = List.of("NAME", "TYPE", "ID", "DESCRIPTION");
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the role definitions, or one by name.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the role definitions, or one by name.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  runcmd role definition list",
+                    "  runcmd role definition list --name 'Run Command Operator' -o json"})
     static final class ListAll implements Callable<Integer> {
         @Mixin AccountOptions options;
         @Mixin TopOption top;

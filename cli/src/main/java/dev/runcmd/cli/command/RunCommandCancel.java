@@ -7,7 +7,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code runcmd run-command cancel}: stops the current execution; its output so far is kept. */
-@Command(name = "cancel", mixinStandardHelpOptions = true, description = "Stop a run command's current execution (its whole process tree); the output so far is kept.")
+@Command(name = "cancel", mixinStandardHelpOptions = true,
+        description = "Stop a run command's current execution (its whole process tree); the output so far is kept.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  runcmd run-command cancel -n backup",
+                "  runcmd run-command cancel -n backup --machine-name db-1"})
 final class RunCommandCancel implements Callable<Integer> {
 
     @Mixin ClientOptions options;

@@ -87,7 +87,11 @@ public final class RunCommandCommand {
         }
     }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a run command; a running script is stopped.")
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Delete a run command; a running script is stopped.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  runcmd run-command delete -n backup",
+                    "  runcmd run-command delete -n backup --machine-name db-1"})
     static final class Delete implements Callable<Integer> {
         @Mixin ClientOptions options;
         @Mixin Target target;

@@ -9,7 +9,11 @@ import picocli.CommandLine.Mixin;
 
 /** {@code runcmd run-command executions}: every run of a run command, newest first. */
 @Command(name = "executions", mixinStandardHelpOptions = true, description = {"List every run of a run command, newest first.",
-        "Every page is followed: all runs are listed, or the first --top of them."})
+        "Every page is followed: all runs are listed, or the first --top of them."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  runcmd run-command executions -n backup",
+                "  runcmd run-command executions -n backup --top 5 \\",
+                "      --query \"[?executionState=='Failed'].executionId\" -o tsv"})
 final class RunCommandExecutions implements Callable<Integer> {
 
     private static final List<String> HEADERS = List.of("EXECUTION", "STATE", "EXIT", "CREATED", "START", "END", "MESSAGE");

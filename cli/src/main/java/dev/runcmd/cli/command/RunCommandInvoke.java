@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runcmd.cli.http.ArmClient;
 import dev.runcmd.cli.http.JobFollower;
-import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -19,13 +18,21 @@ import picocli.CommandLine.Spec;
 /**
  * {@code runcmd run-command invoke}: one script on many machines as a fan-out job, at most {@code --max-concurrency}
  * at a time, starting no more once over {@code --max-errors} failed. Follows the merged output ({@code --follow}) or
- * waits and prints a table of the targets; exits 0 only when every target succeeded.
+ * waits for the job's end ({@link JobWait}) and prints a table of the targets; exits 0 only when every target
+ * succeeded.
  */
 @Command(name = "invoke", mixinStandardHelpOptions = true,
-        description = "Run a script on many machines (a fan-out job); waits for every target to end.")
+        description = "Run a script on many machines (a fan-out job); waits for every target to end.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  runcmd run-command invoke -n patch-2026-12 \\",
+                "      --targets tag:env=prod --targets machine:db-1,db-2 \\",
+                "      --max-concurrency 10%% --max-errors 1 \\",
+                "      --run-as-user ops --script 'apt-get -y upgrade'",
+                "  runcmd run-command invoke --targets machine:web-1,web-2 \\",
+                "      --script-file check.sh --follow",
+                "  runcmd run-command invoke -n disk-report --targets tag:role=db \\",
+                "      --command-id DiskUsage --no-wait"})
 final class RunCommandInvoke implements Callable<Integer> {
-
-    private static final Duration POLL = Duration.ofMillis(500);
 
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin ClientOptions options;
@@ -100,27 +107,9 @@ final class RunCommandInvoke implements Callable<Integer> {
         if (follow) {
             new JobFollower(client).follow(path, new PrefixedLines(System.out, System.err));
         } else {
-            await(client, path, options.out().tabular());
+            JobWait.await(client, path, accepted, options.out().tabular());
         }
         return JobCommand.report(options, client, path);
-    }
-
-    /** Polls until the job has ended, telling its progress on stderr when {@code live}. */
-    static void await(ArmClient client, String path, boolean live) throws Exception {
-        String told = "";
-        while (true) {
-            JsonNode job = client.get(path);
-            JsonNode properties = job.path("properties");
-            String progress = JobCommand.progress(properties);
-            if (live && !progress.equals(told)) {
-                System.err.println("runcmd: " + progress);
-                told = progress;
-            }
-            if (!"Running".equals(properties.path("provisioningState").asText())) {
-                return;
-            }
-            Thread.sleep(POLL.toMillis());
-        }
     }
 
     private ObjectNode body(JobTargets parsed) throws java.io.IOException {

@@ -12,7 +12,12 @@ import picocli.CommandLine.Option;
  * stderr); with {@code --follow}, as it is produced until the execution ends, then exits with the
  * script's exit code. Ctrl-C detaches; the command keeps running.
  */
-@Command(name = "logs", mixinStandardHelpOptions = true, description = "Print a run command's full output; --follow streams it live and exits with the script's exit code.")
+@Command(name = "logs", mixinStandardHelpOptions = true,
+        description = "Print a run command's full output; --follow streams it live and exits with the script's exit code.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  runcmd run-command logs -n backup",
+                "  runcmd run-command logs -n backup -f",
+                "  runcmd run-command logs -n backup --machine-name db-1 > backup.log"})
 final class RunCommandLogs implements Callable<Integer> {
 
     @Mixin ClientOptions options;

@@ -11,7 +11,12 @@ import picocli.CommandLine.Mixin;
  * {@code runcmd up}: runs the whole stack in the foreground until SIGINT or SIGTERM, then stops every
  * component (agent first, database last).
  */
-@Command(name = "up", mixinStandardHelpOptions = true, description = "Run PostgreSQL (embedded), the control API, a gateway and an agent for this machine, in the foreground.")
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Run PostgreSQL (embedded), the control API, a gateway and an agent for this machine, in the foreground.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  runcmd up",
+                "  runcmd up --api-port 8081 --data-dir /tmp/runcmd-dev",
+                "  runcmd up --no-agent --resource-group lab"})
 public final class UpCommand implements Callable<Integer> {
 
     @Mixin StackOptions options;

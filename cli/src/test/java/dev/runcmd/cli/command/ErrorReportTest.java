@@ -2,6 +2,7 @@ package dev.runcmd.cli.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runcmd.cli.ScriptedServer;
 import dev.runcmd.cli.ScriptedServer.Reply;
@@ -12,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a refused command prints and exits with, run against a scripted API: the ARM error, the request and
- * correlation ids, where the credential came from (never the credential) and, after a 401, how to get one.
+ * correlation ids, where the credential came from (never the credential) and, after a 401, how to get one; an API
+ * nobody listens at, by its address.
  */
 class ErrorReportTest {
 
@@ -51,6 +53,20 @@ class ErrorReportTest {
                 """, run.err());
         assertEquals("", run.out());
         assertFalse(run.err().contains(TOKEN.substring(TOKEN.lastIndexOf('.'))));
+    }
+
+    @Test
+    void nothingEverListeningIsReportedWithTheAddressAfterEveryAttempt() throws Exception {
+        String endpoint = "http://127.0.0.1:" + ScriptedServer.freePort();
+
+        CliRun run = CliRun.of("machine", "list", "--endpoint", endpoint, "--token", TOKEN, "--verbose");
+
+        assertEquals(ExitCodes.ERROR, run.exitCode());
+        assertTrue(run.err().endsWith("runcmd: cannot reach the runcmd API at " + endpoint + " (is `runcmd up` "
+                + "running? set --endpoint or RUNCMD_ENDPOINT)\n"), run.err());
+        assertTrue(run.err().contains("ConnectException") && run.err().contains("; retry 4 of 4 in "),
+                "every attempt was made: " + run.err());
+        assertEquals("", run.out());
     }
 
     @Test

@@ -136,18 +136,6 @@ class RunCommandFlagsTest {
         assertTrue(run.err().contains("nothing to update"), run.err());
     }
 
-    @Test
-    void theHelpOfEachCommandShowsExamples() {
-        for (List<String> command : List.of(List.of("run-command", "create"), List.of("run-command", "update"),
-                List.of("run-command", "wait"), List.of("operation", "show"))) {
-            List<String> args = new ArrayList<>(command);
-            args.add("--help");
-            CliRun help = CliRun.of(args.toArray(String[]::new));
-            assertEquals(ExitCodes.OK, help.exitCode(), help.err());
-            assertTrue(help.out().contains("Examples:\n  runcmd " + command.get(0)), command + ":\n" + help.out());
-        }
-    }
-
     private CliRun run(String... args) {
         List<String> all = new ArrayList<>(List.of("run-command"));
         all.addAll(List.of(args));

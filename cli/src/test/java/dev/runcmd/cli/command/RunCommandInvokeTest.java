@@ -1,23 +1,33 @@
 package dev.runcmd.cli.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runcmd.cli.ScriptedServer;
 import dev.runcmd.cli.ScriptedServer.Reply;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code run-command invoke} and {@code job} against a scripted API: the job body built from --targets and the
- * limits, waiting for the end, the per-machine table and the exit code, the merged output with machine-prefixed
- * lines, and bad targets refused before any request.
+ * limits, waiting for the end (on the job's event stream, or by reading the job when the server has no stream), the
+ * per-machine table and the exit code, the merged output with machine-prefixed lines, and bad targets refused before
+ * any request.
  */
 class RunCommandInvokeTest {
 
@@ -39,6 +49,8 @@ class RunCommandInvokeTest {
     @Test
     void invokeSendsTheJobWaitsAndPrintsEveryTarget() throws Exception {
         api.on("PUT", JOBS + "/patch", Reply.json(201, job("Running", "{\"Pending\":3}")));
+        // A server without the job output stream: the wait falls back to reading the job.
+        api.on("GET", JOBS + "/patch/output", Reply.json(404, "{\"error\":{\"code\":\"NotFound\",\"message\":\"no\"}}"));
         api.on("GET", JOBS + "/patch", Reply.json(200, job("Running", "{\"Running\":2,\"Pending\":1}")),
                 Reply.json(200, job("Succeeded", "{\"Succeeded\":3}")));
         api.on("GET", JOBS + "/patch/targets", Reply.json(200, """
@@ -58,6 +70,67 @@ class RunCommandInvokeTest {
                  "parameters":[],"protectedParameters":[],"timeoutInSeconds":0,"runAsUser":"ops"}}}"""), sent);
         assertTrue(run.out().matches("(?s).*\\nweb-1 +Succeeded +0 *\\n.*"), run.out());
         assertTrue(run.err().contains("Running: Pending 1, Running 2"), run.err());
+        assertEquals(List.of("PUT " + JOBS + "/patch", "GET " + JOBS + "/patch/output", "GET " + JOBS + "/patch",
+                "GET " + JOBS + "/patch", "GET " + JOBS + "/patch", "GET " + JOBS + "/patch/targets"), requests(),
+                "polled until the job ended, then read it once more for the report");
+    }
+
+    @Test
+    void waitingEndsWhenTheJobsStreamSaysItEndedWithoutPollingTheJob() throws Exception {
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        api.on("PUT", JOBS + "/w", Reply.json(201, job("Running", "{\"Pending\":3}")));
+        api.on("GET", JOBS + "/w/output", Reply.streaming(200, Map.of("Content-Type", "text/event-stream"), """
+                id: 1
+                event: output
+                data: {"machine":"a","stream":"stdout","offset":0,"text":"patched\\n"}
+
+                id: 2
+                event: end
+                data: {"machine":"a","executionState":"Succeeded","exitCode":0}
+
+                """, events));
+        api.on("GET", JOBS + "/w", Reply.json(200, job("Failed", "{\"Succeeded\":2,\"Failed\":1}")));
+        api.on("GET", JOBS + "/w/targets", Reply.json(200, """
+                {"value":[{"machine":"a","executionState":"Succeeded","exitCode":0},
+                          {"machine":"b","executionState":"Failed","exitCode":2},
+                          {"machine":"c","executionState":"Succeeded","exitCode":0}]}"""));
+        ExecutorService cli = Executors.newSingleThreadExecutor();
+        try {
+            Future<CliRun> running = cli.submit(() -> run("run-command", "invoke", "-n", "w", "--targets",
+                    "machine:a,b,c", "--script", "x"));
+            Awaitility.await("the wait reads the job's output stream").atMost(Duration.ofSeconds(10))
+                    .until(() -> requests().contains("GET " + JOBS + "/w/output"));
+            assertFalse(requests().contains("GET " + JOBS + "/w"), "the job is not read while it runs");
+
+            events.add("""
+                    id: 3
+                    event: end
+                    data: {"machine":"b","executionState":"Failed","exitCode":2}
+
+                    id: 4
+                    event: end
+                    data: {"machine":"c","executionState":"Succeeded","exitCode":0}
+
+                    id: 5
+                    event: done
+                    data: {"provisioningState":"Failed"}
+
+                    """);
+            CliRun run = running.get(10, TimeUnit.SECONDS);
+
+            assertEquals(ExitCodes.ERROR, run.exitCode(), run.err());
+            assertEquals(List.of("PUT " + JOBS + "/w", "GET " + JOBS + "/w/output", "GET " + JOBS + "/w",
+                    "GET " + JOBS + "/w/targets"), requests(), "one read of the job, after its stream said it ended");
+            assertEquals(List.of("runcmd: Running: Pending 3", "runcmd: Running: 1 of 3 targets ended (Succeeded 1)",
+                    "runcmd: Running: 2 of 3 targets ended (Succeeded 1, Failed 1)",
+                    "runcmd: Running: 3 of 3 targets ended (Succeeded 2, Failed 1)",
+                    "runcmd: job 'j' Failed: Succeeded 2, Failed 1"), run.err().lines().toList());
+            assertFalse(run.out().contains("patched"), "waiting shows no output: " + run.out());
+            assertTrue(run.out().matches("(?s).*\\nb +Failed +2 *\\n.*"), run.out());
+        } finally {
+            events.add(ScriptedServer.END);
+            cli.shutdownNow();
+        }
     }
 
     @Test
@@ -136,6 +209,11 @@ class RunCommandInvokeTest {
 
         assertEquals(ExitCodes.OK, run.exitCode(), run.err());
         assertTrue(run.out().contains("Running 1, Canceled 4"), run.out());
+    }
+
+    /** The requests the API received, as {@code METHOD path}, in order. */
+    private List<String> requests() {
+        return api.requests().stream().map(r -> r.method() + " " + r.path()).toList();
     }
 
     private CliRun run(String... args) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.runcmd.cli.ScriptedServer;
 import dev.runcmd.cli.ScriptedServer.Reply;
@@ -15,11 +16,19 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Which answers the client retries, after how long, and what --verbose shows of it. */
+/**
+ * Which answers the client retries, after how long, and what --verbose shows of it; a refused connection is tried
+ * again until a server listens.
+ */
 class RetryPolicyTest {
 
     private static final String RUN_COMMAND =
@@ -99,6 +108,28 @@ class RetryPolicyTest {
     }
 
     @Test
+    void aGetToAPortNobodyListensOnYetSucceedsOnceAServerListensThere() throws Exception {
+        int port = ScriptedServer.freePort();
+        ArmClient early = client("http://127.0.0.1:" + port);
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            Future<JsonNode> answer = caller.submit(() -> early.get(RUN_COMMAND));
+            Awaitility.await("the first attempt to be refused").atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> trace.toString(StandardCharsets.UTF_8).contains("ConnectException"));
+            try (ScriptedServer late = ScriptedServer.start(port,
+                    routes -> routes.on("GET", RUN_COMMAND, Reply.json(200, "{\"name\":\"rc\"}")))) {
+                assertEquals("rc", answer.get(30, TimeUnit.SECONDS).path("name").asText());
+                assertEquals(1, late.requests().size(), "the server got the one attempt made after it listened");
+            }
+        } finally {
+            caller.shutdownNow();
+        }
+        String shown = trace.toString(StandardCharsets.UTF_8);
+        assertTrue(shown.contains("retry 1 of 4"), shown);
+    }
+
+    @Test
     void retryAfterIsReadAsSecondsOrAsAnHttpDate() {
         assertEquals(Duration.ofSeconds(7), RetryPolicy.parseRetryAfter(" 7 ").orElseThrow());
         assertEquals(Duration.ZERO, RetryPolicy.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT").orElseThrow());
@@ -106,7 +137,11 @@ class RetryPolicyTest {
     }
 
     private ArmClient client() {
-        Connection connection = new Connection(server.url(), Credential.none(), Transport.httpClient(null), "corr-1",
+        return client(server.url());
+    }
+
+    private ArmClient client(String endpoint) {
+        Connection connection = new Connection(endpoint, Credential.none(), Transport.httpClient(null), "corr-1",
                 new PrintStream(trace, true, StandardCharsets.UTF_8));
         return new ArmClient(connection, "s1", "rg");
     }

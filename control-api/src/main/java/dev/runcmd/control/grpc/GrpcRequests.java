@@ -46,11 +46,21 @@ final class GrpcRequests {
 
     /**
      * A list's page from {@code page_size} (0: the configured default) and {@code page_token} (empty: the first
-     * page), checked as REST checks {@code $top} and {@code $skipToken}.
+     * page), by REST's rules for {@code $top} and {@code $skipToken}; INVALID_ARGUMENT naming the gRPC field, not
+     * the query parameter REST's message names, when either breaks them.
      */
     static PageRequest page(int pageSize, String pageToken, int defaultSize, String kind) {
-        return PageRequest.of(pageSize == 0 ? null : Integer.toString(pageSize),
-                pageToken.isEmpty() ? null : pageToken, defaultSize, kind);
+        if (pageSize < 0 || pageSize > PageRequest.MAX_SIZE) {
+            throw GrpcErrors.invalidArgument("page_size: must be from 1 to " + PageRequest.MAX_SIZE
+                    + ", or 0 for the default; got " + pageSize);
+        }
+        try {
+            return PageRequest.of(pageSize == 0 ? null : Integer.toString(pageSize),
+                    pageToken.isEmpty() ? null : pageToken, defaultSize, kind);
+        } catch (ArmException e) {
+            throw GrpcErrors.invalidArgument("page_token: not a token this list issued; pass the next_page_token "
+                    + "of the previous answer");
+        }
     }
 
     /** A run command name, which must match its resource name pattern. */

@@ -16,6 +16,7 @@ import dev.runcmd.proto.v1.Machine;
 import dev.runcmd.proto.v1.Operation;
 import dev.runcmd.proto.v1.Parameter;
 import dev.runcmd.proto.v1.RunCommand;
+import dev.runcmd.proto.v1.SystemData;
 import java.time.OffsetDateTime;
 
 /** Builds the public gRPC messages from the same snapshots the REST views use, so both APIs agree. */
@@ -85,6 +86,19 @@ final class ProtoViews {
                 .setOutputBlobUri(orEmpty(view.properties().outputBlobUri()))
                 .setErrorBlobUri(orEmpty(view.properties().errorBlobUri()))
                 .addAllDependsOn(view.properties().dependsOn())
+                .setSystemData(systemData(view.systemData()))
+                .build();
+    }
+
+    /** ARM's systemData as the REST view shows it. */
+    private static SystemData systemData(RunCommandView.SystemData view) {
+        return SystemData.newBuilder()
+                .setCreatedBy(view.createdBy())
+                .setCreatedByType(view.createdByType())
+                .setCreatedAt(orEmpty(view.createdAt()))
+                .setLastModifiedBy(view.lastModifiedBy())
+                .setLastModifiedByType(view.lastModifiedByType())
+                .setLastModifiedAt(orEmpty(view.lastModifiedAt()))
                 .build();
     }
 

@@ -151,16 +151,22 @@ public class RunCommandsGrpcService extends RunCommandsGrpc.RunCommandsImplBase 
         }, out);
     }
 
-    /** The run commands of a machine, by name; NOT_FOUND when the machine never registered. */
+    /**
+     * The run commands of a machine, by name, a page at a time (REST's list and its $skipToken); NOT_FOUND when
+     * the machine never registered, INVALID_ARGUMENT for a bad page size or token.
+     */
     @Override
     public void listRunCommands(ListRunCommandsRequest request, StreamObserver<ListRunCommandsResponse> out) {
         GrpcCall call = GrpcCallers.current();
         UnaryReplies.reply(() -> {
             MachineScope scope = GrpcRequests.scope(request.getMachine());
+            PageRequest page = GrpcRequests.page(request.getPageSize(), request.getPageToken(), pageSize,
+                    RunCommandReader.PAGE_KIND);
             return access.require(call, Actions.RUN_COMMAND_READ, scope.resourceId())
-                    .chain(() -> reader.list(scope))
-                    .map(snapshots -> ListRunCommandsResponse.newBuilder()
-                            .addAllRunCommands(snapshots.stream().map(ProtoViews::runCommand).toList())
+                    .chain(() -> reader.list(scope, page))
+                    .map(found -> ListRunCommandsResponse.newBuilder()
+                            .addAllRunCommands(found.items().stream().map(ProtoViews::runCommand).toList())
+                            .setNextPageToken(found.nextToken() == null ? "" : found.nextToken())
                             .build());
         }, out);
     }

@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
 public class RunCommandReader {
 
     /** The kind prefix of this list's $skipToken. */
-    static final String PAGE_KIND = "rc1";
+    public static final String PAGE_KIND = "rc1";
 
     private final Transactions transactions;
     private final MachineRepository machines;
@@ -54,13 +54,6 @@ public class RunCommandReader {
                 .onItem().ifNull().failWith(() -> notFound(scope, name))
                 .flatMap(command -> withExecutions(scope, List.of(command))))
                 .map(snapshots -> snapshots.get(0));
-    }
-
-    /** The run commands of a machine by name; fails with 404 ParentResourceNotFound for an unknown machine. */
-    public Uni<List<RunCommandSnapshot>> list(MachineScope scope) {
-        return transactions.snapshot(() -> machines.requireParent(scope)
-                .flatMap(machine -> commands.listByMachine(machine.id))
-                .flatMap(found -> withExecutions(scope, found)));
     }
 
     /** One page of a machine's run commands by name; fails with 404 ParentResourceNotFound for an unknown machine. */

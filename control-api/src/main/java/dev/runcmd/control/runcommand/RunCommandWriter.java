@@ -12,6 +12,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -127,7 +128,11 @@ public class RunCommandWriter {
                         OutputTail.EMPTY, request.blobs()), command.machineId, cancel, operationId));
     }
 
+    /**
+     * Now, to the microsecond: PostgreSQL keeps no finer time, and the answer of a write must show the times every
+     * later read shows.
+     */
     private static OffsetDateTime now() {
-        return OffsetDateTime.now(ZoneOffset.UTC);
+        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     }
 }
