@@ -1,7 +1,8 @@
 #!/usr/bin/env sh
 # Runs the benchmarks on the real local stack (embedded PostgreSQL, control API, gateway, agent).
 # Usage: bench/run.sh [put] [iterations]   PUT-to-terminal latency and agent memory
-#        bench/run.sh live [lines] [bytes]   live output latency and throughput (default 500 lines, 1 GiB)
+#        bench/run.sh live [lines] [bytes]   live output latency and throughput beside ssh, after a 256 MiB warm-up
+#            (default 500 lines, 1 GiB; BENCH_PG_STATEMENTS=1 adds PostgreSQL's busiest statements)
 #        bench/run.sh load [seconds-per-step] [clients,clients,...]   REST load sweep of the control API
 #            (default 6 s per step, 1,8,32,128,512 clients; BENCH_MIX=get=60,list=15,put=15,follow=10 the request
 #            mix; BENCH_RETRY_AFTER=honor makes clients wait out 503s; BENCH_API_SETTINGS=k=v,k=v adds control

@@ -31,9 +31,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * only if the directory holds none yet.
      */
     public static EmbeddedDatabase start(Path dataDirectory, int port, Path logFile) throws IOException {
+        return start(dataDirectory, port, logFile, java.util.Map.of());
+    }
+
+    /** As {@link #start(Path, int, Path)}, with more server settings (a benchmark's {@code shared_preload_libraries}). */
+    public static EmbeddedDatabase start(Path dataDirectory, int port, Path logFile,
+                                         java.util.Map<String, String> settings) throws IOException {
         Files.createDirectories(dataDirectory);
         Files.createDirectories(logFile.getParent());
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        settings.forEach(builder::setServerConfig);
+        EmbeddedPostgres postgres = builder
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
                 .setPort(port)

@@ -72,7 +72,13 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts PostgreSQL with its cluster under {@code <data-dir>/postgres}. */
     public EmbeddedDatabase startDatabase(int port) throws IOException {
-        database = EmbeddedDatabase.start(dataDir.resolve("postgres"), port, logDir().resolve("postgres.log"));
+        return startDatabase(port, java.util.Map.of());
+    }
+
+    /** Starts PostgreSQL as {@link #startDatabase(int)}, with more server settings. */
+    public EmbeddedDatabase startDatabase(int port, java.util.Map<String, String> settings) throws IOException {
+        database = EmbeddedDatabase.start(dataDir.resolve("postgres"), port, logDir().resolve("postgres.log"),
+                settings);
         started.addLast(database); // stopped last
         return database;
     }
