@@ -261,18 +261,27 @@ public final class LiveOutputBench {
     }
 
     /**
-     * Sends 256 MiB through the whole path once, followed, before anything is measured: the services are long-lived
-     * processes, so what counts is their compiled steady state, not their first seconds in the interpreter.
+     * Sends 256 MiB, then 3,000 short lines a millisecond or two apart, through the whole path, followed, before
+     * anything is measured: the services are long-lived processes, so what counts is their compiled steady state on
+     * both paths (large chunks read back from the store, small ones delivered from their notifications), not their
+     * first seconds in the interpreter.
      */
     private static void warmUp(ArmClient client, ManagedChannel channel) throws Exception {
         long started = System.nanoTime();
-        client.put(client.runCommandPath(AGENT.machineName(), "warm-up"), body("head -c 268435456 /dev/zero"));
-        Iterator<OutputEvent> events = follow(channel, "warm-up");
+        followToEnd(client, channel, "warm-up", "head -c 268435456 /dev/zero");
+        followToEnd(client, channel, "warm-up-lines", "i=0; while [ $i -lt 3000 ]; do echo $i; sleep 0.001; "
+                + "i=$((i+1)); done");
+        System.out.printf("Warm-up: 256 MiB and 3,000 lines through the whole path in %.1f s, not counted%n",
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    private static void followToEnd(ArmClient client, ManagedChannel channel, String name, String script)
+            throws Exception {
+        client.put(client.runCommandPath(AGENT.machineName(), name), body(script));
+        Iterator<OutputEvent> events = follow(channel, name);
         while (events.hasNext()) {
             events.next();
         }
-        System.out.printf("Warm-up: 256 MiB through the whole path in %.1f s, not counted%n",
-                (System.nanoTime() - started) / 1e9);
     }
 
     private static Iterator<OutputEvent> follow(ManagedChannel channel, String name) {
