@@ -34,6 +34,6 @@ public class BoundedPool implements PgPoolCreator {
                 .setMaxWaitQueueSize(settings.maxWaiting())
                 .setConnectionTimeout((int) Math.max(1, settings.acquireTimeout().toMillis()))
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
-        return PgPool.pool(input.vertx(), input.pgConnectOptionsList(), options);
+        return PgPool.pool(input.vertx(), PreparedStatements.cached(input.pgConnectOptionsList()), options);
     }
 }

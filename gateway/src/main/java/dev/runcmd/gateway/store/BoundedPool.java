@@ -37,6 +37,6 @@ public class BoundedPool implements PgPoolCreator {
                 .setMaxWaitQueueSize(maxWaiting)
                 .setConnectionTimeout((int) Math.max(1, acquireTimeout.toMillis()))
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
-        return PgPool.pool(input.vertx(), input.pgConnectOptionsList(), options);
+        return PgPool.pool(input.vertx(), PreparedStatements.cached(input.pgConnectOptionsList()), options);
     }
 }
