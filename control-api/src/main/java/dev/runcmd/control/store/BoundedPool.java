@@ -2,6 +2,7 @@ package dev.runcmd.control.store;
 
 import dev.runcmd.control.config.ControlConfig;
 import io.quarkus.reactive.pg.client.PgPoolCreator;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgPool;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
@@ -16,6 +17,14 @@ import java.util.concurrent.TimeUnit;
  */
 @Singleton
 public class BoundedPool implements PgPoolCreator {
+
+    /**
+     * Each connection keeps its prepared statements (Vert.x's 256), so a statement run again (the output reads of
+     * every follower, above all) is neither parsed nor planned again; statements up to this length are kept. They
+     * name their result columns, so a migration that adds columns leaves them valid. A pooler in front of
+     * PostgreSQL must keep prepared statements per server connection (docs/deploy.md).
+     */
+    static final int MAX_CACHED_SQL_LENGTH = 16 * 1024;
 
     private final ControlConfig.Store settings;
 
@@ -34,6 +43,9 @@ public class BoundedPool implements PgPoolCreator {
                 .setMaxWaitQueueSize(settings.maxWaiting())
                 .setConnectionTimeout((int) Math.max(1, settings.acquireTimeout().toMillis()))
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
-        return PgPool.pool(input.vertx(), PreparedStatements.cached(input.pgConnectOptionsList()), options);
+        for (PgConnectOptions connect : input.pgConnectOptionsList()) {
+            connect.setCachePreparedStatements(true).setPreparedStatementCacheSqlLimit(MAX_CACHED_SQL_LENGTH);
+        }
+        return PgPool.pool(input.vertx(), input.pgConnectOptionsList(), options);
     }
 }
