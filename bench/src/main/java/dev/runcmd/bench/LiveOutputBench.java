@@ -62,7 +62,8 @@ public final class LiveOutputBench {
             boolean statements = "1".equals(System.getenv("BENCH_PG_STATEMENTS"));
             EmbeddedDatabase database = stack.startDatabase(Ports.free(), statements
                     ? Map.of("shared_preload_libraries", "pg_stat_statements") : Map.of());
-            ComponentProcess api = stack.startControlApi(apiPort, apiManagementPort, Map.of("runcmd.control.api.max-requests-per-second", "0"));
+            ComponentProcess api = stack.startControlApi(apiPort, apiManagementPort,
+                    Map.of("runcmd.control.api.max-requests-per-second", "0"));
             LocalStack.awaitQuarkus(api, apiManagementPort);
             ComponentProcess gateway = stack.startGateway("gw-bench", gatewayPort, gatewayHttpPort,
                     Map.of("runcmd.gateway.output-cap", Long.toString(CAP)));
@@ -167,7 +168,8 @@ public final class LiveOutputBench {
         }
         double seconds = (System.nanoTime() - first) / 1e9;
         ssh.waitFor();
-        System.out.printf("ssh: head -c %d /dev/zero -> ssh client's stdout read here: %d bytes in %.2f s = %.0f MB/s%n",
+        System.out.printf(
+                "ssh: head -c %d /dev/zero -> ssh client's stdout read here: %d bytes in %.2f s = %.0f MB/s%n",
                 bytes, received, seconds, received / seconds / 1e6);
     }
 

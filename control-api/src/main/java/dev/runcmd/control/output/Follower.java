@@ -23,13 +23,14 @@ import org.jboss.logging.Logger;
  * through a restart or an overload and catches up from where its client stands; an outage past the outage
  * timeout, or any other read failure, ends it with {@link FollowFailure#UNAVAILABLE}.
  *
- * <p>A chunk whose notification carried it ({@link NotifiedChunk}) is handed to the source's {@link FollowSource#offer}
- * and delivered without a read when it continues exactly what the client has; otherwise, or while a read runs or
- * the follower is behind, it only wakes the follower as an id alone would.
+ * <p>A chunk whose notification carried it ({@link NotifiedChunk}) is handed to the source's
+ * {@link FollowSource#offer} and delivered without a read when it continues exactly what the client has; otherwise,
+ * or while a read runs or the follower is behind, it only wakes the follower as an id alone would.
  *
  * <p>Memory: at most one round per follower, plus at most {@link #MAX_PUSHED} notified chunks waiting for the
- * follower's context and {@link #MAX_PENDING} events queued for a client that is not ready. A client that does not read is not read for; it catches up from
- * storage later, so it never slows the agent, the gateway, the store or other clients.
+ * follower's context and {@link #MAX_PENDING} events queued for a client that is not ready. A client that does not
+ * read is not read for; it catches up from storage later, so it never slows the agent, the gateway, the store or
+ * other clients.
  *
  * <p>Threading: every field below is confined to the follower's Vert.x context. {@link #start}, {@link #wake},
  * {@link #tick} and the sink's callbacks may run on any thread: each sets a signal bit and posts at most one task
