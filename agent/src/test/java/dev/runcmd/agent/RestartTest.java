@@ -1,5 +1,6 @@
 package dev.runcmd.agent;
 
+import static dev.runcmd.agent.Messages.cancel;
 import static dev.runcmd.agent.Messages.command;
 import static dev.runcmd.agent.Messages.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -134,6 +135,51 @@ class RestartTest {
         assertEquals("agent restarted; process lost", exited.getExited().getMessage());
         assertEquals("start\n", stdout("x-lost", exited));
         assertOneEndAndOneRun("x-lost");
+    }
+
+    @Test
+    void scriptThatDiedOfItsTimeoutWhileTheAgentWasDownIsReportedTimedOut() throws Exception {
+        // A long grace, so that the first agent's TERM is all the script gets before that agent dies.
+        startAgentAndAwaitHello("--kill-grace-seconds", "60");
+        Path go = scratch.resolve("go-timed");
+        gateway.send(command(run("x-timed", once("x-timed") + "trap 'echo term; while [ ! -e \"" + go
+                + "\" ]; do sleep 0.02; done; exit 143' TERM; echo start; while :; do sleep 0.05 & wait $!; done")
+                .setTimeoutSeconds(1)));
+        gateway.await(m -> m.hasOutput() && m.getOutput().getData().toStringUtf8().contains("term\n"), PROMPTLY);
+
+        killAgent();
+        Files.createFile(go);
+        AgentTestSupport.awaitTrue("the script recorded its exit", PROMPTLY,
+                () -> Files.exists(workDir.resolve("runs").resolve("x-timed").resolve("exit")));
+        startAgentAndAwaitHello();
+        AgentMessage exited = gateway.awaitExited("x-timed", PROMPTLY);
+
+        AgentTestSupport.assertExited(exited, ExitState.TIMED_OUT, 143);
+        assertEquals("Execution timed out after 1 s", exited.getExited().getMessage());
+        assertEquals("start\nterm\n", stdout("x-timed", exited));
+        assertOneEndAndOneRun("x-timed");
+    }
+
+    @Test
+    void cancelUnderWayWhenTheAgentDiedIsCarriedOutByTheNextAgent() throws Exception {
+        startAgentAndAwaitHello("--kill-grace-seconds", "60");
+        // The script outlives one TERM and gives in to the second.
+        gateway.send(command(run("x-ending", once("x-ending") + "n=0; trap 'n=$((n+1)); echo term $n; "
+                + "[ $n -ge 2 ] && exit 5' TERM; echo start; while :; do sleep 0.05 & wait $!; done")));
+        long pgid = gateway.await(AgentMessage::hasStarted, PROMPTLY).message().getStarted().getPid();
+        gateway.await(m -> m.hasOutput() && m.getOutput().getData().toStringUtf8().contains("start\n"), PROMPTLY);
+        gateway.send(cancel("x-ending", "operator"));
+        gateway.await(m -> m.hasOutput() && m.getOutput().getData().toStringUtf8().contains("term 1\n"), PROMPTLY);
+
+        killAgent();
+        assertFalse(AgentTestSupport.livingGroupMembers(pgid).isEmpty(), "the script outlived the first TERM");
+        startAgentAndAwaitHello();
+        AgentMessage exited = gateway.awaitExited("x-ending", PROMPTLY);
+
+        AgentTestSupport.assertExited(exited, ExitState.CANCELED, 5);
+        assertEquals("Canceled: operator", exited.getExited().getMessage());
+        assertEquals("start\nterm 1\nterm 2\n", stdout("x-ending", exited));
+        assertOneEndAndOneRun("x-ending");
     }
 
     @Test

@@ -138,8 +138,15 @@ public final class Execution {
     /**
      * Takes over {@code found}, the still running process of an execution whose agent restarted:
      * lets it run on if the spool bound had stopped it, arms the rest of its timeout and waits for it.
+     * {@code ending} is the end the earlier agent had asked for (its kill is started again), or null.
      */
-    void reattach(ScriptProcess found, ProcessRecord record) throws InterruptedException {
+    void reattach(ScriptProcess found, ProcessRecord record, EndRequest ending) throws InterruptedException {
+        if (ending != null) {
+            synchronized (this) {
+                endRequest = ending; // the earlier agent was ending it: end it again, and report that end
+                endGrace = ctx.killGrace();
+            }
+        }
         resumeUploads(record);
         ctx.killer().resume(found.pid());
         LOG.info(() -> "Execution " + id + " found running again, pid " + found.pid());
@@ -190,10 +197,24 @@ public final class Execution {
         }
         endRequest = request;
         endGrace = grace;
+        recordEndRequest(request);
         if (process != null) {
             startKill();
         }
         return true;
+    }
+
+    /**
+     * Writes {@code request} to the run dir before any signal goes out: an agent killed while the script dies of that
+     * signal leaves the wrapper's 143 behind, and the next agent must report the timeout or cancel, not a failure.
+     */
+    private void recordEndRequest(EndRequest request) {
+        try {
+            runDir.writeEnd(request.format());
+        } catch (IOException e) {
+            LOG.warning(() -> "Execution " + id + ": could not record its end request (" + e.getMessage()
+                    + "); an agent restarted before it ends would report the script's exit code instead");
+        }
     }
 
     private void startKill() {

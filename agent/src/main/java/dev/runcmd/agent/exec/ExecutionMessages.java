@@ -52,15 +52,17 @@ final class ExecutionMessages {
 
     /**
      * Exited{FAILED, exit_code=-1, message} of an execution whose exit code is unknown (its process
-     * was lost while the agent was away), with the output sizes it reached.
+     * was lost while the agent was away), with the output sizes it reached; when the agent had asked it to end
+     * ({@code request}, else null), that end's state, and its message before {@code message}.
      */
-    static Exited lost(String id, String message, long endMillis, long stdoutBytes, long stderrBytes) {
+    static Exited lost(String id, EndRequest request, String message, long endMillis, long stdoutBytes,
+            long stderrBytes) {
         return Exited.newBuilder()
                 .setExecutionId(id)
-                .setState(ExitState.FAILED)
+                .setState(request != null ? request.state() : ExitState.FAILED)
                 .setExitCode(-1)
                 .setEndTimeMillis(endMillis)
-                .setMessage(message)
+                .setMessage(request != null ? request.message() + "; " + message : message)
                 .setStdoutBytes(stdoutBytes)
                 .setStderrBytes(stderrBytes)
                 .build();

@@ -56,7 +56,7 @@ final class ExecutionWaiter implements Runnable {
         String uploads = execution.finishUploads(stdout, stderr);
         String id = execution.id();
         if (code.isEmpty()) {
-            return ExecutionMessages.lost(id, Recovery.PROCESS_LOST, endMillis, stdout, stderr);
+            return ExecutionMessages.lost(id, execution.endRequest(), Recovery.PROCESS_LOST, endMillis, stdout, stderr);
         }
         return ExecutionMessages.ended(id, execution.endRequest(), code.getAsInt(), endMillis, stdout, stderr, uploads);
     }

@@ -79,7 +79,7 @@ public final class Executions implements GatewayHandler, ExecutionEvents {
             if (f.running() != null) {
                 slots.occupy(f.execution());
                 running.add(f.execution().id());
-                f.execution().reattach(f.running(), f.record());
+                f.execution().reattach(f.running(), f.record(), f.ending());
             } else if (f.resumesUploads()) {
                 f.execution().completeAfterUploads(f.exited(), f.record());
             } else {

@@ -26,6 +26,9 @@ import java.util.logging.Logger;
  *   <li>the process still runs (same pid and start time): it is reattached ({@link Found#running});
  *   <li>otherwise the process is gone: Exited{FAILED, -1, {@value #PROCESS_LOST}}.
  * </ul>
+ * When the earlier agent had asked the script to end ({@code end}: a timeout, a cancel, its own stop), that request
+ * decides the state and the message, as it would have had the agent seen the end: an exit code of 143 from its TERM
+ * is then a TimedOut or Canceled, not a failure; a script still running is ended again.
  * Started is replayed too wherever the script was launched. Output uploads the Run asked for are
  * taken up again where their blobs end ({@link Execution#reattach}, {@link Execution#completeAfterUploads})
  * before Exited goes out. The ids are made sure to be in the journal, so a re-delivered Run is refused as
@@ -43,9 +46,10 @@ final class Recovery {
 
     /**
      * One execution found again: its end ({@code exited}), or the process to reattach ({@code running})
-     * when it still runs; {@code record} is its launched process when its end was not recorded yet.
+     * when it still runs; {@code record} is its launched process when its end was not recorded yet; {@code ending} is
+     * the end the earlier agent had asked for when it still runs (the kill starts again), else null.
      */
-    record Found(Execution execution, Exited exited, ScriptProcess running, ProcessRecord record) {
+    record Found(Execution execution, Exited exited, ScriptProcess running, ProcessRecord record, EndRequest ending) {
         /** True when the uploads of a script that ended unwatched are to be taken up before Exited goes out. */
         boolean resumesUploads() {
             return exited != null && record != null && record.uploads();
@@ -77,32 +81,35 @@ final class Recovery {
         Optional<Exited> result = dir.readResult();
         if (result.isPresent()) {
             LOG.info(() -> "Execution " + id + " had ended; reporting its end again");
-            return new Found(execution, result.get(), null, null);
+            return new Found(execution, result.get(), null, null, null);
         }
         if (record.isEmpty()) {
             LOG.warning(() -> "Execution " + id + " was accepted but never started; it will not run");
-            return new Found(execution, ExecutionMessages.notStarted(id, ExitState.FAILED, NEVER_STARTED), null, null);
+            return new Found(execution, ExecutionMessages.notStarted(id, ExitState.FAILED, NEVER_STARTED), null, null, null);
         }
+        EndRequest ending = dir.readEnd().flatMap(EndRequest::parse).orElse(null);
         OptionalInt code = dir.readExit();
         if (code.isPresent()) {
-            LOG.info(() -> "Execution " + id + " completed while the agent was away, exit code " + code.getAsInt());
-            return new Found(execution, completed(dir, code.getAsInt()), null, record.get());
+            LOG.info(() -> "Execution " + id + " completed while the agent was away, exit code " + code.getAsInt()
+                    + (ending == null ? "" : " (" + ending.message() + ")"));
+            return new Found(execution, completed(dir, code.getAsInt(), ending), null, record.get(), null);
         }
         Optional<ScriptProcess> running = ScriptProcess.find(record.get(), dir);
         if (running.isPresent()) {
-            return new Found(execution, null, running.get(), record.get());
+            return new Found(execution, null, running.get(), record.get(), ending);
         }
         OptionalInt late = dir.readExit(); // the script may have ended between the two looks
         if (late.isPresent()) {
-            return new Found(execution, completed(dir, late.getAsInt()), null, record.get());
+            return new Found(execution, completed(dir, late.getAsInt(), ending), null, record.get(), null);
         }
         LOG.warning(() -> "Execution " + id + ": its process ended while the agent was away, exit code unknown");
-        return new Found(execution, ExecutionMessages.lost(id, PROCESS_LOST, System.currentTimeMillis(),
-                dir.size(OutputStream.STDOUT), dir.size(OutputStream.STDERR)), null, record.get());
+        return new Found(execution, ExecutionMessages.lost(id, ending, PROCESS_LOST, System.currentTimeMillis(),
+                dir.size(OutputStream.STDOUT), dir.size(OutputStream.STDERR)), null, record.get(), null);
     }
 
-    private static Exited completed(RunDir dir, int code) {
-        return ExecutionMessages.ended(dir.id(), null, code, dir.exitMillis(), dir.size(OutputStream.STDOUT),
+    /** The Exited of a script that ended unwatched with {@code code}; an end the agent had asked for decides it. */
+    private static Exited completed(RunDir dir, int code, EndRequest ending) {
+        return ExecutionMessages.ended(dir.id(), ending, code, dir.exitMillis(), dir.size(OutputStream.STDOUT),
                 dir.size(OutputStream.STDERR), "");
     }
 }

@@ -24,6 +24,9 @@ import java.util.stream.Stream;
  *   <li>{@code process}: the {@link ProcessRecord}, written durably after the launch;
  *   <li>{@code acked}: the acknowledged offsets ({@link AckedOffsets}), rewritten on Acks (not
  *       fsynced: a stale value only causes a harmless re-send);
+ *   <li>{@code end}: why the agent ended the script before it finished (timeout, cancel, agent stop), written
+ *       before the first signal (not fsynced: a crash of the machine ends the script unrecorded anyway), so a
+ *       restart reports the end that was asked for, not the exit code the signal caused;
  *   <li>{@code result}: the Exited message once the execution ended (durable), so a restart reports
  *       exactly the same end;
  *   <li>{@code blobs}: the Run's output and error blob URLs, when it has any (durable, before
@@ -39,6 +42,7 @@ public final class RunDir {
     private static final String EXIT = "exit";
     private static final String ACKED = "acked";
     private static final String RESULT = "result";
+    private static final String END = "end";
     private static final String BLOBS = "blobs";
 
     /** The blob URLs of a Run; an empty string where it names none. */
@@ -167,6 +171,16 @@ public final class RunDir {
         } catch (IOException | RuntimeException e) {
             return AckedOffsets.NONE;
         }
+    }
+
+    /** Records why the agent ends the script ({@code text}, the end request's own form), atomically. */
+    public void writeEnd(String text) throws IOException {
+        Durable.replace(dir.resolve(END), text.getBytes(StandardCharsets.UTF_8), false);
+    }
+
+    /** Why the agent ended the script, as {@link #writeEnd} recorded it, or empty when it did not. */
+    public Optional<String> readEnd() throws IOException {
+        return read(END).map(bytes -> new String(bytes, StandardCharsets.UTF_8));
     }
 
     /** Records how the execution ended, durably. */
