@@ -35,15 +35,21 @@ import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -122,6 +128,95 @@ class LiveOutputTest {
         assertEquals(before + 2, hub.notifiedChunks());
         OutputRows.end(execution, "Succeeded", 0, "");
         assertTrue(events.next().hasEnd());
+    }
+
+    /**
+     * Many followers of several busy executions at once. Small chunks are stored one transaction each, so they travel
+     * in their notifications, in bursts past what a follower holds ({@code Follower.MAX_PUSHED}); a large chunk every
+     * twentieth is read back. Each execution has two plain followers, a slow one, one that reads nothing until the
+     * end and one that joins halfway: every one of them receives exactly its execution's bytes, in order, and its end.
+     */
+    @Test
+    void manyFollowersOfBusyExecutionsEachReceiveExactlyTheirOutput() throws Exception {
+        int executions = 6;
+        int chunks = 400;
+        long notifiedBefore = hub.notifiedChunks();
+        List<String> ids = new ArrayList<>();
+        List<byte[][]> expected = new ArrayList<>();
+        List<List<OutputCollector>> followers = new ArrayList<>();
+        List<OutputCollector> stalled = new ArrayList<>();
+        var stub = RunCommandsGrpc.newStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS);
+        for (int e = 0; e < executions; e++) {
+            String group = "rg-crowd-" + e;
+            String id = OutputRows.newExecution(group, "m1", "job");
+            OutputRows.running(id);
+            ids.add(id);
+            OutputCollector idle = new OutputCollector(true);
+            List<OutputCollector> those = new ArrayList<>(List.of(new OutputCollector(false),
+                    new OutputCollector(false), OutputCollector.slow(2), idle));
+            those.forEach(c -> stub.streamOutput(follow(group), c));
+            followers.add(those);
+            stalled.add(idle);
+        }
+        for (String id : ids) {
+            Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> hub.followerCount(UUID.fromString(id)) == 4);
+        }
+        CountDownLatch halfway = new CountDownLatch(executions);
+        ExecutorService writers = Executors.newFixedThreadPool(executions);
+        try {
+            List<Future<byte[][]>> written = new ArrayList<>();
+            for (int e = 0; e < executions; e++) {
+                String id = ids.get(e);
+                long seed = 100 + e;
+                written.add(writers.submit(() -> writeBusily(id, chunks, seed, halfway)));
+            }
+            assertTrue(halfway.await(60, TimeUnit.SECONDS), "the writers reached half their chunks");
+            for (int e = 0; e < executions; e++) {
+                OutputCollector late = new OutputCollector(false);
+                stub.streamOutput(follow("rg-crowd-" + e), late);
+                followers.get(e).add(late);
+            }
+            for (int e = 0; e < executions; e++) {
+                expected.add(written.get(e).get(60, TimeUnit.SECONDS));
+                OutputRows.end(ids.get(e), "Succeeded", 0, "");
+            }
+        } finally {
+            writers.shutdownNow();
+        }
+        stalled.forEach(OutputCollector::requestAll);
+
+        for (int e = 0; e < executions; e++) {
+            for (OutputCollector follower : followers.get(e)) {
+                assertEquals("Succeeded", follower.end.get(60, TimeUnit.SECONDS).getExecutionState());
+                assertArrayEquals(expected.get(e)[0], follower.stdout(), "stdout of execution " + e);
+                assertArrayEquals(expected.get(e)[1], follower.stderr(), "stderr of execution " + e);
+            }
+        }
+        assertTrue(hub.notifiedChunks() > notifiedBefore, "no chunk came with its notification");
+    }
+
+    /**
+     * Stores {@code chunks} chunks of {@code id}, one transaction each: stdout or stderr at random, 1 to 300 bytes,
+     * every twentieth 100 KiB; counts {@code halfway} down after half of them. Returns what each stream holds.
+     */
+    private static byte[][] writeBusily(String id, int chunks, long seed, CountDownLatch halfway)
+            throws Exception {
+        Random random = new Random(seed);
+        ByteArrayOutputStream[] streams = {new ByteArrayOutputStream(),
+                new ByteArrayOutputStream()};
+        try (OutputRows.Writer writer = new OutputRows.Writer()) {
+            for (int i = 0; i < chunks; i++) {
+                int stream = random.nextInt(4) == 0 ? STDERR : STDOUT;
+                byte[] data = randomBytes(i % 20 == 19 ? 100 * 1024 : 1 + random.nextInt(300), random.nextInt());
+                ByteArrayOutputStream target = streams[stream - 1];
+                writer.store(id, stream, target.size(), data);
+                target.writeBytes(data);
+                if (i == chunks / 2) {
+                    halfway.countDown();
+                }
+            }
+        }
+        return new byte[][] {streams[0].toByteArray(), streams[1].toByteArray()};
     }
 
     @Test

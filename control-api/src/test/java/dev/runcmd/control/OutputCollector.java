@@ -13,19 +13,30 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Collects a StreamOutput call: the bytes of each stream in order (checking that each chunk starts where the
  * previous one ended), and the end or the error. With {@code stalled}, it asks for no message at all until
- * {@link #requestAll()}: a client that does not read.
+ * {@link #requestAll()}: a client that does not read; {@link #slow} makes one that reads slowly.
  */
 final class OutputCollector implements ClientResponseObserver<StreamOutputRequest, OutputEvent> {
 
     final CompletableFuture<OutputEnd> end = new CompletableFuture<>();
     final AtomicLong messages = new AtomicLong();
     private final boolean stalled;
+    private final long pauseMillis;
     private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     private volatile ClientCallStreamObserver<StreamOutputRequest> call;
 
     OutputCollector(boolean stalled) {
+        this(stalled, 0);
+    }
+
+    private OutputCollector(boolean stalled, long pauseMillis) {
         this.stalled = stalled;
+        this.pauseMillis = pauseMillis;
+    }
+
+    /** A client that reads, but takes {@code millis} over each message: the server's sends outrun it. */
+    static OutputCollector slow(long millis) {
+        return new OutputCollector(false, millis);
     }
 
     @Override
@@ -57,6 +68,13 @@ final class OutputCollector implements ClientResponseObserver<StreamOutputReques
     @Override
     public synchronized void onNext(OutputEvent event) {
         messages.incrementAndGet();
+        if (pauseMillis > 0) {
+            try {
+                Thread.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (event.hasChunk()) {
             ByteArrayOutputStream target = event.getChunk().getStream() == OutputStream.STDOUT ? stdout : stderr;
             if (event.getChunk().getOffset() != target.size()) {

@@ -69,6 +69,52 @@ final class OutputRows {
         }
     }
 
+    /**
+     * A gateway's writer on one connection: each {@link #store} is its own transaction (one notification), as
+     * when a gateway stores an agent's chunks one statement at a time. Not thread-safe; one per writing thread.
+     */
+    static final class Writer implements AutoCloseable {
+        private final Connection connection;
+        private final PreparedStatement chunk;
+        private final PreparedStatement bytes;
+
+        Writer() {
+            try {
+                connection = connect();
+                chunk = connection.prepareStatement(CHUNK);
+                bytes = connection.prepareStatement(BYTES);
+                connection.setAutoCommit(false);
+            } catch (SQLException e) {
+                throw new IllegalStateException("connecting failed", e);
+            }
+        }
+
+        /** Stores one chunk and the execution's byte count, and commits. */
+        void store(String executionId, int stream, long offset, byte[] data) {
+            try {
+                chunk.setString(1, executionId);
+                chunk.setShort(2, (short) stream);
+                chunk.setLong(3, offset);
+                chunk.setBytes(4, data);
+                chunk.executeUpdate();
+                bytes.setInt(1, stream);
+                bytes.setLong(2, offset + data.length);
+                bytes.setInt(3, stream);
+                bytes.setLong(4, offset + data.length);
+                bytes.setString(5, executionId);
+                bytes.executeUpdate();
+                connection.commit();
+            } catch (SQLException e) {
+                throw new IllegalStateException("storing output failed", e);
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            connection.close();
+        }
+    }
+
     /** Moves the execution to Running, as the agent's Started does. */
     static void running(String executionId) {
         Db.execute("update execution set state = 'Running', start_time = now() where id = ?::uuid", executionId);
