@@ -61,7 +61,8 @@ public final class LiveOutputBench {
         try (LocalStack stack = new LocalStack(Artifacts.locate(System.getenv()), dataDir)) {
             boolean statements = "1".equals(System.getenv("BENCH_PG_STATEMENTS"));
             EmbeddedDatabase database = stack.startDatabase(Ports.free(), statements
-                    ? Map.of("shared_preload_libraries", "pg_stat_statements") : Map.of());
+                    ? Map.of("shared_preload_libraries", "pg_stat_statements", "pg_stat_statements.track_planning", "on")
+                    : Map.of());
             ComponentProcess api = stack.startControlApi(apiPort, apiManagementPort,
                     Map.of("runcmd.control.api.max-requests-per-second", "0"));
             LocalStack.awaitQuarkus(api, apiManagementPort);
@@ -239,12 +240,15 @@ public final class LiveOutputBench {
     /** The statements PostgreSQL spent the most time in, over the whole run (BENCH_PG_STATEMENTS=1). */
     private static void topStatements(Connection connection) throws SQLException {
         try (ResultSet top = connection.createStatement().executeQuery("""
-                select calls, total_exec_time, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 80)
-                from pg_stat_statements order by total_exec_time desc limit 5""")) {
+                select calls, total_exec_time, rows, plans, total_plan_time,
+                       left(regexp_replace(query, '\\s+', ' ', 'g'), 80)
+                from pg_stat_statements order by total_exec_time + total_plan_time desc limit 8""")) {
             System.out.println("  PostgreSQL's busiest statements (whole run, warm-up included):");
             while (top.next()) {
-                System.out.printf("    %7d calls, %7.0f ms, %6.3f ms a call, %8d rows: %s%n", top.getLong(1),
-                        top.getDouble(2), top.getDouble(2) / top.getLong(1), top.getLong(3), top.getString(4));
+                long plans = top.getLong(4);
+                System.out.printf("    %7d calls, %7.0f ms, %6.3f ms a call, %8d rows; planned %d times, %.3f ms a plan:"
+                        + " %s%n", top.getLong(1), top.getDouble(2), top.getDouble(2) / top.getLong(1), top.getLong(3),
+                        plans, plans == 0 ? 0 : top.getDouble(5) / plans, top.getString(6));
             }
         }
     }
