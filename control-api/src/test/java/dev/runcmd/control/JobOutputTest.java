@@ -71,6 +71,37 @@ class JobOutputTest {
     }
 
     @Test
+    void endsOnlySendsEachTargetsEndAsSoonAsItEndedAndNoOutput() throws Exception {
+        String rg = "rg-jobout-ends";
+        machines(rg, 2);
+        put(job(rg, "quiet"), body("[\"m0\",\"m1\"]", "{}", "2", "0")).statusCode(201);
+        List<String> executions = awaitReleased(rg, 2);
+        try (SseClient sse = SseClient.open(url(job(rg, "quiet") + "/output") + "&follow=true&endsOnly=true",
+                Map.of("Accept", "text/event-stream"))) {
+            assertEquals(200, sse.response().statusCode());
+            OutputRows.store(executions.get(1), OutputRows.STDOUT, 0, bytes("small\n"));
+            OutputRows.store(executions.get(0), OutputRows.STDOUT, 0, bytes("x".repeat(100_000) + "\n"));
+            // m1's stored output is never read: its end comes at once, before m0's.
+            OutputRows.end(executions.get(1), "Failed", 4, "exit 4");
+            assertEnd(sse.next(10), "m1", "Failed", 4);
+            OutputRows.store(executions.get(0), OutputRows.STDERR, 0, bytes("late\n"));
+            OutputRows.end(executions.get(0), "Succeeded", 0, "");
+            assertEnd(sse.next(10), "m0", "Succeeded", 0);
+            SseClient.Event done = sse.next(20);
+            assertEquals("done", done.name(), done.toString());
+            assertEquals("Failed", json(done).getString("provisioningState"));
+            assertEquals(SseClient.EOF, sse.next(10));
+        }
+        // The same job read whole still has every byte, and a bad flag is refused.
+        List<SseClient.Event> all = read(url(job(rg, "quiet") + "/output"), null);
+        assertEquals(5, all.stream().filter(e -> e.name().equals("output") || e.name().equals("end")).count(),
+                all.toString());
+        Arm.request().get(job(rg, "quiet") + "/output?endsOnly=yes").then().statusCode(400)
+                .body("error.code", equalTo("InvalidRequestContent"))
+                .body("error.message", containsString("endsOnly"));
+    }
+
+    @Test
     void resumingFromAnyEventLosesAndRepeatsNothing() throws Exception {
         String rg = "rg-jobout-resume";
         machines(rg, 3);

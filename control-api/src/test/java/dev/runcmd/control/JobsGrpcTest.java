@@ -251,6 +251,21 @@ class JobsGrpcTest {
     }
 
     @Test
+    void endsOnlyDeliversTheEndsAndNoOutput() {
+        String rg = "rg-jobgrpc-ends";
+        String execution = startAll(rg, "quiet", 1).get(0);
+        OutputRows.store(execution, OutputRows.STDOUT, 0, bytes("hello\n"));
+        Iterator<JobOutputEvent> events = jobs.withDeadlineAfter(30, TimeUnit.SECONDS).streamJobOutput(
+                StreamJobOutputRequest.newBuilder().setJob(ref(rg, "quiet")).setFollow(true).setEndsOnly(true).build());
+
+        OutputRows.store(execution, OutputRows.STDOUT, 6, bytes("world\n"));
+        OutputRows.end(execution, "Succeeded", 0, "");
+        assertEquals("end m0 Succeeded 0", describe(events.next()));
+        assertEquals("done Succeeded", describe(events.next()));
+        assertFalse(events.hasNext(), "done is the last message");
+    }
+
+    @Test
     void aStalledReaderIsWrittenOnlyWhatItAsksForAndMissesNothing() throws Exception {
         String rg = "rg-jobgrpc-stall";
         List<String> executions = startAll(rg, "big", 2);

@@ -14,15 +14,15 @@ import java.util.Set;
 
 /**
  * Waits for a fan-out job to end, as {@code run-command invoke} does without {@code --follow}. It follows the job's
- * merged output stream ({@code /output?follow=true}, Server-Sent Events), whose {@code done} event comes the moment
- * the job ends, discarding the output and telling the progress from each target's {@code end} event when
- * {@code live}. The stream has no mode without output, so the output is read and dropped. When the server has no
- * such stream (404, 405, 406 or 501 on it) or it keeps failing, it polls the job instead, backing off from 200 ms to
- * 2 s.
+ * event stream without output ({@code /output?follow=true&endsOnly=true}, Server-Sent Events), whose {@code done}
+ * event comes the moment the job ends, telling the progress from each target's {@code end} event when {@code live};
+ * no target's output is downloaded. When the server has no such stream (400, 404, 405, 406 or 501 on it) or it keeps
+ * failing, it polls the job instead, backing off from 200 ms to 2 s.
  */
 final class JobWait {
 
-    private static final Set<Integer> NO_STREAM = Set.of(404, 405, 406, 501);
+    /** Answers of a server that cannot stream the job's ends (400: one without {@code endsOnly}): poll instead. */
+    private static final Set<Integer> NO_STREAM = Set.of(400, 404, 405, 406, 501);
     private static final Duration FIRST_POLL = Duration.ofMillis(200);
     private static final Duration LAST_POLL = Duration.ofSeconds(2);
 
@@ -40,7 +40,7 @@ final class JobWait {
         }
         Ends ends = new Ends(properties.path("targetCount").asInt(0), live);
         try {
-            new JobFollower(client).follow(path, ends);
+            new JobFollower(client).followEnds(path, ends);
             return;
         } catch (ArmException e) {
             if (!NO_STREAM.contains(e.status())) {
@@ -75,7 +75,7 @@ final class JobWait {
     }
 
     /**
-     * Drops the output and counts the targets that ended, telling the count on stderr when {@code live}, e.g.
+     * Counts the targets that ended (the stream carries no output), telling the count on stderr when {@code live}, e.g.
      * {@code Running: 2 of 3 targets ended (Succeeded 1, Failed 1)}. Called on the following thread only.
      */
     private static final class Ends implements JobFollower.Listener {
@@ -90,7 +90,7 @@ final class JobWait {
 
         @Override
         public void output(String machine, boolean stderr, String text) {
-            // Waiting shows no output: `runcmd job logs` or --follow do.
+            // An ends-only stream has none; waiting shows no output (`runcmd job logs` or --follow do).
         }
 
         @Override

@@ -39,8 +39,18 @@ public final class JobFollower {
      */
     public String follow(String jobPath, boolean follow, Listener listener)
             throws IOException, InterruptedException, ArmException, CredentialException {
-        String query = jobPath + "/output?follow=" + follow;
-        return ResumingEvents.follow(client, query, "job", event -> handle(event, listener));
+        return ResumingEvents.follow(client, jobPath + "/output?follow=" + follow, "job",
+                event -> handle(event, listener));
+    }
+
+    /**
+     * Follows only the targets' ends ({@code endsOnly=true}: the server sends no output) until the job ends;
+     * answers its provisioningState. A server without that mode answers 400.
+     */
+    public String followEnds(String jobPath, Listener listener)
+            throws IOException, InterruptedException, ArmException, CredentialException {
+        return ResumingEvents.follow(client, jobPath + "/output?follow=true&endsOnly=true", "job",
+                event -> handle(event, listener));
     }
 
     private static String handle(SseEvent event, Listener listener) throws IOException {

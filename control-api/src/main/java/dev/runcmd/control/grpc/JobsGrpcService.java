@@ -168,7 +168,7 @@ public class JobsGrpcService extends RunCommandJobsGrpc.RunCommandJobsImplBase {
             JobScope scope = GrpcRequests.jobScope(request.getJob());
             return access.require(call, Actions.JOB_READ, scope.resourceId())
                     .chain(() -> outputs.open(scope, JobOutputs.parseToken(request.getResumeToken(), RESUME_TOKEN),
-                            request.getFollow(), RESUME_TOKEN));
+                            request.getFollow(), request.getEndsOnly(), RESUME_TOKEN));
         }, (source, context, slot) -> outputs.follow(source, sink, context, slot));
     }
 }

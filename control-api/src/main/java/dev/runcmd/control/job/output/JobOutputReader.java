@@ -112,10 +112,11 @@ public class JobOutputReader {
     /**
      * The next round after the cursor and the bytes read ahead of it ({@code readAhead}: position to
      * {stdout, stderr} read offsets of targets whose read offsets differ from zero), starting after position
-     * {@code after} (-1: from the first); empty when the job no longer exists.
+     * {@code after} (-1: from the first); with {@code endsOnly}, the targets without any chunk. Empty when the job no
+     * longer exists.
      */
     Uni<Optional<JobBatch>> read(JobRef job, JobCursor cursor, Map<Integer, long[]> readAhead,
-            int after) {
+            int after, boolean endsOnly) {
         int count = readAhead.size();
         Integer[] positions = new Integer[count];
         Long[] stdout = new Long[count];
@@ -128,7 +129,7 @@ public class JobOutputReader {
         }
         Tuple arguments = Tuple.from(Arrays.asList(job.id(), positions, stdout, stderr,
                 Buffer.buffer(cursor.endedBits(job.targetCount())), after,
-                TARGETS_PER_ROUND, ROWS_PER_STREAM, bytesPerRound));
+                TARGETS_PER_ROUND, endsOnly ? 0 : ROWS_PER_STREAM, bytesPerRound));
         return sql.query(ROUND, arguments).map(JobOutputReader::toBatch);
     }
 

@@ -4,6 +4,7 @@ import dev.runcmd.control.output.Delivery;
 import dev.runcmd.control.output.ExecutionStatus;
 import dev.runcmd.control.output.FollowFailure;
 import dev.runcmd.control.output.FollowSource;
+import dev.runcmd.control.output.NotifiedChunk;
 import dev.runcmd.control.output.Round;
 import dev.runcmd.control.output.StdStream;
 import dev.runcmd.control.output.StoredChunk;
@@ -27,6 +28,9 @@ import java.util.UUID;
  * follows once the job ended and every target's end was delivered (following), or once a round found nothing new
  * (not following). Targets released later join as they appear; held targets have no output.
  *
+ * <p>With {@code endsOnly}, no output is read or sent: a target's end follows as soon as its execution ended, for
+ * a client that waits for the job and shows its progress without downloading every target's output.
+ *
  * <p>The {@link JobCursor} moves as each event is delivered, so the token with an event resumes right after it.
  * Reading ahead of it are only the trailing bytes of an incomplete UTF-8 character per target and stream, held
  * in a decoder until the rest comes. Memory: the cursor, a decoder per started target, and one round.
@@ -41,16 +45,19 @@ public final class JobOutputSource implements FollowSource<JobOutputSink> {
     private final JobOutputReader.JobRef job;
     private final JobCursor cursor;
     private final boolean follow;
+    private final boolean endsOnly;
     private final Map<Integer, Utf8Decoder[]> decoders = new HashMap<>();
     private Set<UUID> wakeIds;
     /** The last position of a round that read as many targets as it may, or -1. */
     private int after = -1;
 
-    JobOutputSource(JobOutputReader reader, JobOutputReader.JobRef job, JobCursor cursor, boolean follow) {
+    JobOutputSource(JobOutputReader reader, JobOutputReader.JobRef job, JobCursor cursor, boolean follow,
+            boolean endsOnly) {
         this.reader = reader;
         this.job = job;
         this.cursor = cursor;
         this.follow = follow;
+        this.endsOnly = endsOnly;
         this.wakeIds = Set.of(job.id());
     }
 
@@ -64,6 +71,12 @@ public final class JobOutputSource implements FollowSource<JobOutputSink> {
         return follow;
     }
 
+    /** Output brings an ends-only stream nothing: no read for it (a read follows a state change's wake-up). */
+    @Override
+    public Optional<Round<JobOutputSink>> offer(NotifiedChunk chunk) {
+        return endsOnly ? Optional.of(new Round<>(List.of(), false, null)) : Optional.empty();
+    }
+
     @Override
     public String describe() {
         return "job " + job.id();
@@ -71,7 +84,7 @@ public final class JobOutputSource implements FollowSource<JobOutputSink> {
 
     @Override
     public Uni<Round<JobOutputSink>> read() {
-        return reader.read(job, cursor, readOffsets(), after).map(this::round);
+        return reader.read(job, cursor, readOffsets(), after, endsOnly).map(this::round);
     }
 
     /** The cursor's offsets plus the bytes held in decoders: where reading goes on. */
@@ -170,8 +183,8 @@ public final class JobOutputSource implements FollowSource<JobOutputSink> {
     }
 
     /**
-     * Queues the target's end when its execution ended (or is gone) and all its stored output was read, after
-     * what its decoders still hold; false while it runs on.
+     * Queues the target's end when its execution ended (or is gone) and all its stored output was read (or none is
+     * sent: ends only), after what its decoders still hold; false while it runs on.
      */
     private boolean end(JobBatch.TargetStatus target, Map<Integer, long[]> sent,
             List<Delivery<JobOutputSink>> events) {
@@ -180,9 +193,9 @@ public final class JobOutputSource implements FollowSource<JobOutputSink> {
         long[] at = sent.computeIfAbsent(position, p -> new long[] {
                 cursor.offset(p, StdStream.STDOUT), cursor.offset(p, StdStream.STDERR)});
         Utf8Decoder[] pair = decoders(position);
-        if (status != null && !(status.state().isTerminal()
-                && at[0] + pair[0].heldBack() >= status.storedBytes(StdStream.STDOUT)
-                && at[1] + pair[1].heldBack() >= status.storedBytes(StdStream.STDERR))) {
+        if (status != null && !(status.state().isTerminal() && (endsOnly
+                || at[0] + pair[0].heldBack() >= status.storedBytes(StdStream.STDOUT)
+                && at[1] + pair[1].heldBack() >= status.storedBytes(StdStream.STDERR)))) {
             return false;
         }
         for (StdStream stream : StdStream.values()) {

@@ -38,10 +38,11 @@ public class JobOutputs {
     }
 
     /**
-     * The job's output from {@code from} (null: from the start): 404 ResourceNotFound when there is no such job,
-     * 400 InvalidRequestContent when the token does not fit it.
+     * The job's output from {@code from} (null: from the start), or with {@code endsOnly} its targets' ends alone:
+     * 404 ResourceNotFound when there is no such job, 400 InvalidRequestContent when the token does not fit it.
      */
-    public Uni<JobOutputSource> open(JobScope scope, JobCursor from, boolean follow, String parameter) {
+    public Uni<JobOutputSource> open(JobScope scope, JobCursor from, boolean follow, boolean endsOnly,
+            String parameter) {
         return reader.find(scope).map(found -> {
             JobOutputReader.JobRef job = found.orElseThrow(() -> JobWriter.notFound(scope));
             JobCursor cursor = from != null ? from : JobCursor.start(job.id());
@@ -50,7 +51,7 @@ public class JobOutputs {
             } catch (IllegalArgumentException e) {
                 throw invalid(parameter, e.getMessage());
             }
-            return new JobOutputSource(reader, job, cursor, follow);
+            return new JobOutputSource(reader, job, cursor, follow, endsOnly);
         });
     }
 

@@ -43,25 +43,28 @@ public class JobOutputResource {
     }
 
     /**
-     * Streams the job's output; 404 when there is no such job, 400 for a bad {@code follow} or a resume token
+     * Streams the job's output, or with {@code endsOnly=true} only its targets' ends and its done; 404 when there is
+     * no such job, 400 for a bad {@code follow} or {@code endsOnly} or a resume token
      * ({@code Last-Event-ID}, else {@code from}) that is malformed or not this job's.
      */
     @GET
     @Path("{name}/output")
     @Authorize(value = Actions.JOB_READ, up = 1)
     public RestMulti<byte[]> output(@RestPath String sub, @RestPath String rg, @RestPath String name,
-            @RestQuery String from, @RestQuery String follow, @RestHeader("Last-Event-ID") String lastEventId,
+            @RestQuery String from, @RestQuery String follow, @RestQuery String endsOnly,
+            @RestHeader("Last-Event-ID") String lastEventId,
             @RestHeader("Accept") String accept, RoutingContext http) {
         JobScope scope = new JobScope(ResourceNames.requireSubscription(sub), ResourceNames.requireResourceGroup(rg),
                 ResourceNames.requireRunCommand(name));
         boolean following = OutputQuery.follow(follow);
+        boolean ends = OutputQuery.flag("endsOnly", endsOnly);
         boolean events = accept != null && accept.contains("text/event-stream");
         boolean resumed = lastEventId != null && !lastEventId.isBlank();
         String parameter = resumed ? "Last-Event-ID" : "from";
         JobCursor cursor = JobOutputs.parseToken(resumed ? lastEventId : from, parameter);
         Context context = Vertx.currentContext();
         FollowerQuota.Slot slot = quota.acquire(Access.callerOf(http).quotaKey(), Refusals.Protocol.REST);
-        return FollowedBody.respond(slot, outputs.open(scope, cursor, following, parameter),
+        return FollowedBody.respond(slot, outputs.open(scope, cursor, following, ends, parameter),
                 (source, emitter) -> outputs.follow(source, new JobEmitterSink(emitter,
                         events ? new JobSseFormat(mapper) : new JobTextFormat()), context, slot),
                 source -> events ? Map.of("Content-Type", List.of("text/event-stream"),

@@ -53,13 +53,18 @@ record OutputQuery(StdStream stream, Offsets from, boolean follow, boolean base6
 
     /** {@code follow}: absent or false, or true; 400 otherwise. */
     static boolean follow(String value) {
+        return flag("follow", value);
+    }
+
+    /** The query parameter {@code name}: absent or false, or true; 400 naming it otherwise. */
+    static boolean flag(String name, String value) {
         if (value == null || value.equals("false")) {
             return false;
         }
         if (value.equals("true")) {
             return true;
         }
-        throw invalid("follow", "expected true or false");
+        throw invalid(name, "expected true or false");
     }
 
     private static boolean base64(String value) {
