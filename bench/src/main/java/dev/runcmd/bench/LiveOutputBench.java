@@ -61,7 +61,8 @@ public final class LiveOutputBench {
         try (LocalStack stack = new LocalStack(Artifacts.locate(System.getenv()), dataDir)) {
             boolean statements = "1".equals(System.getenv("BENCH_PG_STATEMENTS"));
             EmbeddedDatabase database = stack.startDatabase(Ports.free(), statements
-                    ? Map.of("shared_preload_libraries", "pg_stat_statements", "pg_stat_statements.track_planning", "on")
+                    ? Map.of("shared_preload_libraries", "pg_stat_statements",
+                            "pg_stat_statements.track_planning", "on")
                     : Map.of());
             ComponentProcess api = stack.startControlApi(apiPort, apiManagementPort,
                     Map.of("runcmd.control.api.max-requests-per-second", "0"));
@@ -246,9 +247,9 @@ public final class LiveOutputBench {
             System.out.println("  PostgreSQL's busiest statements (whole run, warm-up included):");
             while (top.next()) {
                 long plans = top.getLong(4);
-                System.out.printf("    %7d calls, %7.0f ms, %6.3f ms a call, %8d rows; planned %d times, %.3f ms a plan:"
-                        + " %s%n", top.getLong(1), top.getDouble(2), top.getDouble(2) / top.getLong(1), top.getLong(3),
-                        plans, plans == 0 ? 0 : top.getDouble(5) / plans, top.getString(6));
+                System.out.printf("    %7d calls, %7.0f ms, %6.3f ms a call, %8d rows; planned %d times, %.3f ms"
+                        + " a plan: %s%n", top.getLong(1), top.getDouble(2), top.getDouble(2) / top.getLong(1),
+                        top.getLong(3), plans, plans == 0 ? 0 : top.getDouble(5) / plans, top.getString(6));
             }
         }
     }

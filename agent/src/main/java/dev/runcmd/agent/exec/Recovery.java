@@ -85,7 +85,8 @@ final class Recovery {
         }
         if (record.isEmpty()) {
             LOG.warning(() -> "Execution " + id + " was accepted but never started; it will not run");
-            return new Found(execution, ExecutionMessages.notStarted(id, ExitState.FAILED, NEVER_STARTED), null, null, null);
+            return new Found(execution, ExecutionMessages.notStarted(id, ExitState.FAILED, NEVER_STARTED), null, null,
+                    null);
         }
         EndRequest ending = dir.readEnd().flatMap(EndRequest::parse).orElse(null);
         OptionalInt code = dir.readExit();
