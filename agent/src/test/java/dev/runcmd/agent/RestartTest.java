@@ -105,11 +105,7 @@ class RestartTest {
                 + "' ]; do sleep 0.02; done; echo after; exit 3")));
         gateway.await(m -> m.hasOutput() && m.getOutput().getData().toStringUtf8().equals("before\n"), PROMPTLY);
 
-        killAgent();
-        Files.createFile(go);
-        AgentTestSupport.awaitTrue("the script recorded its exit", PROMPTLY,
-                () -> Files.exists(workDir.resolve("runs").resolve("x-done").resolve("exit")));
-        startAgentAndAwaitHello();
+        restartOnceTheScriptEndedUnwatched("x-done", go);
         AgentMessage exited = gateway.awaitExited("x-done", PROMPTLY);
 
         AgentTestSupport.assertExited(exited, ExitState.FAILED, 3);
@@ -147,11 +143,7 @@ class RestartTest {
                 .setTimeoutSeconds(1)));
         gateway.await(m -> m.hasOutput() && m.getOutput().getData().toStringUtf8().contains("term\n"), PROMPTLY);
 
-        killAgent();
-        Files.createFile(go);
-        AgentTestSupport.awaitTrue("the script recorded its exit", PROMPTLY,
-                () -> Files.exists(workDir.resolve("runs").resolve("x-timed").resolve("exit")));
-        startAgentAndAwaitHello();
+        restartOnceTheScriptEndedUnwatched("x-timed", go);
         AgentMessage exited = gateway.awaitExited("x-timed", PROMPTLY);
 
         AgentTestSupport.assertExited(exited, ExitState.TIMED_OUT, 143);
@@ -214,11 +206,7 @@ class RestartTest {
                 + "' ]; do sleep 0.02; done; echo after").setOutputBlobUri(blob)));
         AgentTestSupport.awaitTrue("a first block in the blob", AGENT_START, () -> blobBytes("/c/ended.txt") > 0);
 
-        killAgent();
-        Files.createFile(go);
-        AgentTestSupport.awaitTrue("the script recorded its exit", PROMPTLY,
-                () -> Files.exists(workDir.resolve("runs").resolve("x-blob-done").resolve("exit")));
-        startAgentAndAwaitHello();
+        restartOnceTheScriptEndedUnwatched("x-blob-done", go);
         AgentMessage exited = gateway.awaitExited("x-blob-done", Duration.ofSeconds(30));
 
         AgentTestSupport.assertExited(exited, ExitState.SUCCEEDED, 0);
@@ -330,6 +318,18 @@ class RestartTest {
         agent.destroy();
         assertTrue(agent.waitFor(STOP.toSeconds(), TimeUnit.SECONDS), "the agent exits promptly after SIGTERM");
         assertEquals(143, agent.exitValue());
+    }
+
+    /**
+     * Kills the agent, lets the script of {@code id} end while no agent runs (it waits for {@code go} to exist), and
+     * starts a new agent once the wrapper has recorded the exit code.
+     */
+    private void restartOnceTheScriptEndedUnwatched(String id, Path go) throws Exception {
+        killAgent();
+        Files.createFile(go);
+        AgentTestSupport.awaitTrue("the script recorded its exit", PROMPTLY,
+                () -> Files.exists(workDir.resolve("runs").resolve(id).resolve("exit")));
+        startAgentAndAwaitHello();
     }
 
     /** A script prefix that records one run of {@code id} in the scratch dir. */

@@ -50,18 +50,8 @@ final class OutputRows {
                 PreparedStatement bytes = c.prepareStatement(BYTES)) {
             c.setAutoCommit(false);
             for (int at = 0; at < data.length; at += chunkSize) {
-                int end = Math.min(data.length, at + chunkSize);
-                chunk.setString(1, executionId);
-                chunk.setShort(2, (short) stream);
-                chunk.setLong(3, offset + at);
-                chunk.setBytes(4, java.util.Arrays.copyOfRange(data, at, end));
-                chunk.executeUpdate();
-                bytes.setInt(1, stream);
-                bytes.setLong(2, offset + end);
-                bytes.setInt(3, stream);
-                bytes.setLong(4, offset + end);
-                bytes.setString(5, executionId);
-                bytes.executeUpdate();
+                byte[] part = java.util.Arrays.copyOfRange(data, at, Math.min(data.length, at + chunkSize));
+                insert(chunk, bytes, executionId, stream, offset + at, part);
             }
             c.commit();
         } catch (SQLException e) {
@@ -92,17 +82,7 @@ final class OutputRows {
         /** Stores one chunk and the execution's byte count, and commits. */
         void store(String executionId, int stream, long offset, byte[] data) {
             try {
-                chunk.setString(1, executionId);
-                chunk.setShort(2, (short) stream);
-                chunk.setLong(3, offset);
-                chunk.setBytes(4, data);
-                chunk.executeUpdate();
-                bytes.setInt(1, stream);
-                bytes.setLong(2, offset + data.length);
-                bytes.setInt(3, stream);
-                bytes.setLong(4, offset + data.length);
-                bytes.setString(5, executionId);
-                bytes.executeUpdate();
+                insert(chunk, bytes, executionId, stream, offset, data);
                 connection.commit();
             } catch (SQLException e) {
                 throw new IllegalStateException("storing output failed", e);
@@ -113,6 +93,22 @@ final class OutputRows {
         public void close() throws SQLException {
             connection.close();
         }
+    }
+
+    /** Inserts one chunk ({@link #CHUNK}) and raises the execution's byte count to its end ({@link #BYTES}). */
+    private static void insert(PreparedStatement chunk, PreparedStatement bytes, String executionId, int stream,
+            long offset, byte[] data) throws SQLException {
+        chunk.setString(1, executionId);
+        chunk.setShort(2, (short) stream);
+        chunk.setLong(3, offset);
+        chunk.setBytes(4, data);
+        chunk.executeUpdate();
+        bytes.setInt(1, stream);
+        bytes.setLong(2, offset + data.length);
+        bytes.setInt(3, stream);
+        bytes.setLong(4, offset + data.length);
+        bytes.setString(5, executionId);
+        bytes.executeUpdate();
     }
 
     /** Moves the execution to Running, as the agent's Started does. */
