@@ -180,16 +180,27 @@ public final class OutboundQueue implements Outbox {
         }
     }
 
-    /** Asks {@code source} for its next message and books it; null when it had none (or was rewound). */
-    private Next take(ProgressSource source, long room, long gen) throws InterruptedException {
-        AgentMessage message = source.next(room, gen);
-        lock.lockInterruptibly();
+    /**
+     * Asks {@code source}, which the sender holds since {@link #pollReady}, for its next message and books it; null
+     * when it had none (or was rewound). The sender holds nothing once this returns null or throws.
+     */
+    private Next take(ProgressSource source, long room, long gen) {
+        AgentMessage message;
+        try {
+            message = source.next(room, gen);
+        } catch (RuntimeException e) {
+            locked(this::putDownNothing);
+            throw e;
+        }
+        lock.lock(); // not interruptible: the hold taken in pollReady must be put down
         try {
             if (message == null) {
                 progress.nothingFrom(source, room);
+                putDown();
                 return null;
             }
             if (gen != progress.generation() || !progress.isRegistered(source)) {
+                putDown();
                 return null; // rewound meanwhile: the source starts over from its acknowledged offsets
             }
             progress.book(source, message); // round robin: it goes to the back of the line
@@ -282,6 +293,12 @@ public final class OutboundQueue implements Outbox {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** {@link #putDown()} for {@link #locked}. */
+    private Void putDownNothing() {
+        putDown();
+        return null;
     }
 
     /** The next ready source, or null; with nothing left at all, wakes {@link #awaitEmpty}. */

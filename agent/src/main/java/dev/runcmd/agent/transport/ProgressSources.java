@@ -23,7 +23,7 @@ final class ProgressSources {
     private final LinkedHashSet<ProgressSource> ready = new LinkedHashSet<>();
     private final LinkedHashSet<ProgressSource> starved = new LinkedHashSet<>(); // wait for room
     private long inFlight;
-    private boolean inHand; // the sender holds a booked message it has not written or dropped yet
+    private boolean inHand; // the sender holds a polled source, or a booked message it has not written or dropped
     private long generation;
 
     ProgressSources(long windowBytes) {
@@ -62,7 +62,11 @@ final class ProgressSources {
         ready.add(source);
     }
 
-    /** Takes the first ready source out of the line, or returns null when none is ready. */
+    /**
+     * Takes the first ready source out of the line, or returns null when none is ready. The sender holds the
+     * source from now on (see {@link #putDown}): while it asks the source for a message outside the lock, the
+     * queue is not idle.
+     */
     ProgressSource pollReady() {
         Iterator<ProgressSource> first = ready.iterator();
         if (!first.hasNext()) {
@@ -70,15 +74,16 @@ final class ProgressSources {
         }
         ProgressSource source = first.next();
         first.remove();
+        inHand = true;
         return source;
     }
 
-    /** True when no source is ready and the sender holds no message of a source (see {@link #putDown}). */
+    /** True when no source is ready and the sender holds no source or message of one (see {@link #putDown}). */
     boolean idle() {
         return ready.isEmpty() && !inHand;
     }
 
-    /** The sender wrote, or dropped, the message last booked: it holds none any more. */
+    /** The sender wrote, or dropped, the message last booked, or its source had none: it holds nothing any more. */
     void putDown() {
         inHand = false;
     }
