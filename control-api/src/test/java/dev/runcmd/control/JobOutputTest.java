@@ -102,6 +102,33 @@ class JobOutputTest {
     }
 
     @Test
+    void storedOutputWakesNoReadOfAnEndsOnlyStream() throws Exception {
+        String rg = "rg-jobout-ends-busy";
+        machines(rg, 1);
+        put(job(rg, "busy"), body("[\"m0\"]", "{}", "1", "0")).statusCode(201);
+        String execution = awaitReleased(rg, 1).get(0);
+        try (SseClient sse = SseClient.open(url(job(rg, "busy") + "/output") + "&follow=true&endsOnly=true",
+                Map.of("Accept", "text/event-stream"))) {
+            assertEquals(200, sse.response().statusCode());
+            Awaitility.await().atMost(10, TimeUnit.SECONDS)
+                    .until(() -> hub.followerCount(UUID.fromString(execution)) == 1);
+            long readsBefore = hub.reads();
+            byte[] large = bytes("y".repeat(5_000));
+            for (int i = 0; i < 30; i++) {
+                // One commit each, apart, so that no notification is folded into another: each could cost a read.
+                OutputRows.store(execution, OutputRows.STDOUT, (long) i * large.length, large);
+                OutputRows.store(execution, OutputRows.STDERR, i, bytes("e"));
+                Thread.sleep(20);
+            }
+            OutputRows.end(execution, "Succeeded", 0, "");
+            assertEnd(sse.next(10), "m0", "Succeeded", 0);
+            assertEquals("done", sse.next(20).name());
+            long reads = hub.reads() - readsBefore;
+            assertTrue(reads <= 4, "60 stored chunks and an end cost " + reads + " reads; only the end's should count");
+        }
+    }
+
+    @Test
     void resumingFromAnyEventLosesAndRepeatsNothing() throws Exception {
         String rg = "rg-jobout-resume";
         machines(rg, 3);

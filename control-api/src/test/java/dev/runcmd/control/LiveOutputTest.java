@@ -121,7 +121,7 @@ class LiveOutputTest {
         OutputRows.store(execution, STDOUT, 6, large);
         OutputEvent read = events.next();
         assertArrayEquals(large, read.getChunk().getData().toByteArray());
-        assertEquals(before + 1, hub.notifiedChunks(), "a chunk over 4096 bytes must notify with its id alone");
+        assertEquals(before + 1, hub.notifiedChunks(), "a chunk over 4096 bytes must notify without its data");
         byte[] exact = randomBytes(4096, 12);
         OutputRows.store(execution, STDERR, 0, exact);
         assertArrayEquals(exact, events.next().getChunk().getData().toByteArray());

@@ -32,6 +32,14 @@ public interface FollowSource<S extends FollowSink> {
         return Optional.empty();
     }
 
+    /**
+     * False for a source that sends no output (a job's ends-only stream): stored output then wakes no read; only its
+     * ids' state changes do. Called from any thread, so the answer must never change.
+     */
+    default boolean readsOutput() {
+        return true;
+    }
+
     /** A name for logs. */
     String describe();
 }

@@ -105,6 +105,13 @@ public final class Follower<S extends FollowSink> {
         signal(WAKE);
     }
 
+    /** A chunk too large for its notification was stored: a read, unless the source reads no output. Any thread. */
+    void outputStored() {
+        if (source.readsOutput()) {
+            signal(WAKE);
+        }
+    }
+
     /** A chunk was stored and its notification carried it: delivered without a read when it can be. Any thread. */
     void push(NotifiedChunk chunk) {
         if (pushedCount.incrementAndGet() > MAX_PUSHED) {
@@ -257,6 +264,7 @@ public final class Follower<S extends FollowSink> {
         dirty = false;
         state = FollowerState.READING;
         lastReadAt = System.nanoTime();
+        hub.countRead();
         source.read().subscribe().with(
                 round -> onContext(() -> onRound(round)),
                 failure -> onContext(() -> onReadFailure(failure)));

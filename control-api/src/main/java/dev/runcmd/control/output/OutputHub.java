@@ -39,6 +39,8 @@ public class OutputHub {
 
     /** The notification channel of the V2 triggers. */
     static final String CHANNEL = "runcmd_output";
+    /** What follows the execution id in the notification of a chunk too large to carry (V16). */
+    private static final String OUTPUT_STORED = " output";
 
     private static final Logger LOG = Logger.getLogger(OutputHub.class);
     private static final long TICK_MILLIS = 1000;
@@ -52,6 +54,8 @@ public class OutputHub {
     private final ConcurrentHashMap<UUID, Set<Follower<?>>> byId = new ConcurrentHashMap<>();
     /** Notifications that carried a chunk, since start. */
     private final AtomicLong notifiedChunks = new AtomicLong();
+    /** Reads followers of this process made, since start. */
+    private final AtomicLong reads = new AtomicLong();
     private volatile ListenState state = ListenState.CONNECTING;
     private volatile PgSubscriber subscriber;
     private volatile long timerId = -1;
@@ -145,6 +149,16 @@ public class OutputHub {
         return notifiedChunks.get();
     }
 
+    /** How many reads followers of this process made, since it started. */
+    public long reads() {
+        return reads.get();
+    }
+
+    /** A follower reads the store. */
+    void countRead() {
+        reads.incrementAndGet();
+    }
+
     /** True while LISTEN is active. */
     public boolean isListening() {
         return state == ListenState.LISTENING;
@@ -199,8 +213,9 @@ public class OutputHub {
     }
 
     /**
-     * A payload is an id alone (an execution's or a job's), or a small stored chunk whose first word is its
-     * execution's id (V15): its followers get the chunk, and deliver it without a read when they can.
+     * A payload is an id alone (an execution's or a job's: its state changed), a small stored chunk whose first word
+     * is its execution's id (V15: its followers get the chunk, and deliver it without a read when they can), or
+     * {@code <id> output} (V16: a larger chunk was stored; only followers that read output are woken).
      */
     private void onNotification(String payload) {
         int space = payload.indexOf(' ');
@@ -213,6 +228,10 @@ public class OutputHub {
         }
         Set<Follower<?>> woken = byId.get(id);
         if (woken == null) {
+            return;
+        }
+        if (space >= 0 && payload.length() - space == OUTPUT_STORED.length() && payload.endsWith(OUTPUT_STORED)) {
+            woken.forEach(Follower::outputStored);
             return;
         }
         Optional<NotifiedChunk> chunk = space < 0 ? Optional.empty() : NotifiedChunk.parse(payload);

@@ -71,6 +71,11 @@ public final class JobOutputSource implements FollowSource<JobOutputSink> {
         return follow;
     }
 
+    @Override
+    public boolean readsOutput() {
+        return !endsOnly;
+    }
+
     /** Output brings an ends-only stream nothing: no read for it (a read follows a state change's wake-up). */
     @Override
     public Optional<Round<JobOutputSink>> offer(NotifiedChunk chunk) {
