@@ -73,6 +73,8 @@ public final class Follower<S extends FollowSink> {
     private long unreadySince;
     private long lastReadAt;
     private long lastWriteAt;
+    /** How many reads this follower made (written on its context only; read from any thread). */
+    private volatile long reads;
     /** The last read was shed (every pool connection in use): read again at the next tick, not the next poll. */
     private boolean shed;
 
@@ -103,6 +105,11 @@ public final class Follower<S extends FollowSink> {
     /** Something may have been stored for what this follower reads, or its state changed. Any thread. */
     void wake() {
         signal(WAKE);
+    }
+
+    /** How many reads of the store this follower made so far. Any thread. */
+    long reads() {
+        return reads;
     }
 
     /** A chunk too large for its notification was stored: a read, unless the source reads no output. Any thread. */
@@ -264,7 +271,7 @@ public final class Follower<S extends FollowSink> {
         dirty = false;
         state = FollowerState.READING;
         lastReadAt = System.nanoTime();
-        hub.countRead();
+        reads++;
         source.read().subscribe().with(
                 round -> onContext(() -> onRound(round)),
                 failure -> onContext(() -> onReadFailure(failure)));

@@ -54,8 +54,6 @@ public class OutputHub {
     private final ConcurrentHashMap<UUID, Set<Follower<?>>> byId = new ConcurrentHashMap<>();
     /** Notifications that carried a chunk, since start. */
     private final AtomicLong notifiedChunks = new AtomicLong();
-    /** Reads followers of this process made, since start. */
-    private final AtomicLong reads = new AtomicLong();
     private volatile ListenState state = ListenState.CONNECTING;
     private volatile PgSubscriber subscriber;
     private volatile long timerId = -1;
@@ -149,14 +147,10 @@ public class OutputHub {
         return notifiedChunks.get();
     }
 
-    /** How many reads followers of this process made, since it started. */
-    public long reads() {
-        return reads.get();
-    }
-
-    /** A follower reads the store. */
-    void countRead() {
-        reads.incrementAndGet();
+    /** How many reads the followers woken by {@code id} on this process that have not ended made so far. */
+    public long readsOf(UUID id) {
+        Set<Follower<?>> set = byId.get(id);
+        return set == null ? 0 : set.stream().mapToLong(Follower::reads).sum();
     }
 
     /** True while LISTEN is active. */
