@@ -47,8 +47,7 @@ class JobOutputTest {
         machines(rg, 2);
         put(job(rg, "tail"), body("[\"m0\",\"m1\"]", "{}", "1", "0")).statusCode(201);
         List<String> executions = awaitReleased(rg, 1);
-        try (SseClient sse = SseClient.open(url(job(rg, "tail") + "/output") + "&follow=true",
-                Map.of("Accept", "text/event-stream"))) {
+        try (SseClient sse = followOutput(rg, "tail", "&follow=true")) {
             assertEquals(200, sse.response().statusCode());
             OutputRows.store(executions.get(0), OutputRows.STDOUT, 0, bytes("hello\n"));
             assertOutput(sse.next(10), "m0", "stdout", 0, "hello\n");
@@ -76,8 +75,7 @@ class JobOutputTest {
         machines(rg, 2);
         put(job(rg, "quiet"), body("[\"m0\",\"m1\"]", "{}", "2", "0")).statusCode(201);
         List<String> executions = awaitReleased(rg, 2);
-        try (SseClient sse = SseClient.open(url(job(rg, "quiet") + "/output") + "&follow=true&endsOnly=true",
-                Map.of("Accept", "text/event-stream"))) {
+        try (SseClient sse = followOutput(rg, "quiet", "&follow=true&endsOnly=true")) {
             assertEquals(200, sse.response().statusCode());
             OutputRows.store(executions.get(1), OutputRows.STDOUT, 0, bytes("small\n"));
             OutputRows.store(executions.get(0), OutputRows.STDOUT, 0, bytes("x".repeat(100_000) + "\n"));
@@ -109,12 +107,11 @@ class JobOutputTest {
         String execution = awaitReleased(rg, 1).get(0);
         String jobId = Db.queryString("select job_id::text from run_command_job_target where execution_id::text = ?",
                 execution);
-        try (SseClient sse = SseClient.open(url(job(rg, "busy") + "/output") + "&follow=true&endsOnly=true",
-                Map.of("Accept", "text/event-stream"))) {
+        try (SseClient sse = followOutput(rg, "busy", "&follow=true&endsOnly=true")) {
             assertEquals(200, sse.response().statusCode());
             UUID job = UUID.fromString(jobId);
-            Awaitility.await().atMost(10, TimeUnit.SECONDS)
-                    .until(() -> hub.followerCount(UUID.fromString(execution)) == 1);
+            UUID target = UUID.fromString(execution);
+            Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> hub.followerCount(target) == 1);
             long readsBefore = hub.readsOf(job);
             long started = System.nanoTime();
             byte[] large = bytes("y".repeat(5_000));
@@ -231,6 +228,11 @@ class JobOutputTest {
     }
 
     /** Reads the whole stored output (no follow) as events, resuming after {@code lastEventId} when given. */
+    /** Opens the event stream of job {@code name} in {@code rg} with the query parameters {@code query} ("&..."). */
+    private static SseClient followOutput(String rg, String name, String query) throws Exception {
+        return SseClient.open(url(job(rg, name) + "/output") + query, Map.of("Accept", "text/event-stream"));
+    }
+
     private static List<SseClient.Event> read(String url, String lastEventId) throws Exception {
         Map<String, String> headers = lastEventId == null ? Map.of("Accept", "text/event-stream")
                 : Map.of("Accept", "text/event-stream", "Last-Event-ID", lastEventId);

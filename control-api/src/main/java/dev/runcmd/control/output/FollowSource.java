@@ -33,8 +33,9 @@ public interface FollowSource<S extends FollowSink> {
     }
 
     /**
-     * False for a source that sends no output (a job's ends-only stream): stored output then wakes no read; only its
-     * ids' state changes do. Called from any thread, so the answer must never change.
+     * False for a source that sends no output (a job's ends-only stream): stored output, whether its notification
+     * carried it or not, then wakes no read; only its ids' state changes do. Called from any thread, so the answer
+     * must never change.
      */
     default boolean readsOutput() {
         return true;

@@ -119,8 +119,14 @@ public final class Follower<S extends FollowSink> {
         }
     }
 
-    /** A chunk was stored and its notification carried it: delivered without a read when it can be. Any thread. */
+    /**
+     * A chunk was stored and its notification carried it: delivered without a read when it can be, ignored by a
+     * source that reads no output. Any thread.
+     */
     void push(NotifiedChunk chunk) {
+        if (!source.readsOutput()) {
+            return;
+        }
         if (pushedCount.incrementAndGet() > MAX_PUSHED) {
             pushedCount.decrementAndGet();
             signal(WAKE);

@@ -13,7 +13,7 @@ import java.util.UUID;
  * @param offset the offset of data[0]
  * @param data the bytes (never modified)
  */
-public record NotifiedChunk(UUID executionId, StdStream stream, long offset, byte[] data) {
+record NotifiedChunk(UUID executionId, StdStream stream, long offset, byte[] data) {
 
     /** The offset right after the last byte. */
     long end() {

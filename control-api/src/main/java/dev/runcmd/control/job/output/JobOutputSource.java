@@ -4,7 +4,6 @@ import dev.runcmd.control.output.Delivery;
 import dev.runcmd.control.output.ExecutionStatus;
 import dev.runcmd.control.output.FollowFailure;
 import dev.runcmd.control.output.FollowSource;
-import dev.runcmd.control.output.NotifiedChunk;
 import dev.runcmd.control.output.Round;
 import dev.runcmd.control.output.StdStream;
 import dev.runcmd.control.output.StoredChunk;
@@ -71,15 +70,10 @@ public final class JobOutputSource implements FollowSource<JobOutputSink> {
         return follow;
     }
 
+    /** Output brings an ends-only stream nothing: stored output wakes no read (a state change's wake-up does). */
     @Override
     public boolean readsOutput() {
         return !endsOnly;
-    }
-
-    /** Output brings an ends-only stream nothing: no read for it (a read follows a state change's wake-up). */
-    @Override
-    public Optional<Round<JobOutputSink>> offer(NotifiedChunk chunk) {
-        return endsOnly ? Optional.of(new Round<>(List.of(), false, null)) : Optional.empty();
     }
 
     @Override
